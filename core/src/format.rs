@@ -1,0 +1,1 @@
+//! NumPy-style text formatting of arrays (placeholder until written).
