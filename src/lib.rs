@@ -1,1 +1,34 @@
-//! x
+//! # tandem
+//!
+//! N-dimensional arrays with NumPy's semantics, computed lazily: whole
+//! expressions are fused into single kernels and run on the CPU (SIMD +
+//! threads) or a GPU.
+//!
+//! ```
+//! use tandem::prelude::*;
+//! let a = Array::arange(0.0, 4.0, 1.0, DType::F32)?;
+//! let b = Array::full(&[4], 0.5f32);
+//! let c = (&a * &b + 1.0).sqrt();       // one fused kernel, nothing runs yet
+//! println!("{c}");                      // runs now: [1.        1.2247449 1.4142135 1.5811388]
+//! assert_eq!(c.dtype(), DType::F32);
+//! # Ok::<(), tandem::Error>(())
+//! ```
+//!
+//! This crate is the facade: it re-exports [`tandem_core`]'s array API and
+//! wires in the backends (the CPU backend always; GPU backends when built).
+
+pub use tandem_core::{
+    buffer, default_device, devices, dtype, format, kernel, layout, ops, reset_stats,
+    set_default_device, stats, Array, Backend, DType, Device, DeviceInfo, DeviceKind, Element,
+    Error, Memory, Operand, Result, Scalar, Stats, WeakKind,
+};
+
+/// Everything a user needs: `use tandem::prelude::*;`.
+pub mod prelude {
+    pub use tandem_core::{Array, DType, Device, Error, Operand, Result, Scalar};
+}
+
+tandem_core::provide_backends!(|| {
+    vec![std::sync::Arc::new(tandem_cpu::CpuBackend::new())
+        as std::sync::Arc<dyn tandem_core::Backend>]
+});

@@ -85,7 +85,9 @@ pub enum Error {
         message: String,
     },
     /// A device or the host ran out of memory.
-    #[error("out of memory on {device}: {op} needed {bytes} bytes; free arrays or use a smaller shape")]
+    #[error(
+        "out of memory on {device}: {op} needed {bytes} bytes; free arrays or use a smaller shape"
+    )]
     OutOfMemory {
         /// The operation.
         op: &'static str,

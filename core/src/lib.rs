@@ -14,3 +14,23 @@ pub mod scalar;
 pub use dtype::{DType, WeakKind};
 pub use error::{Error, Result};
 pub use scalar::Scalar;
+pub mod backend;
+pub mod buffer;
+pub mod element;
+pub mod kernel;
+pub mod layout;
+pub mod ops;
+
+pub use backend::{Backend, Device, DeviceInfo, DeviceKind, Memory};
+pub use element::Element;
+pub mod stats;
+
+mod fuse;
+mod graph;
+pub(crate) mod runtime;
+
+pub use runtime::{default_device, devices, set_default_device};
+pub use stats::{reset_stats, stats, Stats};
+mod array;
+
+pub use array::{Array, Operand};

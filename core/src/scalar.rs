@@ -106,6 +106,24 @@ impl Scalar {
         }
     }
 
+    /// The value's bit pattern, zero-extended (`bits` and `dtype` together
+    /// identify a value exactly, NaN payloads included).
+    ///
+    /// ```
+    /// use tandem_core::Scalar;
+    /// assert_ne!(Scalar::F64(0.0).bits(), Scalar::F64(-0.0).bits());
+    /// ```
+    pub fn bits(self) -> u64 {
+        match self {
+            Scalar::Bool(x) => x as u64,
+            Scalar::I32(x) => x as u32 as u64,
+            Scalar::I64(x) => x as u64,
+            Scalar::U32(x) => x as u64,
+            Scalar::F32(x) => x.to_bits() as u64,
+            Scalar::F64(x) => x.to_bits(),
+        }
+    }
+
     /// The value as `f64` (exact for every dtype but large `I64`).
     ///
     /// ```

@@ -1,0 +1,350 @@
+//! The per-dtype implementation of every elementwise op, as slice loops.
+//!
+//! `Elem` is implemented for the six storage types (`u8` holds `Bool` as
+//! 0/1). Each loop is a plain zip over slices, run inside
+//! [`simd::dispatch`](crate::simd::dispatch) so LLVM vectorises it for the
+//! running CPU. The core's op table guarantees each op only reaches the
+//! dtypes its rule allows (float functions only see floats, logical ops only
+//! bools); an op reaching a type it has no meaning for is a core bug and is
+//! reported as `Error::Unsupported` by the caller, never undefined behaviour.
+
+use crate::simd::dispatch;
+use bytemuck::Pod;
+use tandem_core::ops::{BinaryOp, UnaryOp};
+
+/// A storage type the CPU backend computes on.
+pub(crate) trait Elem: Pod + Copy + PartialOrd + Send + Sync + 'static {
+    /// `out[i] = op(x[i])`; `false` if `op` is not defined for this type.
+    fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool;
+    /// `out[i] = op(a[i], b[i])`; `false` if undefined for this type.
+    fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool;
+    /// Comparisons and unary predicates, producing bools as 0/1 bytes.
+    fn compare(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [u8]) -> bool {
+        macro_rules! cmp {
+            ($f:expr) => {
+                dispatch(
+                    #[inline(always)]
+                    || {
+                        for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+                            *o = $f(x, y) as u8;
+                        }
+                    },
+                )
+            };
+        }
+        match op {
+            BinaryOp::Eq => cmp!(|x: Self, y: Self| x == y),
+            BinaryOp::Ne => cmp!(|x: Self, y: Self| x != y),
+            BinaryOp::Lt => cmp!(|x: Self, y: Self| x < y),
+            BinaryOp::Le => cmp!(|x: Self, y: Self| x <= y),
+            BinaryOp::Gt => cmp!(|x: Self, y: Self| x > y),
+            BinaryOp::Ge => cmp!(|x: Self, y: Self| x >= y),
+            _ => return false,
+        }
+        true
+    }
+    /// `is_nan`, `is_inf`, `is_finite` into 0/1 bytes.
+    fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool;
+}
+
+/// Applies `f` to each element.
+#[inline(always)]
+fn map<T: Copy, U>(x: &[T], out: &mut [U], f: impl Fn(T) -> U) {
+    dispatch(
+        #[inline(always)]
+        || {
+            for (o, &v) in out.iter_mut().zip(x) {
+                *o = f(v);
+            }
+        },
+    )
+}
+
+/// Applies `f` to each pair of elements.
+#[inline(always)]
+fn zip<T: Copy, U>(a: &[T], b: &[T], out: &mut [U], f: impl Fn(T, T) -> U) {
+    dispatch(
+        #[inline(always)]
+        || {
+            for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+                *o = f(x, y);
+            }
+        },
+    )
+}
+
+macro_rules! float_elem {
+    ($t:ty) => {
+        impl Elem for $t {
+            fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {
+                use UnaryOp::*;
+                match op {
+                    Neg => map(x, out, |v| -v),
+                    Abs => map(x, out, |v| v.abs()),
+                    Sqrt => map(x, out, |v| v.sqrt()),
+                    Exp => map(x, out, |v| v.exp()),
+                    Exp2 => map(x, out, |v| v.exp2()),
+                    Ln => map(x, out, |v| v.ln()),
+                    Log2 => map(x, out, |v| v.log2()),
+                    Log10 => map(x, out, |v| v.log10()),
+                    Sin => map(x, out, |v| v.sin()),
+                    Cos => map(x, out, |v| v.cos()),
+                    Tan => map(x, out, |v| v.tan()),
+                    Tanh => map(x, out, |v| v.tanh()),
+                    Asin => map(x, out, |v| v.asin()),
+                    Acos => map(x, out, |v| v.acos()),
+                    Atan => map(x, out, |v| v.atan()),
+                    Sinh => map(x, out, |v| v.sinh()),
+                    Cosh => map(x, out, |v| v.cosh()),
+                    Floor => map(x, out, |v| v.floor()),
+                    Ceil => map(x, out, |v| v.ceil()),
+                    Round => map(x, out, |v| v.round_ties_even()),
+                    Trunc => map(x, out, |v| v.trunc()),
+                    // NumPy: sign(±0) is +0, sign(NaN) is NaN.
+                    Sign => map(x, out, |v| {
+                        if v > 0.0 {
+                            1.0
+                        } else if v < 0.0 {
+                            -1.0
+                        } else if v == 0.0 {
+                            0.0
+                        } else {
+                            v
+                        }
+                    }),
+                    Recip => map(x, out, |v| 1.0 / v),
+                    Square => map(x, out, |v| v * v),
+                    Sigmoid => map(x, out, |v| 1.0 / (1.0 + (-v).exp())),
+                    IsNan | IsInf | IsFinite | LogicalNot => return false,
+                }
+                true
+            }
+
+            fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool {
+                use BinaryOp::*;
+                match op {
+                    Add => zip(a, b, out, |x, y| x + y),
+                    Sub => zip(a, b, out, |x, y| x - y),
+                    Mul => zip(a, b, out, |x, y| x * y),
+                    Div => zip(a, b, out, |x, y| x / y),
+                    Rem => zip(a, b, out, |x: $t, y: $t| {
+                        // NumPy's npy_divmod: the remainder takes the divisor's sign.
+                        let m = x % y;
+                        if m != 0.0 {
+                            if (y < 0.0) != (m < 0.0) {
+                                m + y
+                            } else {
+                                m
+                            }
+                        } else if y.is_nan() || x.is_nan() || y == 0.0 || x.is_infinite() {
+                            m
+                        } else {
+                            (0.0 as $t).copysign(y)
+                        }
+                    }),
+                    FloorDiv => zip(a, b, out, |x: $t, y: $t| {
+                        // NumPy's npy_floor_divide.
+                        if y == 0.0 {
+                            return x / y;
+                        }
+                        let m = x % y;
+                        let mut div = (x - m) / y;
+                        if m != 0.0 && ((y < 0.0) != (m < 0.0)) {
+                            div -= 1.0;
+                        }
+                        if div != 0.0 {
+                            let mut f = div.floor();
+                            if div - f > 0.5 {
+                                f += 1.0;
+                            }
+                            f
+                        } else {
+                            (0.0 as $t).copysign(x / y)
+                        }
+                    }),
+                    Pow => zip(a, b, out, |x: $t, y: $t| x.powf(y)),
+                    // NaN-propagating; on ties the second operand wins, as NumPy.
+                    Maximum => zip(
+                        a,
+                        b,
+                        out,
+                        |x: $t, y: $t| if x > y || x.is_nan() { x } else { y },
+                    ),
+                    Minimum => zip(
+                        a,
+                        b,
+                        out,
+                        |x: $t, y: $t| if x < y || x.is_nan() { x } else { y },
+                    ),
+                    Atan2 => zip(a, b, out, |x: $t, y: $t| x.atan2(y)),
+                    _ => return false,
+                }
+                true
+            }
+
+            fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
+                match op {
+                    UnaryOp::IsNan => map(x, out, |v| v.is_nan() as u8),
+                    UnaryOp::IsInf => map(x, out, |v| v.is_infinite() as u8),
+                    UnaryOp::IsFinite => map(x, out, |v| v.is_finite() as u8),
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
+}
+
+float_elem!(f32);
+float_elem!(f64);
+
+macro_rules! int_elem {
+    ($t:ty, $signed:expr) => {
+        impl Elem for $t {
+            fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {
+                use UnaryOp::*;
+                match op {
+                    Neg => map(x, out, |v: $t| v.wrapping_neg()),
+                    #[allow(unused_comparisons)]
+                    Abs => map(x, out, |v: $t| if v < 0 { v.wrapping_neg() } else { v }),
+                    Floor | Ceil | Round | Trunc => out.copy_from_slice(x),
+                    #[allow(unused_comparisons)]
+                    Sign => map(x, out, |v: $t| (v > 0) as $t - (v < 0) as $t),
+                    // NumPy computes 1.0/x and casts: 1/0 is the type's minimum
+                    // for signed types (0 for unsigned), |x| > 1 gives 0.
+                    Recip => map(x, out, |v: $t| match v {
+                        0 => {
+                            if $signed {
+                                <$t>::MIN
+                            } else {
+                                0
+                            }
+                        }
+                        1 => 1,
+                        #[allow(unused_comparisons)]
+                        v if $signed && v == (0 as $t).wrapping_sub(1) => v,
+                        _ => 0,
+                    }),
+                    Square => map(x, out, |v: $t| v.wrapping_mul(v)),
+                    _ => return false,
+                }
+                true
+            }
+
+            fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool {
+                use BinaryOp::*;
+                match op {
+                    Add => zip(a, b, out, |x: $t, y: $t| x.wrapping_add(y)),
+                    Sub => zip(a, b, out, |x: $t, y: $t| x.wrapping_sub(y)),
+                    Mul => zip(a, b, out, |x: $t, y: $t| x.wrapping_mul(y)),
+                    #[allow(unused_comparisons)]
+                    Rem => zip(a, b, out, |x: $t, y: $t| {
+                        if y == 0 {
+                            return 0;
+                        }
+                        let r = x.wrapping_rem(y);
+                        if r != 0 && ((r < 0) != (y < 0)) {
+                            r.wrapping_add(y)
+                        } else {
+                            r
+                        }
+                    }),
+                    #[allow(unused_comparisons)]
+                    FloorDiv => zip(a, b, out, |x: $t, y: $t| {
+                        if y == 0 {
+                            return 0;
+                        }
+                        let q = x.wrapping_div(y);
+                        let r = x.wrapping_rem(y);
+                        if r != 0 && ((r < 0) != (y < 0)) {
+                            q.wrapping_sub(1)
+                        } else {
+                            q
+                        }
+                    }),
+                    Pow => zip(a, b, out, |x: $t, y: $t| int_pow(x as i64, y as i64) as $t),
+                    Maximum => zip(a, b, out, |x: $t, y: $t| if x > y { x } else { y }),
+                    Minimum => zip(a, b, out, |x: $t, y: $t| if x < y { x } else { y }),
+                    _ => return false,
+                }
+                true
+            }
+
+            fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
+                match op {
+                    UnaryOp::IsNan | UnaryOp::IsInf => out[..x.len()].fill(0),
+                    UnaryOp::IsFinite => out[..x.len()].fill(1),
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
+}
+
+int_elem!(i32, true);
+int_elem!(i64, true);
+int_elem!(u32, false);
+
+/// `x ** y` by squaring, wrapping on overflow as NumPy's integer power. A
+/// negative exponent gives the truncated true value (0, or ±1 for bases ±1).
+/// The operands arrive widened to `i64` and the result is narrowed by the
+/// caller, which wraps exactly as the narrow computation would.
+#[inline(always)]
+fn int_pow(x: i64, y: i64) -> i64 {
+    if y < 0 {
+        return match x {
+            1 => 1,
+            -1 => {
+                if y % 2 == 0 {
+                    1
+                } else {
+                    -1
+                }
+            }
+            _ => 0,
+        };
+    }
+    let (mut base, mut e, mut acc) = (x, y as u64, 1i64);
+    while e > 0 {
+        if e & 1 == 1 {
+            acc = acc.wrapping_mul(base);
+        }
+        base = base.wrapping_mul(base);
+        e >>= 1;
+    }
+    acc
+}
+
+impl Elem for u8 {
+    fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {
+        use UnaryOp::*;
+        match op {
+            Abs | Floor | Ceil | Trunc | Sign => out.copy_from_slice(x),
+            LogicalNot => map(x, out, |v| (v == 0) as u8),
+            _ => return false,
+        }
+        true
+    }
+
+    fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool {
+        use BinaryOp::*;
+        match op {
+            // NumPy's bool arithmetic: + is or, * is and; max/min likewise.
+            Add | Maximum | LogicalOr => zip(a, b, out, |x, y| x | y),
+            Mul | Minimum | LogicalAnd => zip(a, b, out, |x, y| x & y),
+            LogicalXor => zip(a, b, out, |x, y| x ^ y),
+            _ => return false,
+        }
+        true
+    }
+
+    fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
+        match op {
+            UnaryOp::IsNan | UnaryOp::IsInf => out[..x.len()].fill(0),
+            UnaryOp::IsFinite => out[..x.len()].fill(1),
+            _ => return false,
+        }
+        true
+    }
+}

@@ -1,0 +1,491 @@
+//! Running a fused [`Kernel`] on the host: the kernel's flat index range is
+//! cut into chunks (one rayon task each, none for small kernels), and each
+//! chunk into blocks of [`BLOCK`] elements that its instructions evaluate one
+//! after another, numexpr-style. Each instruction owns a block-sized register,
+//! so intermediates live in L1/L2 and never touch main memory. Contiguous
+//! inputs are copied into their register a block at a time (a cache-hot
+//! memcpy); strided and broadcast inputs are gathered through their layout.
+
+use crate::cast::cast_slice;
+use crate::elem::Elem;
+use rayon::prelude::*;
+use tandem_core::kernel::{Kernel, Op};
+use tandem_core::ops::UnaryOp;
+use tandem_core::{DType, Error, Result, Scalar};
+
+/// Elements per block: registers of all instructions of a typical kernel fit
+/// in L1/L2 (numexpr's tuned block is the same order).
+pub(crate) const BLOCK: usize = 1024;
+/// Below this many elements a kernel runs on the calling thread: waking
+/// rayon workers costs more than it saves.
+const PARALLEL_MIN: usize = 1 << 16;
+
+/// A block-sized buffer of one dtype (`Bool` as 0/1 bytes).
+#[derive(Clone, Debug)]
+pub(crate) enum Reg {
+    Bool(Vec<u8>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    U32(Vec<u32>),
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+}
+
+/// Expands `$body` once per register type, binding `$v` to the typed vector.
+macro_rules! with_reg {
+    ($reg:expr, $v:ident => $body:expr) => {
+        match $reg {
+            Reg::Bool($v) => $body,
+            Reg::I32($v) => $body,
+            Reg::I64($v) => $body,
+            Reg::U32($v) => $body,
+            Reg::F32($v) => $body,
+            Reg::F64($v) => $body,
+        }
+    };
+}
+pub(crate) use with_reg;
+
+impl Reg {
+    fn new(dtype: DType, n: usize) -> Reg {
+        match dtype {
+            DType::Bool => Reg::Bool(vec![0; n]),
+            DType::I32 => Reg::I32(vec![0; n]),
+            DType::I64 => Reg::I64(vec![0; n]),
+            DType::U32 => Reg::U32(vec![0; n]),
+            DType::F32 => Reg::F32(vec![0.0; n]),
+            DType::F64 => Reg::F64(vec![0.0; n]),
+        }
+    }
+
+    fn filled(s: Scalar, n: usize) -> Reg {
+        match s {
+            Scalar::Bool(x) => Reg::Bool(vec![x as u8; n]),
+            Scalar::I32(x) => Reg::I32(vec![x; n]),
+            Scalar::I64(x) => Reg::I64(vec![x; n]),
+            Scalar::U32(x) => Reg::U32(vec![x; n]),
+            Scalar::F32(x) => Reg::F32(vec![x; n]),
+            Scalar::F64(x) => Reg::F64(vec![x; n]),
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        with_reg!(self, v => bytemuck::cast_slice(v))
+    }
+}
+
+/// How a kernel input is read.
+enum Read<'a> {
+    /// Contiguous from `offset`: blocks are slices of the buffer, no copy.
+    Contiguous { bytes: &'a [u8], offset: usize },
+    /// Anything else: gathered through the layout.
+    Strided { bytes: &'a [u8] },
+}
+
+fn unsupported(what: String) -> Error {
+    Error::unsupported("cpu kernel", what)
+}
+
+/// Checks every position a kernel can read lies inside its buffers, so
+/// the loops below can index without further checks failing.
+fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
+    if inputs.len() != kernel.inputs.len() {
+        return Err(Error::invalid(
+            "cpu kernel",
+            format!(
+                "{} buffers bound for {} inputs",
+                inputs.len(),
+                kernel.inputs.len()
+            ),
+        ));
+    }
+    for (k, (input, bytes)) in kernel.inputs.iter().zip(inputs).enumerate() {
+        if input.layout.shape != kernel.shape {
+            return Err(Error::invalid(
+                "cpu kernel",
+                format!(
+                    "input {k} has shape {:?}, kernel {:?}",
+                    input.layout.shape, kernel.shape
+                ),
+            ));
+        }
+        let elems = bytes.len() / input.dtype.size_of();
+        if let Some((lo, hi)) = input.layout.span() {
+            let _ = lo;
+            if hi > elems {
+                return Err(Error::invalid(
+                    "cpu kernel",
+                    format!("input {k} reads up to element {hi} of a buffer of {elems}"),
+                ));
+            }
+        }
+    }
+    for (i, ins) in kernel.instrs.iter().enumerate() {
+        let refs: Vec<usize> = match &ins.op {
+            Op::Load(k) => {
+                if *k >= kernel.inputs.len() {
+                    return Err(Error::invalid(
+                        "cpu kernel",
+                        format!("instruction {i} loads missing input {k}"),
+                    ));
+                }
+                vec![]
+            }
+            Op::Const(_) => vec![],
+            Op::Unary(_, a) | Op::Cast(a) => vec![*a],
+            Op::Binary(_, a, b) => vec![*a, *b],
+            Op::Select(c, a, b) => vec![*c, *a, *b],
+        };
+        if refs.iter().any(|&r| r >= i) {
+            return Err(Error::invalid(
+                "cpu kernel",
+                format!("instruction {i} uses a later value"),
+            ));
+        }
+    }
+    for o in &kernel.outputs {
+        if o.value >= kernel.instrs.len() {
+            return Err(Error::invalid(
+                "cpu kernel",
+                "an output names a missing value".to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `kernel`, writing output `j` into `outputs[j]` (C order, sized for the kernel).
+pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) -> Result<()> {
+    validate(kernel, inputs)?;
+    let n = kernel.size();
+    let reads: Vec<Read> = kernel
+        .inputs
+        .iter()
+        .zip(inputs)
+        .map(|(inp, &bytes)| {
+            if inp.layout.is_contiguous() {
+                Read::Contiguous {
+                    bytes,
+                    offset: inp.layout.offset,
+                }
+            } else {
+                Read::Strided { bytes }
+            }
+        })
+        .collect();
+    let sizes: Vec<usize> = kernel.outputs.iter().map(|o| o.dtype.size_of()).collect();
+    if n < PARALLEL_MIN {
+        let mut ws = Workspace::new(kernel);
+        return ws.run_range(kernel, &reads, 0, n, outputs);
+    }
+    // Chunks: a few per thread for load balance, whole blocks each.
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = (n.div_ceil(threads * 4)).div_ceil(BLOCK) * BLOCK;
+    let chunk = chunk.max(BLOCK * 16);
+    let mut per_chunk: Vec<Vec<&mut [u8]>> = Vec::new();
+    for (j, out) in outputs.iter_mut().enumerate() {
+        for (c, part) in out.chunks_mut(chunk * sizes[j]).enumerate() {
+            if j == 0 {
+                per_chunk.push(Vec::new());
+            }
+            per_chunk[c].push(part);
+        }
+    }
+    per_chunk.into_par_iter().enumerate().try_for_each_init(
+        || Workspace::new(kernel),
+        |ws, (c, mut outs)| {
+            let start = c * chunk;
+            let end = (start + chunk).min(n);
+            ws.run_range(kernel, &reads, start, end, &mut outs)
+        },
+    )
+}
+
+/// One thread's registers.
+struct Workspace {
+    regs: Vec<Reg>,
+    /// Registers of constants are filled once and never rewritten.
+    is_const: Vec<bool>,
+    /// Scratch for multi-index iteration of strided loads.
+    index: Vec<usize>,
+}
+
+impl Workspace {
+    fn new(kernel: &Kernel) -> Workspace {
+        let regs = kernel
+            .instrs
+            .iter()
+            .map(|ins| match &ins.op {
+                Op::Const(s) => Reg::filled(s.cast(ins.dtype), BLOCK),
+                _ => Reg::new(ins.dtype, BLOCK),
+            })
+            .collect();
+        let is_const = kernel
+            .instrs
+            .iter()
+            .map(|i| matches!(i.op, Op::Const(_)))
+            .collect();
+        Workspace {
+            regs,
+            is_const,
+            index: vec![0; kernel.shape.len()],
+        }
+    }
+
+    fn run_range(
+        &mut self,
+        kernel: &Kernel,
+        reads: &[Read],
+        start: usize,
+        end: usize,
+        outputs: &mut [&mut [u8]],
+    ) -> Result<()> {
+        let mut s = start;
+        while s < end {
+            let len = BLOCK.min(end - s);
+            self.run_block(kernel, reads, s, len)?;
+            for (j, out) in kernel.outputs.iter().enumerate() {
+                let size = out.dtype.size_of();
+                let src = &self.regs[out.value].bytes()[..len * size];
+                let at = (s - start) * size;
+                outputs[j][at..at + len * size].copy_from_slice(src);
+            }
+            s += len;
+        }
+        Ok(())
+    }
+
+    fn run_block(
+        &mut self,
+        kernel: &Kernel,
+        reads: &[Read],
+        start: usize,
+        len: usize,
+    ) -> Result<()> {
+        for (i, ins) in kernel.instrs.iter().enumerate() {
+            if self.is_const[i] {
+                continue;
+            }
+            // Take the destination out so sources can be borrowed beside it.
+            let mut dst = std::mem::replace(&mut self.regs[i], Reg::Bool(Vec::new()));
+            let r = self.eval(kernel, reads, &ins.op, ins.dtype, start, len, &mut dst);
+            self.regs[i] = dst;
+            r?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval(
+        &mut self,
+        kernel: &Kernel,
+        reads: &[Read],
+        op: &Op,
+        dtype: DType,
+        start: usize,
+        len: usize,
+        dst: &mut Reg,
+    ) -> Result<()> {
+        match op {
+            Op::Const(_) => Ok(()),
+            Op::Load(k) => {
+                let size = dtype.size_of();
+                match &reads[*k] {
+                    Read::Contiguous { bytes, offset } => {
+                        let at = (offset + start) * size;
+                        let src = &bytes[at..at + len * size];
+                        with_reg!(dst, v => bytemuck::cast_slice_mut::<_, u8>(&mut v[..len]).copy_from_slice(src));
+                    }
+                    Read::Strided { bytes } => {
+                        let layout = &kernel.inputs[*k].layout;
+                        with_reg!(dst, v => gather(bytemuck::cast_slice(bytes), layout, start, &mut v[..len], &mut self.index));
+                    }
+                }
+                Ok(())
+            }
+            Op::Cast(a) => {
+                cast_slice(&self.regs[*a], dst, len);
+                Ok(())
+            }
+            Op::Unary(uop, a) => {
+                let src = &self.regs[*a];
+                let ok = match (uop, src, dst) {
+                    (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite, src, Reg::Bool(o)) => {
+                        with_reg!(src, x => Elem::predicate(*uop, &x[..len], &mut o[..len]))
+                    }
+                    (_, Reg::Bool(x), Reg::Bool(o)) => u8::unary(*uop, &x[..len], &mut o[..len]),
+                    (_, Reg::I32(x), Reg::I32(o)) => i32::unary(*uop, &x[..len], &mut o[..len]),
+                    (_, Reg::I64(x), Reg::I64(o)) => i64::unary(*uop, &x[..len], &mut o[..len]),
+                    (_, Reg::U32(x), Reg::U32(o)) => u32::unary(*uop, &x[..len], &mut o[..len]),
+                    (_, Reg::F32(x), Reg::F32(o)) => f32::unary(*uop, &x[..len], &mut o[..len]),
+                    (_, Reg::F64(x), Reg::F64(o)) => f64::unary(*uop, &x[..len], &mut o[..len]),
+                    _ => false,
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(unsupported(format!(
+                        "{} on {:?} giving {dtype}",
+                        uop.name(),
+                        kernel_dtype(src)
+                    )))
+                }
+            }
+            Op::Binary(bop, a, b) => {
+                let (x, y) = (&self.regs[*a], &self.regs[*b]);
+                let ok = if bop.is_comparison() {
+                    match dst {
+                        Reg::Bool(o) => match (x, y) {
+                            (Reg::Bool(x), Reg::Bool(y)) => {
+                                u8::compare(*bop, &x[..len], &y[..len], &mut o[..len])
+                            }
+                            (Reg::I32(x), Reg::I32(y)) => {
+                                i32::compare(*bop, &x[..len], &y[..len], &mut o[..len])
+                            }
+                            (Reg::I64(x), Reg::I64(y)) => {
+                                i64::compare(*bop, &x[..len], &y[..len], &mut o[..len])
+                            }
+                            (Reg::U32(x), Reg::U32(y)) => {
+                                u32::compare(*bop, &x[..len], &y[..len], &mut o[..len])
+                            }
+                            (Reg::F32(x), Reg::F32(y)) => {
+                                f32::compare(*bop, &x[..len], &y[..len], &mut o[..len])
+                            }
+                            (Reg::F64(x), Reg::F64(y)) => {
+                                f64::compare(*bop, &x[..len], &y[..len], &mut o[..len])
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    }
+                } else {
+                    match (x, y, dst) {
+                        (Reg::Bool(x), Reg::Bool(y), Reg::Bool(o)) => {
+                            u8::binary(*bop, &x[..len], &y[..len], &mut o[..len])
+                        }
+                        (Reg::I32(x), Reg::I32(y), Reg::I32(o)) => {
+                            i32::binary(*bop, &x[..len], &y[..len], &mut o[..len])
+                        }
+                        (Reg::I64(x), Reg::I64(y), Reg::I64(o)) => {
+                            i64::binary(*bop, &x[..len], &y[..len], &mut o[..len])
+                        }
+                        (Reg::U32(x), Reg::U32(y), Reg::U32(o)) => {
+                            u32::binary(*bop, &x[..len], &y[..len], &mut o[..len])
+                        }
+                        (Reg::F32(x), Reg::F32(y), Reg::F32(o)) => {
+                            f32::binary(*bop, &x[..len], &y[..len], &mut o[..len])
+                        }
+                        (Reg::F64(x), Reg::F64(y), Reg::F64(o)) => {
+                            f64::binary(*bop, &x[..len], &y[..len], &mut o[..len])
+                        }
+                        _ => false,
+                    }
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(unsupported(format!(
+                        "{} on {:?} giving {dtype}",
+                        bop.name(),
+                        kernel_dtype(x)
+                    )))
+                }
+            }
+            Op::Select(c, a, b) => {
+                let (c, x, y) = (&self.regs[*c], &self.regs[*a], &self.regs[*b]);
+                let Reg::Bool(c) = c else {
+                    return Err(unsupported("where with a non-bool condition".into()));
+                };
+                let ok = match (x, y, dst) {
+                    (Reg::Bool(x), Reg::Bool(y), Reg::Bool(o)) => select(&c[..len], x, y, o),
+                    (Reg::I32(x), Reg::I32(y), Reg::I32(o)) => select(&c[..len], x, y, o),
+                    (Reg::I64(x), Reg::I64(y), Reg::I64(o)) => select(&c[..len], x, y, o),
+                    (Reg::U32(x), Reg::U32(y), Reg::U32(o)) => select(&c[..len], x, y, o),
+                    (Reg::F32(x), Reg::F32(y), Reg::F32(o)) => select(&c[..len], x, y, o),
+                    (Reg::F64(x), Reg::F64(y), Reg::F64(o)) => select(&c[..len], x, y, o),
+                    _ => false,
+                };
+                if ok {
+                    Ok(())
+                } else {
+                    Err(unsupported("where over mismatched dtypes".into()))
+                }
+            }
+        }
+    }
+}
+
+fn kernel_dtype(r: &Reg) -> DType {
+    match r {
+        Reg::Bool(_) => DType::Bool,
+        Reg::I32(_) => DType::I32,
+        Reg::I64(_) => DType::I64,
+        Reg::U32(_) => DType::U32,
+        Reg::F32(_) => DType::F32,
+        Reg::F64(_) => DType::F64,
+    }
+}
+
+fn select<T: Copy>(c: &[u8], x: &[T], y: &[T], out: &mut [T]) -> bool {
+    crate::simd::dispatch(
+        #[inline(always)]
+        || {
+            for (((o, &c), &x), &y) in out.iter_mut().zip(c).zip(x).zip(y) {
+                *o = if c != 0 { x } else { y };
+            }
+        },
+    );
+    true
+}
+
+/// Reads `out.len()` elements of `layout` starting at flat (C-order) index
+/// `start`, walking the innermost axis in runs (copy for stride 1, fill for
+/// stride 0).
+fn gather<T: Copy>(
+    src: &[T],
+    layout: &tandem_core::layout::Layout,
+    start: usize,
+    out: &mut [T],
+    index: &mut [usize],
+) {
+    let nd = layout.shape.len();
+    if nd == 0 {
+        out.fill(src[layout.offset]);
+        return;
+    }
+    let mut rest = start;
+    for ax in (0..nd).rev() {
+        index[ax] = rest % layout.shape[ax];
+        rest /= layout.shape[ax];
+    }
+    let inner = nd - 1;
+    let (n_in, s_in) = (layout.shape[inner], layout.strides[inner]);
+    let mut done = 0;
+    while done < out.len() {
+        let base = layout.offset as isize
+            + (0..inner)
+                .map(|ax| index[ax] as isize * layout.strides[ax])
+                .sum::<isize>();
+        let run = (n_in - index[inner]).min(out.len() - done);
+        let first = base + index[inner] as isize * s_in;
+        let dst = &mut out[done..done + run];
+        match s_in {
+            1 => dst.copy_from_slice(&src[first as usize..first as usize + run]),
+            0 => dst.fill(src[first as usize]),
+            _ => {
+                for (k, d) in dst.iter_mut().enumerate() {
+                    *d = src[(first + k as isize * s_in) as usize];
+                }
+            }
+        }
+        done += run;
+        index[inner] += run;
+        // Carry into the outer axes.
+        let mut ax = inner;
+        while index[ax] == layout.shape[ax] && ax > 0 {
+            index[ax] = 0;
+            ax -= 1;
+            index[ax] += 1;
+        }
+    }
+}

@@ -1,0 +1,500 @@
+//! Elementwise methods: unary math, binary ops with broadcasting and NumPy
+//! promotion (NEP 50 weak scalars), comparisons, logical ops, `where_`,
+//! `clip` and `astype`. Each builds one lazy node; nothing runs here.
+
+use super::{Array, Operand};
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::graph::{Expr, Node};
+use crate::layout::broadcast_shapes;
+use crate::ops::{BinaryOp, UnaryOp};
+use crate::scalar::Scalar;
+use std::sync::Arc;
+
+/// `node` converted to `dtype` (constants are converted now, not in the kernel).
+pub(crate) fn cast_node(node: &Arc<Node>, dtype: DType) -> Arc<Node> {
+    if node.dtype == dtype {
+        return node.clone();
+    }
+    match node.expr() {
+        Expr::Const(s) => Node::lazy(node.shape.clone(), dtype, Expr::Const(s.cast(dtype))),
+        _ => Node::lazy(node.shape.clone(), dtype, Expr::Cast(node.clone())),
+    }
+}
+
+fn const_node(s: Scalar, dtype: DType) -> Arc<Node> {
+    Node::lazy(vec![], dtype, Expr::Const(s.cast(dtype)))
+}
+
+fn shape_of(o: &Operand) -> &[usize] {
+    match o {
+        Operand::Array(a) => a.shape(),
+        Operand::Scalar(_) => &[],
+    }
+}
+
+/// NumPy's `result_type` over operands, with NEP 50 weak scalars. A weak
+/// integer that does not fit the result is an error (NumPy's
+/// `OverflowError`), except in comparisons, where NumPy compares the true
+/// values and tandem widens to `I64` to do the same.
+fn result_type(op: &'static str, operands: &[&Operand], comparison: bool) -> Result<DType> {
+    let strong = operands
+        .iter()
+        .filter_map(|o| match o {
+            Operand::Array(a) => Some(a.dtype()),
+            Operand::Scalar(_) => None,
+        })
+        .reduce(DType::promote);
+    let weak: Vec<Scalar> = operands
+        .iter()
+        .filter_map(|o| match o {
+            Operand::Scalar(s) => Some(*s),
+            Operand::Array(_) => None,
+        })
+        .collect();
+    let mut dtype = match strong {
+        Some(d) => weak.iter().fold(d, |d, s| d.promote_weak(s.weak_kind())),
+        None => DType::default_for(
+            weak.iter()
+                .map(|s| s.weak_kind())
+                .max()
+                .unwrap_or(crate::WeakKind::Bool),
+        ),
+    };
+    for s in &weak {
+        if !s.fits_in(dtype) {
+            if comparison {
+                dtype = DType::I64;
+            } else {
+                return Err(Error::invalid(
+                    op,
+                    format!(
+                        "the integer {s} is out of bounds for {dtype} (NumPy raises OverflowError too); \
+                         cast the array first, e.g. astype(DType::I64)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(dtype)
+}
+
+fn operand_node(o: &Operand, dtype: DType) -> Arc<Node> {
+    match o {
+        Operand::Array(a) => cast_node(&a.node, dtype),
+        Operand::Scalar(s) => const_node(*s, dtype),
+    }
+}
+
+impl Array {
+    pub(crate) fn unary(&self, op: UnaryOp) -> Result<Array> {
+        let (compute, result) = op.rule().resolve(op.name(), self.dtype())?;
+        let x = cast_node(&self.node, compute);
+        Ok(Array::from_node(Node::lazy(
+            self.shape().to_vec(),
+            result,
+            Expr::Unary(op, x),
+        )))
+    }
+
+    fn unary_infallible(&self, op: UnaryOp) -> Array {
+        // Only `neg` rejects a dtype (bool); every method routed here accepts all.
+        self.unary(op)
+            .unwrap_or_else(|e| unreachable!("{} accepts every dtype: {e}", op.name()))
+    }
+
+    pub(crate) fn binary_operands(op: BinaryOp, a: &Operand, b: &Operand) -> Result<Array> {
+        let name = op.name();
+        let shape = broadcast_shapes(name, shape_of(a), shape_of(b))?;
+        let promoted = result_type(name, &[a, b], op.is_comparison())?;
+        let (compute, result) = op.rule().resolve(name, promoted)?;
+        let x = operand_node(a, compute);
+        let y = operand_node(b, compute);
+        Ok(Array::from_node(Node::lazy(
+            shape,
+            result,
+            Expr::Binary(op, x, y),
+        )))
+    }
+
+    pub(crate) fn binary(&self, op: BinaryOp, other: impl Into<Operand>) -> Result<Array> {
+        Self::binary_operands(op, &Operand::Array(self.clone()), &other.into())
+    }
+
+    /// `self + other` with broadcasting and promotion.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 2], &[2])?;
+    /// assert_eq!(a.try_add(&a)?.to_vec::<i32>()?, vec![2, 4]);
+    /// assert!(a.try_add(&Array::zeros(&[3], DType::I32)).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_add(&self, other: impl Into<Operand>) -> Result<Array> {
+        self.binary(BinaryOp::Add, other)
+    }
+
+    /// `self - other` (rejected for two `Bool` operands, as in NumPy).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1u32, 5], &[2])?;
+    /// assert_eq!(a.try_sub(2)?.to_vec::<u32>()?, vec![u32::MAX, 3]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_sub(&self, other: impl Into<Operand>) -> Result<Array> {
+        self.binary(BinaryOp::Sub, other)
+    }
+
+    /// `self * other`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.5f32], &[1])?;
+    /// assert_eq!(a.try_mul(2.0)?.to_vec::<f32>()?, vec![3.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_mul(&self, other: impl Into<Operand>) -> Result<Array> {
+        self.binary(BinaryOp::Mul, other)
+    }
+
+    /// True division: integers divide as `F64`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 3], &[2])?;
+    /// assert_eq!(a.try_div(2)?.to_vec::<f64>()?, vec![0.5, 1.5]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_div(&self, other: impl Into<Operand>) -> Result<Array> {
+        self.binary(BinaryOp::Div, other)
+    }
+
+    /// Remainder with the sign of the divisor (Python's `%`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-7i32, 7], &[2])?;
+    /// assert_eq!(a.try_rem(3)?.to_vec::<i32>()?, vec![2, 1]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_rem(&self, other: impl Into<Operand>) -> Result<Array> {
+        self.binary(BinaryOp::Rem, other)
+    }
+
+    /// Negation; an error for `Bool` (as NumPy).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// assert!(Array::scalar(true).try_neg().is_err());
+    /// assert_eq!(Array::scalar(2i32).try_neg()?.item::<i32>()?, -2);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_neg(&self) -> Result<Array> {
+        self.unary(UnaryOp::Neg)
+    }
+
+    /// Floor division (Python's `//`); integer division by zero gives 0, as NumPy.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-7i64, 7], &[2])?;
+    /// assert_eq!(a.floor_div(2)?.to_vec::<i64>()?, vec![-4, 3]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn floor_div(&self, other: impl Into<Operand>) -> Result<Array> {
+        self.binary(BinaryOp::FloorDiv, other)
+    }
+
+    /// `self ** other`. For integer arrays a negative exponent in an *array*
+    /// gives 0 (or ±1 for bases ±1) instead of NumPy's error, which tandem
+    /// cannot raise lazily; a negative weak-integer exponent is rejected now.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![2i32, 3], &[2])?;
+    /// assert_eq!(a.pow(3)?.to_vec::<i32>()?, vec![8, 27]);
+    /// assert!(a.pow(-1).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn pow(&self, other: impl Into<Operand>) -> Result<Array> {
+        let other = other.into();
+        let out = Self::binary_operands(BinaryOp::Pow, &Operand::Array(self.clone()), &other)?;
+        if let Operand::Scalar(s) = other {
+            if !out.dtype().is_float() && s.weak_kind() == crate::WeakKind::Int && s.to_f64() < 0.0
+            {
+                return Err(Error::invalid(
+                    "pow",
+                    "integers to negative integer powers are not allowed (as in NumPy); use a float exponent or astype(DType::F64)",
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `self ** exponent` with a float exponent (weak: `F32` arrays stay `F32`,
+    /// integer arrays give `F64`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![4.0f32], &[1])?;
+    /// assert_eq!(a.powf(0.5)?.to_vec::<f32>()?, vec![2.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn powf(&self, exponent: f64) -> Result<Array> {
+        self.binary(BinaryOp::Pow, exponent)
+    }
+
+    /// `self` clipped to `[lo, hi]`: `minimum(maximum(self, lo), hi)`, as
+    /// NumPy (NaN propagates; `lo > hi` gives `hi`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-1.0f32, 0.5, 2.0], &[3])?;
+    /// assert_eq!(a.clip(0.0, 1.0)?.to_vec::<f32>()?, vec![0.0, 0.5, 1.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn clip(&self, lo: impl Into<Operand>, hi: impl Into<Operand>) -> Result<Array> {
+        let (lo, hi) = (lo.into(), hi.into());
+        let me = Operand::Array(self.clone());
+        // Promote over all three at once (as np.clip does), then clip in that dtype.
+        let dtype = result_type("clip", &[&me, &lo, &hi], false)?;
+        let cast = |o: Operand| match o {
+            Operand::Array(a) => Operand::Array(a.astype(dtype)),
+            Operand::Scalar(s) => Operand::Array(Array::from_node(const_node(s, dtype))),
+        };
+        let low = Self::binary_operands(BinaryOp::Maximum, &cast(me), &cast(lo))?;
+        Self::binary_operands(BinaryOp::Minimum, &Operand::Array(low), &cast(hi))
+    }
+
+    /// Elementwise choice: `x` where `cond` is true (non-zero), else `y`; all
+    /// three broadcast, `x` and `y` promote.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let c = Array::from_vec(vec![true, false], &[2])?;
+    /// let r = Array::where_(&c, 1.0f32, 0)?;
+    /// assert_eq!(r.to_vec::<f64>()?, vec![1.0, 0.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn where_(cond: &Array, x: impl Into<Operand>, y: impl Into<Operand>) -> Result<Array> {
+        let (x, y) = (x.into(), y.into());
+        let xy = broadcast_shapes("where", shape_of(&x), shape_of(&y))?;
+        let shape = broadcast_shapes("where", cond.shape(), &xy)?;
+        let dtype = result_type("where", &[&x, &y], false)?;
+        let c = cast_node(&cond.node, DType::Bool);
+        Ok(Array::from_node(Node::lazy(
+            shape,
+            dtype,
+            Expr::Select(c, operand_node(&x, dtype), operand_node(&y, dtype)),
+        )))
+    }
+
+    /// The array converted to `dtype` with NumPy's cast rules (float → int
+    /// truncates; NaN → int is 0, out-of-range saturates — NumPy leaves
+    /// those undefined).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.7f64, -1.7], &[2])?;
+    /// assert_eq!(a.astype(DType::I32).to_vec::<i32>()?, vec![1, -1]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn astype(&self, dtype: DType) -> Array {
+        Array::from_node(cast_node(&self.node, dtype))
+    }
+}
+
+/// Binary methods that return `Result` (shapes may not broadcast).
+macro_rules! binary_methods {
+    ($($(#[$doc:meta])* $name:ident => $op:ident),* $(,)?) => {
+        impl Array {$(
+            $(#[$doc])*
+            pub fn $name(&self, other: impl Into<Operand>) -> Result<Array> {
+                self.binary(BinaryOp::$op, other)
+            }
+        )*}
+    };
+}
+
+binary_methods! {
+    /// Elementwise maximum, NaN-propagating (`np.maximum`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.0f32, f32::NAN], &[2])?;
+    /// let m = a.maximum(0.5)?.to_vec::<f32>()?;
+    /// assert_eq!(m[0], 1.0);
+    /// assert!(m[1].is_nan());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    maximum => Maximum,
+    /// Elementwise minimum, NaN-propagating (`np.minimum`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 5], &[2])?;
+    /// assert_eq!(a.minimum(3)?.to_vec::<i32>()?, vec![1, 3]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    minimum => Minimum,
+    /// `atan(self / other)` in the right quadrant.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let y = Array::from_vec(vec![1.0f64], &[1])?;
+    /// assert_eq!(y.atan2(1.0)?.to_vec::<f64>()?, vec![std::f64::consts::FRAC_PI_4]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    atan2 => Atan2,
+    /// `self == other`, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 2], &[2])?;
+    /// assert_eq!(a.eq(2)?.to_vec::<bool>()?, vec![false, true]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    eq => Eq,
+    /// `self != other`, as `Bool` (true for NaN).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![f64::NAN], &[1])?;
+    /// assert_eq!(a.ne(&a)?.to_vec::<bool>()?, vec![true]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    ne => Ne,
+    /// `self < other`, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1u32], &[1])?;
+    /// assert_eq!(a.lt(-1)?.to_vec::<bool>()?, vec![false]); // compared exactly, as NumPy
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    lt => Lt,
+    /// `self <= other`, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.0f32, 2.0], &[2])?;
+    /// assert_eq!(a.le(1.0)?.to_vec::<bool>()?, vec![true, false]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    le => Le,
+    /// `self > other`, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.0f32, 2.0], &[2])?;
+    /// assert_eq!(a.gt(1.0)?.to_vec::<bool>()?, vec![false, true]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    gt => Gt,
+    /// `self >= other`, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i64, 2], &[2])?;
+    /// assert_eq!(a.ge(2)?.to_vec::<bool>()?, vec![false, true]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    ge => Ge,
+    /// Both truthy (non-zero), as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![0.0f32, 2.0], &[2])?;
+    /// assert_eq!(a.logical_and(true)?.to_vec::<bool>()?, vec![false, true]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    logical_and => LogicalAnd,
+    /// Either truthy, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![0i32, 0], &[2])?;
+    /// let b = Array::from_vec(vec![false, true], &[2])?;
+    /// assert_eq!(a.logical_or(&b)?.to_vec::<bool>()?, vec![false, true]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    logical_or => LogicalOr,
+    /// Exactly one truthy, as `Bool`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![true, true], &[2])?;
+    /// let b = Array::from_vec(vec![false, true], &[2])?;
+    /// assert_eq!(a.logical_xor(&b)?.to_vec::<bool>()?, vec![true, false]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    logical_xor => LogicalXor,
+}
+
+/// Unary methods: they accept every dtype, so they return `Array`.
+macro_rules! unary_methods {
+    ($($name:ident => $op:ident, $input:expr, $expect:expr);* $(;)?) => {
+        impl Array {$(
+            #[doc = concat!("Elementwise `", stringify!($name), "` (op `",
+                stringify!($op), "`), lazily.\n\n",
+                "```\nuse tandem::prelude::*;\n",
+                "let a = Array::from_vec(vec![", $input, "], &[1])?;\n",
+                "assert_eq!(a.", stringify!($name), "().to_vec::<f64>()?, vec![", $expect, "]);\n",
+                "# Ok::<(), tandem::Error>(())\n```")]
+            pub fn $name(&self) -> Array {
+                self.unary_infallible(UnaryOp::$op)
+            }
+        )*}
+    };
+}
+
+unary_methods! {
+    abs => Abs, "-2.0f64", "2.0";
+    sqrt => Sqrt, "4.0f64", "2.0";
+    exp => Exp, "0.0f64", "1.0";
+    exp2 => Exp2, "3.0f64", "8.0";
+    ln => Ln, "1.0f64", "0.0";
+    log2 => Log2, "8.0f64", "3.0";
+    log10 => Log10, "100.0f64", "2.0";
+    sin => Sin, "0.0f64", "0.0";
+    cos => Cos, "0.0f64", "1.0";
+    tan => Tan, "0.0f64", "0.0";
+    tanh => Tanh, "0.0f64", "0.0";
+    asin => Asin, "0.0f64", "0.0";
+    acos => Acos, "1.0f64", "0.0";
+    atan => Atan, "0.0f64", "0.0";
+    sinh => Sinh, "0.0f64", "0.0";
+    cosh => Cosh, "0.0f64", "1.0";
+    floor => Floor, "-1.5f64", "-2.0";
+    ceil => Ceil, "-1.5f64", "-1.0";
+    round => Round, "2.5f64", "2.0";
+    trunc => Trunc, "-1.7f64", "-1.0";
+    sign => Sign, "-3.0f64", "-1.0";
+    recip => Recip, "4.0f64", "0.25";
+    square => Square, "3.0f64", "9.0";
+    sigmoid => Sigmoid, "0.0f64", "0.5";
+}
+
+macro_rules! predicate_methods {
+    ($($name:ident => $op:ident, $input:expr, $expect:expr);* $(;)?) => {
+        impl Array {$(
+            #[doc = concat!("Elementwise `", stringify!($name), "` (op `",
+                stringify!($op), "`), as `Bool`.\n\n",
+                "```\nuse tandem::prelude::*;\n",
+                "let a = Array::from_vec(vec![", $input, "], &[2])?;\n",
+                "assert_eq!(a.", stringify!($name), "().to_vec::<bool>()?, vec![", $expect, "]);\n",
+                "# Ok::<(), tandem::Error>(())\n```")]
+            pub fn $name(&self) -> Array {
+                self.unary_infallible(UnaryOp::$op)
+            }
+        )*}
+    };
+}
+
+predicate_methods! {
+    is_nan => IsNan, "f32::NAN, 1.0", "true, false";
+    is_inf => IsInf, "f32::NEG_INFINITY, 1.0", "true, false";
+    is_finite => IsFinite, "f32::INFINITY, 1.0", "false, true";
+    logical_not => LogicalNot, "0i32, 3", "true, false";
+}

@@ -1,0 +1,345 @@
+//! Reading arrays out (forcing evaluation): `to_vec`, `item`, `get`,
+//! `Display`; writing single elements (`set`, copy-on-write); `eval`;
+//! and where the data lives (`device`, `to_device`).
+
+use super::creation::{read_scalar, write_scalar};
+use super::Array;
+use crate::backend::Device;
+use crate::buffer::HostBuffer;
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::graph::{Node, Storage};
+use crate::layout::{normalize_index, Layout};
+use crate::runtime::{force, force_on, host_copy, runtime};
+use crate::scalar::Scalar;
+use std::fmt;
+use std::sync::Arc;
+
+/// The Rust type to ask `to_vec` for, per dtype (for error hints).
+fn rust_type(d: DType) -> &'static str {
+    match d {
+        DType::Bool => "bool",
+        DType::I32 => "i32",
+        DType::I64 => "i64",
+        DType::U32 => "u32",
+        DType::F32 => "f32",
+        DType::F64 => "f64",
+    }
+}
+
+/// Calls `f` with the buffer position of every element of `layout`, in C order.
+pub(crate) fn for_each_position(layout: &Layout, mut f: impl FnMut(usize)) {
+    let n = layout.size();
+    if n == 0 {
+        return;
+    }
+    let nd = layout.shape.len();
+    let mut idx = vec![0usize; nd];
+    let mut pos = layout.offset as isize;
+    for _ in 0..n {
+        f(pos as usize);
+        for ax in (0..nd).rev() {
+            idx[ax] += 1;
+            pos += layout.strides[ax];
+            if idx[ax] < layout.shape[ax] {
+                break;
+            }
+            pos -= layout.strides[ax] * layout.shape[ax] as isize;
+            idx[ax] = 0;
+        }
+    }
+}
+
+impl Array {
+    /// Forces the array and returns its storage, layout and a host copy.
+    fn host_view(&self) -> Result<(Arc<Storage>, Layout, Arc<HostBuffer>)> {
+        force(&self.node)?;
+        let (storage, layout) = self.node.as_data().expect("a forced node holds data");
+        let host = host_copy(&storage)?;
+        Ok((storage, layout, host))
+    }
+
+    /// The elements in C order, as bytes of the array's dtype.
+    pub(crate) fn contiguous_bytes(&self) -> Result<HostBuffer> {
+        let (_, layout, host) = self.host_view()?;
+        let size = self.dtype().size_of();
+        if layout.is_contiguous() {
+            let start = layout.offset * size;
+            return Ok(HostBuffer::from_bytes(
+                &host.as_bytes()[start..start + layout.size() * size],
+            ));
+        }
+        let src = host.as_bytes();
+        let mut out = HostBuffer::try_for_overwrite("read", layout.size() * size)?;
+        let dst = out.as_bytes_mut();
+        let mut k = 0;
+        for_each_position(&layout, |p| {
+            dst[k..k + size].copy_from_slice(&src[p * size..(p + 1) * size]);
+            k += size;
+        });
+        Ok(out)
+    }
+
+    /// The elements in C order. Forces evaluation.
+    ///
+    /// Errors: [`Error::DTypeMismatch`] if `T` is not the array's dtype.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.0f32, 2.0], &[2])?;
+    /// assert_eq!((&a + 1.0).to_vec::<f32>()?, vec![2.0, 3.0]);
+    /// assert!(matches!(a.to_vec::<f64>(), Err(Error::DTypeMismatch { .. })));
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        if T::DTYPE != self.dtype() {
+            return Err(Error::DTypeMismatch {
+                op: "to_vec",
+                expected: T::DTYPE.name().into(),
+                got: self.dtype(),
+                hint: format!(
+                    "call to_vec::<{}>(), or astype(DType::{:?}) first",
+                    rust_type(self.dtype()),
+                    T::DTYPE
+                ),
+            });
+        }
+        Ok(T::from_bytes(self.contiguous_bytes()?.as_bytes()))
+    }
+
+    /// The single element of a one-element array (any shape).
+    ///
+    /// Errors: [`Error::InvalidArgument`] if the array does not hold exactly
+    /// one element, [`Error::DTypeMismatch`] if `T` is not its dtype.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// assert_eq!(Array::scalar(3i32).item::<i32>()?, 3);
+    /// assert!(Array::zeros(&[2], DType::I32).item::<i32>().is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn item<T: Element>(&self) -> Result<T> {
+        if self.size() != 1 {
+            return Err(Error::invalid(
+                "item",
+                format!(
+                    "only an array of exactly one element converts to a scalar; this one has shape {:?} ({} elements); use get(&[..]) for one element",
+                    self.shape(),
+                    self.size()
+                ),
+            ));
+        }
+        Ok(self.to_vec::<T>()?[0])
+    }
+
+    fn position(&self, op: &'static str, index: &[isize], layout: &Layout) -> Result<usize> {
+        if index.len() != self.ndim() {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "an index of {} entries into an array of shape {:?} ({} axes); give one index per axis",
+                    index.len(),
+                    self.shape(),
+                    self.ndim()
+                ),
+            ));
+        }
+        let idx = index
+            .iter()
+            .enumerate()
+            .map(|(axis, &i)| normalize_index(op, i, axis, self.shape()[axis]))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(layout.position(&idx))
+    }
+
+    /// One element (negative indices count from the end). Forces evaluation.
+    ///
+    /// Errors: [`Error::IndexOutOfBounds`], or [`Error::InvalidArgument`] when
+    /// the number of indices is not `ndim`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::arange(0.0, 6.0, 1.0, DType::I64)?;
+    /// assert_eq!(a.get(&[-1])?, Scalar::I64(5));
+    /// assert!(matches!(a.get(&[6]), Err(Error::IndexOutOfBounds { .. })));
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn get(&self, index: &[isize]) -> Result<Scalar> {
+        // Validate before forcing: a bad index should not cost a computation.
+        self.position("get", index, &Layout::contiguous(self.shape()))?;
+        let (_, layout, host) = self.host_view()?;
+        let p = self.position("get", index, &layout)?;
+        Ok(read_scalar(&host, self.dtype(), p))
+    }
+
+    /// Writes one element, cast to the array's dtype (a weak integer out of
+    /// its range is an error, as NumPy). Copy-on-write: other handles to the
+    /// same data, and arrays computed from it, never see the write.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let mut a = Array::zeros(&[3], DType::F32);
+    /// let before = a.clone();
+    /// a.set(&[-1], 2.5)?;
+    /// assert_eq!(a.to_vec::<f32>()?, vec![0.0, 0.0, 2.5]);
+    /// assert_eq!(before.to_vec::<f32>()?, vec![0.0, 0.0, 0.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn set(&mut self, index: &[isize], value: impl Into<Scalar>) -> Result<()> {
+        let value = value.into();
+        let dtype = self.dtype();
+        if !value.fits_in(dtype) {
+            return Err(Error::invalid(
+                "set",
+                format!("the integer {value} is out of bounds for {dtype}; cast the array first"),
+            ));
+        }
+        let value = value.cast(dtype);
+        self.position("set", index, &Layout::contiguous(self.shape()))?;
+        force(&self.node)?;
+        let (storage, layout) = self.node.as_data().expect("a forced node holds data");
+        let p = self.position("set", index, &layout)?;
+        // Write in place only when nothing else can observe the buffer: this
+        // handle owns the node, the node owns the storage, and the host copy
+        // is not shared. Otherwise copy first.
+        if Arc::strong_count(&self.node) == 1 && Arc::strong_count(&storage) == 2 {
+            let mut copies = storage.copies();
+            if let Some(host) = copies.host.as_mut().and_then(Arc::get_mut) {
+                write_scalar(host, p, value);
+                copies.devices.clear();
+                return Ok(());
+            }
+        }
+        drop(storage);
+        let mut host = self.contiguous_bytes()?;
+        let p = self.position("set", index, &Layout::contiguous(self.shape()))?;
+        write_scalar(&mut host, p, value);
+        self.node = Node::from_host(dtype, self.shape(), host);
+        Ok(())
+    }
+
+    /// Forces evaluation now and returns the materialised array (a handle
+    /// to the same node). Forcing twice does nothing the second time.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::ones(&[2], DType::F32);
+    /// let b = (&a + &a).eval()?;
+    /// tandem::reset_stats();
+    /// b.eval()?;
+    /// assert_eq!(tandem::stats().total_kernels(), 0);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn eval(&self) -> Result<Array> {
+        force(&self.node)?;
+        Ok(self.clone())
+    }
+
+    /// Where the data lives now: the host (`Cpu`) or a GPU. A lazy array
+    /// reports `Cpu` until forced.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// assert_eq!(Array::scalar(1.0).device(), Device::Cpu);
+    /// ```
+    pub fn device(&self) -> Device {
+        let rt = runtime();
+        match self.node.as_data() {
+            Some((storage, _)) => {
+                let copies = storage.copies();
+                match (&copies.host, copies.devices.first()) {
+                    (None, Some((i, _))) => rt.infos[*i].device,
+                    _ => Device::Cpu,
+                }
+            }
+            None => Device::Cpu,
+        }
+    }
+
+    /// The array placed on `device`: computed there if lazy, copied there if
+    /// not; kernels over it then run there. `Device::Auto` forces it wherever
+    /// placement chooses.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::ones(&[2], DType::F32).to_device(Device::Cpu)?;
+    /// assert_eq!(a.device(), Device::Cpu);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn to_device(&self, device: Device) -> Result<Array> {
+        if device == Device::Auto {
+            return self.eval();
+        }
+        let rt = runtime();
+        let target = rt.index_of(device)?;
+        force_on(&self.node, device)?;
+        let (storage, layout) = self.node.as_data().expect("a forced node holds data");
+        let backend = &rt.backends[target];
+        let moved = if backend.memory() == crate::backend::Memory::Host {
+            Storage::from_host_arc(storage.dtype, storage.len, host_copy(&storage)?)
+        } else {
+            let resident = storage
+                .copies()
+                .devices
+                .iter()
+                .find(|(i, _)| *i == target)
+                .map(|(_, b)| b.clone());
+            let buf = match resident {
+                Some(b) => b,
+                None => {
+                    let host = host_copy(&storage)?;
+                    let b = backend.upload(&host)?;
+                    crate::stats::record(|s| {
+                        s.uploads += 1;
+                        s.upload_bytes += host.len() as u64;
+                    });
+                    b
+                }
+            };
+            Storage::from_buffer(storage.dtype, storage.len, target, false, buf)
+        };
+        Ok(Array::from_node(Node::data(moved, layout)))
+    }
+}
+
+impl fmt::Display for Array {
+    /// NumPy's `str(a)`: summarised with `...` past 1000 elements.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.host_view() {
+            Ok((_, layout, host)) => {
+                let get = |i: usize| read_scalar(&host, self.dtype(), nth_position(&layout, i));
+                f.write_str(&crate::format::format_str(self.shape(), self.dtype(), &get))
+            }
+            Err(e) => write!(f, "<array {:?} {}: {e}>", self.shape(), self.dtype()),
+        }
+    }
+}
+
+impl fmt::Debug for Array {
+    /// NumPy's `repr(a)`: `array([1., 2.], dtype=float32)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.host_view() {
+            Ok((_, layout, host)) => {
+                let get = |i: usize| read_scalar(&host, self.dtype(), nth_position(&layout, i));
+                f.write_str(&crate::format::format_repr(
+                    self.shape(),
+                    self.dtype(),
+                    &get,
+                ))
+            }
+            Err(e) => write!(f, "<array {:?} {}: {e}>", self.shape(), self.dtype()),
+        }
+    }
+}
+
+/// The buffer position of the `i`-th element in C order.
+fn nth_position(layout: &Layout, mut i: usize) -> usize {
+    let mut p = layout.offset as isize;
+    for ax in (0..layout.shape.len()).rev() {
+        let n = layout.shape[ax];
+        p += (i % n) as isize * layout.strides[ax];
+        i /= n;
+    }
+    p as usize
+}

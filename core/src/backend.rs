@@ -1,0 +1,205 @@
+//! The `Backend` trait: the seam between tandem's core and the hardware.
+//! A new backend author starts reading here.
+//!
+//! # Design
+//!
+//! A backend never sees `Array` or the lazy graph. The core fuses the graph
+//! into [`Kernel`]s — an iteration shape, input buffers read through strided
+//! layouts, an SSA list of elementwise instructions, and outputs — and asks a
+//! backend to run one. Fusion, placement and transfers live in the core and
+//! can change without touching a backend; a backend only has to run kernels,
+//! hold buffers and say what it can do.
+//!
+//! Memory: a backend either works on host memory ([`Memory::Host`], like the
+//! CPU backend: the core hands it [`HostBuffer`]s directly) or owns device
+//! memory ([`Memory::Device`]: the core uploads and downloads through it and
+//! remembers where valid copies live, so nothing moves twice).
+
+use crate::buffer::HostBuffer;
+use crate::error::Result;
+use crate::kernel::Kernel;
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+/// Where computation runs: chosen by the user or by placement.
+///
+/// ```
+/// use tandem_core::Device;
+/// assert_eq!(Device::default(), Device::Auto);
+/// assert_eq!("gpu".parse::<Device>().unwrap(), Device::Gpu(0));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Device {
+    /// The host CPU.
+    Cpu,
+    /// The i-th GPU adapter (in `tandem::devices()` order of GPUs).
+    Gpu(usize),
+    /// Let tandem choose per kernel (the default).
+    #[default]
+    Auto,
+}
+
+impl std::str::FromStr for Device {
+    type Err = crate::Error;
+    /// Parses `cpu`, `gpu`, `gpu:N` and `auto` (case-insensitive), as the
+    /// `TANDEM_DEVICE` variable and the `--device` flag take them.
+    fn from_str(s: &str) -> Result<Device> {
+        let t = s.trim().to_ascii_lowercase();
+        match t.as_str() {
+            "cpu" => Ok(Device::Cpu),
+            "gpu" => Ok(Device::Gpu(0)),
+            "auto" => Ok(Device::Auto),
+            _ => t
+                .strip_prefix("gpu:")
+                .and_then(|n| n.parse().ok())
+                .map(Device::Gpu)
+                .ok_or_else(|| {
+                    crate::Error::invalid(
+                        "device",
+                        format!("unknown device {s:?}; expected cpu, gpu, gpu:N or auto"),
+                    )
+                }),
+        }
+    }
+}
+
+impl fmt::Display for Device {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Device::Cpu => f.write_str("cpu"),
+            Device::Gpu(i) => write!(f, "gpu:{i}"),
+            Device::Auto => f.write_str("auto"),
+        }
+    }
+}
+
+/// What kind of processor a device is; placement never picks a
+/// [`DeviceKind::SoftwareGpu`] on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeviceKind {
+    /// The host CPU.
+    Cpu,
+    /// A discrete GPU.
+    DiscreteGpu,
+    /// A GPU integrated with the CPU.
+    IntegratedGpu,
+    /// A GPU emulated in software (lavapipe, llvmpipe, WARP).
+    SoftwareGpu,
+    /// A GPU of unknown kind.
+    OtherGpu,
+}
+
+/// Whether a backend computes on host memory or owns device memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Memory {
+    /// Reads and writes [`HostBuffer`]s directly.
+    Host,
+    /// Owns buffers the core must upload to and download from.
+    Device,
+}
+
+/// A description of one device, as `tandem::devices()` lists it.
+///
+/// ```
+/// use tandem_core::{DType, Device, DeviceInfo, DeviceKind};
+/// let info = DeviceInfo {
+///     device: Device::Cpu, name: "host".into(), kind: DeviceKind::Cpu,
+///     backend: "cpu".into(), dtypes: DType::ALL.to_vec(), details: vec![],
+/// };
+/// assert!(info.to_string().contains("host"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceInfo {
+    /// How to ask for this device.
+    pub device: Device,
+    /// The device's name (CPU model, adapter name).
+    pub name: String,
+    /// The kind of processor.
+    pub kind: DeviceKind,
+    /// The backend that drives it (`"cpu"`, `"wgpu/vulkan"` …).
+    pub backend: String,
+    /// The dtypes it computes natively.
+    pub dtypes: Vec<crate::DType>,
+    /// Other facts as key/value pairs (SIMD level, threads, limits).
+    pub details: Vec<(String, String)>,
+}
+
+impl fmt::Display for DeviceInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:<7} {} ({:?}, {})",
+            self.device.to_string(),
+            self.name,
+            self.kind,
+            self.backend
+        )?;
+        for (k, v) in &self.details {
+            write!(f, ", {k}={v}")?;
+        }
+        let names: Vec<_> = self.dtypes.iter().map(|d| d.name()).collect();
+        write!(f, ", dtypes=[{}]", names.join(" "))
+    }
+}
+
+/// Memory owned by a [`Memory::Device`] backend. Backends downcast the
+/// buffers they are handed back to their own type with [`Any`].
+pub trait DeviceBuffer: Any + Send + Sync + fmt::Debug {
+    /// Size in bytes.
+    fn byte_len(&self) -> usize;
+    /// For downcasting to the backend's concrete buffer type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A buffer as the core hands it to a backend.
+#[derive(Clone, Debug)]
+pub enum Buffer {
+    /// Host memory (for [`Memory::Host`] backends).
+    Host(Arc<HostBuffer>),
+    /// Device memory owned by the backend being called.
+    Device(Arc<dyn DeviceBuffer>),
+}
+
+/// An execution backend. See the module docs for the design.
+///
+/// A minimal host backend implements `info`, `memory` (returning
+/// [`Memory::Host`]), `check` and `execute`; the transfer methods have
+/// defaults that only device backends override.
+pub trait Backend: Send + Sync {
+    /// What the device is.
+    fn info(&self) -> DeviceInfo;
+
+    /// Host or device memory.
+    fn memory(&self) -> Memory;
+
+    /// `Ok` if this backend can run `kernel`, otherwise
+    /// [`Error::Unsupported`](crate::Error::Unsupported) saying why (a dtype
+    /// it lacks, too many inputs …) so the core can route it elsewhere.
+    fn check(&self, kernel: &Kernel) -> Result<()>;
+
+    /// Runs `kernel` on `inputs` (one per [`Kernel::inputs`], in this
+    /// backend's memory) and returns one new buffer per output.
+    fn execute(&self, kernel: &Kernel, inputs: &[Buffer]) -> Result<Vec<Buffer>>;
+
+    /// Copies host data into a new buffer of this backend.
+    fn upload(&self, data: &HostBuffer) -> Result<Buffer> {
+        Ok(Buffer::Host(Arc::new(data.clone())))
+    }
+
+    /// Copies a buffer of this backend back to the host.
+    fn download(&self, buffer: &Buffer) -> Result<HostBuffer> {
+        match buffer {
+            Buffer::Host(h) => Ok((**h).clone()),
+            Buffer::Device(d) => Err(crate::Error::unsupported(
+                "download",
+                format!("{} cannot read a device buffer ({d:?})", self.info().name),
+            )),
+        }
+    }
+
+    /// Estimated seconds to run `kernel` here, data already resident (for placement).
+    fn estimate_seconds(&self, kernel: &Kernel) -> f64 {
+        kernel.bytes_moved() as f64 / 10e9
+    }
+}

@@ -1,0 +1,196 @@
+//! The lazy expression graph: `Node`s that an `Array` handle points at.
+//!
+//! A node is either data (a [`Storage`] seen through a [`Layout`]) or an
+//! expression over other nodes. Forcing a node runs the kernels that compute
+//! it and turns it into data in place, which also drops its children: a long
+//! lazy chain that has been forced holds no memory but its result.
+
+use crate::backend::Buffer;
+use crate::buffer::HostBuffer;
+use crate::dtype::DType;
+use crate::layout::Layout;
+use crate::ops::{BinaryOp, UnaryOp};
+use crate::scalar::Scalar;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Lazy chains deeper than this are forced while they are being built, so a
+/// loop that accumulates without reading stays within a fixed memory bound
+/// and the recursive passes over the graph stay shallow.
+pub(crate) const MAX_LAZY_DEPTH: usize = 96;
+
+/// One allocation of elements, with every valid copy of it: on the host
+/// and/or on devices (by backend index). All copies hold the same values.
+#[derive(Debug)]
+pub(crate) struct Storage {
+    pub dtype: DType,
+    /// Number of elements.
+    pub len: usize,
+    copies: Mutex<Copies>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Copies {
+    pub host: Option<Arc<HostBuffer>>,
+    pub devices: Vec<(usize, Buffer)>,
+}
+
+impl Storage {
+    pub fn from_host(dtype: DType, len: usize, host: HostBuffer) -> Arc<Storage> {
+        debug_assert_eq!(host.len(), len * dtype.size_of());
+        Arc::new(Storage {
+            dtype,
+            len,
+            copies: Mutex::new(Copies {
+                host: Some(Arc::new(host)),
+                devices: Vec::new(),
+            }),
+        })
+    }
+
+    pub fn from_host_arc(dtype: DType, len: usize, host: Arc<HostBuffer>) -> Arc<Storage> {
+        Arc::new(Storage {
+            dtype,
+            len,
+            copies: Mutex::new(Copies {
+                host: Some(host),
+                devices: Vec::new(),
+            }),
+        })
+    }
+
+    pub fn from_buffer(
+        dtype: DType,
+        len: usize,
+        backend: usize,
+        host_memory: bool,
+        buf: Buffer,
+    ) -> Arc<Storage> {
+        let copies = match (host_memory, buf) {
+            (true, Buffer::Host(h)) => Copies {
+                host: Some(h),
+                devices: Vec::new(),
+            },
+            (_, b) => Copies {
+                host: None,
+                devices: vec![(backend, b)],
+            },
+        };
+        Arc::new(Storage {
+            dtype,
+            len,
+            copies: Mutex::new(copies),
+        })
+    }
+
+    pub fn copies(&self) -> MutexGuard<'_, Copies> {
+        self.copies.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What a node is.
+#[derive(Clone, Debug)]
+pub(crate) enum Expr {
+    /// Materialised elements.
+    Data {
+        storage: Arc<Storage>,
+        layout: Layout,
+    },
+    /// A 0-d constant of the node's dtype (a weak scalar after promotion).
+    Const(Scalar),
+    /// `op(x)`; `x` already has the op's compute dtype and the node's shape.
+    Unary(UnaryOp, Arc<Node>),
+    /// `op(a, b)`; `a`, `b` share the compute dtype and broadcast to the node's shape.
+    Binary(BinaryOp, Arc<Node>, Arc<Node>),
+    /// `where(c, a, b)`, all three broadcasting to the node's shape.
+    Select(Arc<Node>, Arc<Node>, Arc<Node>),
+    /// `x` converted to the node's dtype.
+    Cast(Arc<Node>),
+}
+
+/// A vertex of the graph. Shape and dtype are fixed at build time; the
+/// expression becomes `Data` when forced.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub shape: Vec<usize>,
+    pub dtype: DType,
+    expr: Mutex<Expr>,
+    /// Longest lazy path below (0 for data); see [`MAX_LAZY_DEPTH`].
+    depth: AtomicUsize,
+}
+
+impl Node {
+    pub fn data(storage: Arc<Storage>, layout: Layout) -> Arc<Node> {
+        Arc::new(Node {
+            shape: layout.shape.clone(),
+            dtype: storage.dtype,
+            expr: Mutex::new(Expr::Data { storage, layout }),
+            depth: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn from_host(dtype: DType, shape: &[usize], host: HostBuffer) -> Arc<Node> {
+        let len = shape.iter().product();
+        Node::data(
+            Storage::from_host(dtype, len, host),
+            Layout::contiguous(shape),
+        )
+    }
+
+    /// A lazy node over `expr`. Children whose lazy chains have grown past
+    /// [`MAX_LAZY_DEPTH`] are forced first (a failure there is not lost: the
+    /// child stays lazy and the error comes back when this node is forced).
+    pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
+        let children = expr.children();
+        for c in &children {
+            if c.depth() >= MAX_LAZY_DEPTH {
+                let _ = crate::runtime::force(c);
+            }
+        }
+        let depth = children.iter().map(|c| c.depth() + 1).max().unwrap_or(0);
+        Arc::new(Node {
+            shape,
+            dtype,
+            expr: Mutex::new(expr),
+            depth: AtomicUsize::new(depth),
+        })
+    }
+
+    pub fn depth(&self) -> usize {
+        self.depth.load(Ordering::Relaxed)
+    }
+
+    /// A snapshot of the expression (cheap: children are `Arc`s).
+    pub fn expr(&self) -> Expr {
+        self.expr.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The data this node holds, if it has been materialised.
+    pub fn as_data(&self) -> Option<(Arc<Storage>, Layout)> {
+        match &*self.expr.lock().unwrap_or_else(|e| e.into_inner()) {
+            Expr::Data { storage, layout } => Some((storage.clone(), layout.clone())),
+            _ => None,
+        }
+    }
+
+    /// Replaces the expression with its computed value, releasing the children.
+    pub fn set_data(&self, storage: Arc<Storage>, layout: Layout) {
+        let old = std::mem::replace(
+            &mut *self.expr.lock().unwrap_or_else(|e| e.into_inner()),
+            Expr::Data { storage, layout },
+        );
+        self.depth.store(0, Ordering::Relaxed);
+        drop(old);
+    }
+}
+
+impl Expr {
+    pub fn children(&self) -> Vec<Arc<Node>> {
+        match self {
+            Expr::Data { .. } | Expr::Const(_) => vec![],
+            Expr::Unary(_, x) | Expr::Cast(x) => vec![x.clone()],
+            Expr::Binary(_, a, b) => vec![a.clone(), b.clone()],
+            Expr::Select(c, a, b) => vec![c.clone(), a.clone(), b.clone()],
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The runtime: the registered backends, the default device, and `force`,
+//! which turns a lazy node into data (fuse → place → move → run).
+//!
+//! Backends are registered by the crate that wires tandem together (the
+//! `tandem` facade) by defining the function [`tandem_backends`] that this
+//! crate declares: the linker then guarantees that any program using arrays
+//! has its backends, with no start-up call to forget. A program that links
+//! `tandem-core` without the facade must define it itself (see
+//! `provide_backends!`).
+
+use crate::backend::{Backend, Buffer, Device, DeviceInfo, DeviceKind, Memory};
+use crate::buffer::HostBuffer;
+use crate::error::{Error, Result};
+use crate::fuse::{fuse, Fused};
+use crate::graph::{Node, Storage};
+use crate::layout::Layout;
+use crate::stats::record;
+use std::sync::{Arc, Mutex, OnceLock};
+
+extern "Rust" {
+    /// Defined by the crate that wires the backends in (the `tandem`
+    /// facade) through [`provide_backends!`](crate::provide_backends).
+    fn tandem_backends() -> Vec<Arc<dyn Backend>>;
+}
+
+/// Defines the backend list the runtime starts with. The `tandem` facade
+/// invokes it once; only a program that uses `tandem-core` directly, with
+/// backends of its own, writes it itself.
+///
+/// ```ignore
+/// tandem_core::provide_backends!(|| vec![std::sync::Arc::new(MyBackend) as _]);
+/// ```
+#[macro_export]
+macro_rules! provide_backends {
+    ($f:expr) => {
+        #[no_mangle]
+        fn tandem_backends() -> ::std::vec::Vec<::std::sync::Arc<dyn $crate::Backend>> {
+            ($f)()
+        }
+    };
+}
+
+/// The backends this process runs on, in registration order: index 0 is the
+/// host (CPU) backend.
+pub(crate) struct Runtime {
+    pub backends: Vec<Arc<dyn Backend>>,
+    pub infos: Vec<DeviceInfo>,
+    extra: Mutex<Vec<Arc<dyn Backend>>>,
+}
+
+static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+static DEFAULT_DEVICE: Mutex<Option<Device>> = Mutex::new(None);
+
+pub(crate) fn runtime() -> &'static Runtime {
+    RUNTIME.get_or_init(|| {
+        // SAFETY: `tandem_backends` is defined by `provide_backends!` with
+        // exactly the declared Rust-ABI signature; it is an ordinary safe fn.
+        let backends = unsafe { tandem_backends() };
+        let infos = backends.iter().map(|b| b.info()).collect();
+        Runtime {
+            backends,
+            infos,
+            extra: Mutex::new(Vec::new()),
+        }
+    })
+}
+
+/// Every device tandem can run on, in the order `Device::Gpu(i)` counts them.
+///
+/// ```
+/// # use tandem::prelude::*;
+/// let devices = tandem::devices();
+/// assert_eq!(devices[0].device, Device::Cpu);
+/// ```
+pub fn devices() -> Vec<DeviceInfo> {
+    runtime().infos.clone()
+}
+
+/// Sets the process-wide default device (initially `TANDEM_DEVICE`, or `Auto`).
+///
+/// ```
+/// # use tandem::prelude::*;
+/// tandem::set_default_device(Device::Cpu);
+/// assert_eq!(tandem::default_device(), Device::Cpu);
+/// tandem::set_default_device(Device::Auto);
+/// ```
+pub fn set_default_device(device: Device) {
+    *DEFAULT_DEVICE.lock().unwrap_or_else(|e| e.into_inner()) = Some(device);
+}
+
+/// The process-wide default device.
+///
+/// ```
+/// # use tandem::prelude::*;
+/// let _ = tandem::default_device();
+/// ```
+pub fn default_device() -> Device {
+    let mut d = DEFAULT_DEVICE.lock().unwrap_or_else(|e| e.into_inner());
+    *d.get_or_insert_with(|| {
+        std::env::var("TANDEM_DEVICE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(Device::Auto)
+    })
+}
+
+impl Runtime {
+    /// The backend index of a concrete device.
+    pub fn index_of(&self, device: Device) -> Result<usize> {
+        let found = match device {
+            Device::Cpu => self.infos.iter().position(|i| i.kind == DeviceKind::Cpu),
+            Device::Gpu(n) => self
+                .infos
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.kind != DeviceKind::Cpu)
+                .nth(n)
+                .map(|(k, _)| k),
+            Device::Auto => Some(0),
+        };
+        found.ok_or_else(|| Error::Device {
+            device: device.to_string(),
+            message: format!(
+                "no such device; tandem::devices() lists {} device(s): {}",
+                self.infos.len(),
+                self.infos
+                    .iter()
+                    .map(|i| i.device.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+    }
+
+    pub fn host_index(&self) -> usize {
+        self.backends
+            .iter()
+            .position(|b| b.memory() == Memory::Host)
+            .expect("tandem: no host backend registered (the facade registers the CPU backend)")
+    }
+
+    fn name(&self, backend: usize) -> String {
+        self.infos[backend].device.to_string()
+    }
+
+    /// Keeps a backend alive for the life of the process (tests register doubles).
+    #[allow(dead_code)]
+    pub fn keep(&self, b: Arc<dyn Backend>) {
+        self.extra.lock().unwrap_or_else(|e| e.into_inner()).push(b);
+    }
+}
+
+/// A host copy of `storage`, downloading it from a device if that is the
+/// only place it lives.
+pub(crate) fn host_copy(storage: &Storage) -> Result<Arc<HostBuffer>> {
+    let rt = runtime();
+    let mut copies = storage.copies();
+    if let Some(h) = &copies.host {
+        return Ok(h.clone());
+    }
+    let (backend, buf) = copies.devices.first().cloned().ok_or_else(|| Error::Device {
+        device: "host".into(),
+        message: "an array's data has no valid copy anywhere (a device was lost before it was read back)".into(),
+    })?;
+    let host = Arc::new(rt.backends[backend].download(&buf)?);
+    record(|s| {
+        s.downloads += 1;
+        s.download_bytes += host.len() as u64;
+    });
+    copies.host = Some(host.clone());
+    Ok(host)
+}
+
+/// `storage` as a buffer of backend `backend`, copying it there if needed.
+fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
+    let rt = runtime();
+    if rt.backends[backend].memory() == Memory::Host {
+        return Ok(Buffer::Host(host_copy(storage)?));
+    }
+    if let Some((_, b)) = storage.copies().devices.iter().find(|(i, _)| *i == backend) {
+        return Ok(b.clone());
+    }
+    let host = host_copy(storage)?;
+    let buf = rt.backends[backend].upload(&host)?;
+    record(|s| {
+        s.uploads += 1;
+        s.upload_bytes += host.len() as u64;
+    });
+    storage.copies().devices.push((backend, buf.clone()));
+    Ok(buf)
+}
+
+/// The backend a fused kernel runs on: the user's device if one was chosen;
+/// otherwise the device holding its inputs if that can run it, else the host.
+fn place(fused: &Fused, want: Device) -> Result<usize> {
+    let rt = runtime();
+    if want != Device::Auto {
+        let i = rt.index_of(want)?;
+        rt.backends[i].check(&fused.kernel)?;
+        return Ok(i);
+    }
+    // Follow resident data: a device that already holds every input runs the kernel there.
+    for (i, b) in rt.backends.iter().enumerate() {
+        if b.memory() == Memory::Device
+            && !fused.storages.is_empty()
+            && fused.storages.iter().all(|s| {
+                s.copies().host.is_none() && s.copies().devices.iter().any(|(k, _)| *k == i)
+            })
+            && b.check(&fused.kernel).is_ok()
+        {
+            return Ok(i);
+        }
+    }
+    Ok(rt.host_index())
+}
+
+/// Computes `node` if it is lazy; afterwards it holds data.
+pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
+    force_on(node, default_device())
+}
+
+/// [`force`] with an explicit device choice.
+pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
+    if node.as_data().is_some() {
+        return Ok(());
+    }
+    let size: usize = node.shape.iter().product();
+    if size == 0 {
+        node.set_data(
+            Storage::from_host(node.dtype, 0, HostBuffer::zeroed(0)),
+            Layout::contiguous(&node.shape),
+        );
+        return Ok(());
+    }
+    let fused = fuse(node);
+    let rt = runtime();
+    let backend = place(&fused, want)?;
+    let inputs = fused
+        .storages
+        .iter()
+        .map(|s| buffer_on(s, backend))
+        .collect::<Result<Vec<_>>>()?;
+    let mut outputs = rt.backends[backend].execute(&fused.kernel, &inputs)?;
+    let out = outputs.pop().ok_or_else(|| Error::Device {
+        device: rt.name(backend),
+        message: "the backend returned no output for a kernel".into(),
+    })?;
+    let host_memory = rt.backends[backend].memory() == Memory::Host;
+    let bytes = (size * node.dtype.size_of()) as u64;
+    let name = rt.name(backend);
+    record(|s| {
+        *s.kernels.entry(name).or_default() += 1;
+        s.allocations += 1;
+        s.allocated_bytes += bytes;
+    });
+    node.set_data(
+        Storage::from_buffer(node.dtype, size, backend, host_memory, out),
+        Layout::contiguous(&node.shape),
+    );
+    Ok(())
+}
