@@ -17,11 +17,24 @@
 //! This crate is the facade: it re-exports [`tandem_core`]'s array API and
 //! wires in the backends (the CPU backend always; GPU backends when built).
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use tandem_core::{
     buffer, default_device, devices, dtype, format, kernel, layout, ops, reset_stats,
     set_default_device, stats, Array, Backend, DType, Device, DeviceInfo, DeviceKind, Element,
     Error, Memory, Operand, Result, Scalar, Stats, WeakKind,
 };
+
+/// `true` when this build registers a GPU backend (so a machine with an
+/// adapter lists it in [`devices`]). Test harnesses use it to decide whether
+/// `TANDEM_REQUIRE_GPU=1` has anything to require.
+///
+/// ```
+/// let _gpu = tandem::GPU_BACKEND_BUILT;
+/// ```
+pub const GPU_BACKEND_BUILT: bool = false;
 
 /// Everything a user needs: `use tandem::prelude::*;`.
 pub mod prelude {

@@ -114,7 +114,17 @@ macro_rules! float_elem {
                     }),
                     Recip => map(x, out, |v| 1.0 / v),
                     Square => map(x, out, |v| v * v),
-                    Sigmoid => map(x, out, |v| 1.0 / (1.0 + (-v).exp())),
+                    // exp(-|x|) never overflows, and e/(1+e) keeps the tiny
+                    // (subnormal) results of large negative x, as SciPy's expit.
+                    Sigmoid => map(x, out, |v| {
+                        let e = (-v.abs()).exp();
+                        let r = 1.0 / (1.0 + e);
+                        if v >= 0.0 {
+                            r
+                        } else {
+                            e * r
+                        }
+                    }),
                     IsNan | IsInf | IsFinite | LogicalNot => return false,
                 }
                 true

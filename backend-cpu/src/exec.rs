@@ -154,9 +154,75 @@ fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
     Ok(())
 }
 
-/// Runs `kernel`, writing output `j` into `outputs[j]` (C order, sized for the kernel).
+/// An output buffer shared by the chunks of one kernel run.
+///
+/// Chunks cover disjoint ranges of the kernel's flat index, and the core
+/// guarantees an output layout maps distinct indices to distinct positions
+/// (see [`KernelOutput`](tandem_core::kernel::KernelOutput)); `validate`
+/// re-checks that here. So concurrent chunks write disjoint bytes, which is
+/// what makes sharing one `&mut [u8]` across rayon tasks sound. This is the
+/// one place the backend needs it: strided outputs (assign, concatenate)
+/// interleave the chunks' regions, so the buffer cannot be split into
+/// sub-slices up front.
+struct Sink {
+    ptr: *mut u8,
+    len: usize,
+}
+
+// SAFETY: see the type's docs: writers through one `Sink` touch disjoint bytes.
+unsafe impl Send for Sink {}
+// SAFETY: as above; `Sink` offers no reads.
+unsafe impl Sync for Sink {}
+
+impl Sink {
+    /// Copies `src` to byte offset `at`.
+    fn write(&self, at: usize, src: &[u8]) {
+        assert!(
+            at + src.len() <= self.len,
+            "kernel output write out of bounds"
+        );
+        // SAFETY: in bounds (checked above); the buffer outlives the run
+        // (`run` borrows it mutably throughout), and no other writer touches
+        // these bytes (type docs).
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), self.ptr.add(at), src.len()) }
+    }
+}
+
+/// `true` when `layout` sends distinct indices to distinct positions: sorted
+/// by stride, each axis steps past everything the smaller axes can reach.
+fn injective(layout: &tandem_core::layout::Layout) -> bool {
+    let mut axes: Vec<(usize, usize)> = layout
+        .shape
+        .iter()
+        .zip(&layout.strides)
+        .filter(|(&n, _)| n > 1)
+        .map(|(&n, &s)| (n, s.unsigned_abs()))
+        .collect();
+    axes.sort_by_key(|&(_, s)| s);
+    let mut reach = 0usize;
+    for (n, s) in axes {
+        if s <= reach {
+            return false;
+        }
+        reach += s * (n - 1);
+    }
+    true
+}
+
+/// Runs `kernel`, writing output `j` into `outputs[j]` through its layout.
 pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) -> Result<()> {
     validate(kernel, inputs)?;
+    for (j, (o, buf)) in kernel.outputs.iter().zip(outputs.iter()).enumerate() {
+        let elems = buf.len() / o.dtype.size_of();
+        let fits =
+            o.layout.shape == kernel.shape && o.layout.span().is_none_or(|(_, hi)| hi <= elems);
+        if !fits || !injective(&o.layout) {
+            return Err(Error::invalid(
+                "cpu kernel",
+                format!("output {j}'s layout {:?} does not fit its buffer of {elems} elements one-to-one", o.layout),
+            ));
+        }
+    }
     let n = kernel.size();
     let reads: Vec<Read> = kernel
         .inputs
@@ -173,30 +239,26 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
             }
         })
         .collect();
-    let sizes: Vec<usize> = kernel.outputs.iter().map(|o| o.dtype.size_of()).collect();
+    let sinks: Vec<Sink> = outputs
+        .iter_mut()
+        .map(|b| Sink {
+            ptr: b.as_mut_ptr(),
+            len: b.len(),
+        })
+        .collect();
     if n < PARALLEL_MIN {
         let mut ws = Workspace::new(kernel);
-        return ws.run_range(kernel, &reads, 0, n, outputs);
+        return ws.run_range(kernel, &reads, 0, n, &sinks);
     }
     // Chunks: a few per thread for load balance, whole blocks each.
     let threads = rayon::current_num_threads().max(1);
     let chunk = (n.div_ceil(threads * 4)).div_ceil(BLOCK) * BLOCK;
     let chunk = chunk.max(BLOCK * 16);
-    let mut per_chunk: Vec<Vec<&mut [u8]>> = Vec::new();
-    for (j, out) in outputs.iter_mut().enumerate() {
-        for (c, part) in out.chunks_mut(chunk * sizes[j]).enumerate() {
-            if j == 0 {
-                per_chunk.push(Vec::new());
-            }
-            per_chunk[c].push(part);
-        }
-    }
-    per_chunk.into_par_iter().enumerate().try_for_each_init(
+    (0..n.div_ceil(chunk)).into_par_iter().try_for_each_init(
         || Workspace::new(kernel),
-        |ws, (c, mut outs)| {
+        |ws, c| {
             let start = c * chunk;
-            let end = (start + chunk).min(n);
-            ws.run_range(kernel, &reads, start, end, &mut outs)
+            ws.run_range(kernel, &reads, start, (start + chunk).min(n), &sinks)
         },
     )
 }
@@ -238,17 +300,20 @@ impl Workspace {
         reads: &[Read],
         start: usize,
         end: usize,
-        outputs: &mut [&mut [u8]],
+        sinks: &[Sink],
     ) -> Result<()> {
         let mut s = start;
         while s < end {
             let len = BLOCK.min(end - s);
             self.run_block(kernel, reads, s, len)?;
-            for (j, out) in kernel.outputs.iter().enumerate() {
+            for (out, sink) in kernel.outputs.iter().zip(sinks) {
                 let size = out.dtype.size_of();
                 let src = &self.regs[out.value].bytes()[..len * size];
-                let at = (s - start) * size;
-                outputs[j][at..at + len * size].copy_from_slice(src);
+                if out.layout.is_contiguous() {
+                    sink.write((out.layout.offset + s) * size, src);
+                } else {
+                    scatter(sink, size, src, &out.layout, s, &mut self.index);
+                }
             }
             s += len;
         }
@@ -438,19 +503,18 @@ fn select<T: Copy>(c: &[u8], x: &[T], y: &[T], out: &mut [T]) -> bool {
     true
 }
 
-/// Reads `out.len()` elements of `layout` starting at flat (C-order) index
-/// `start`, walking the innermost axis in runs (copy for stride 1, fill for
-/// stride 0).
-fn gather<T: Copy>(
-    src: &[T],
+/// Walks `count` elements of `layout` from flat (C-order) index `start` as
+/// runs along the innermost axis, calling `f(done, first_position, run)`.
+fn for_each_run(
     layout: &tandem_core::layout::Layout,
     start: usize,
-    out: &mut [T],
+    count: usize,
     index: &mut [usize],
+    mut f: impl FnMut(usize, isize, usize),
 ) {
     let nd = layout.shape.len();
     if nd == 0 {
-        out.fill(src[layout.offset]);
+        f(0, layout.offset as isize, count.min(1));
         return;
     }
     let mut rest = start;
@@ -461,23 +525,13 @@ fn gather<T: Copy>(
     let inner = nd - 1;
     let (n_in, s_in) = (layout.shape[inner], layout.strides[inner]);
     let mut done = 0;
-    while done < out.len() {
+    while done < count {
         let base = layout.offset as isize
             + (0..inner)
                 .map(|ax| index[ax] as isize * layout.strides[ax])
                 .sum::<isize>();
-        let run = (n_in - index[inner]).min(out.len() - done);
-        let first = base + index[inner] as isize * s_in;
-        let dst = &mut out[done..done + run];
-        match s_in {
-            1 => dst.copy_from_slice(&src[first as usize..first as usize + run]),
-            0 => dst.fill(src[first as usize]),
-            _ => {
-                for (k, d) in dst.iter_mut().enumerate() {
-                    *d = src[(first + k as isize * s_in) as usize];
-                }
-            }
-        }
+        let run = (n_in - index[inner]).min(count - done);
+        f(done, base + index[inner] as isize * s_in, run);
         done += run;
         index[inner] += run;
         // Carry into the outer axes.
@@ -488,4 +542,59 @@ fn gather<T: Copy>(
             index[ax] += 1;
         }
     }
+}
+
+/// Reads `out.len()` elements of `layout` starting at flat index `start`
+/// (copy for stride-1 runs, fill for stride 0).
+fn gather<T: Copy>(
+    src: &[T],
+    layout: &tandem_core::layout::Layout,
+    start: usize,
+    out: &mut [T],
+    index: &mut [usize],
+) {
+    let s_in = layout.strides.last().copied().unwrap_or(0);
+    for_each_run(layout, start, out.len(), index, |done, first, run| {
+        let dst = &mut out[done..done + run];
+        match s_in {
+            1 => dst.copy_from_slice(&src[first as usize..first as usize + run]),
+            0 => dst.fill(src[first as usize]),
+            _ => {
+                for (k, d) in dst.iter_mut().enumerate() {
+                    *d = src[(first + k as isize * s_in) as usize];
+                }
+            }
+        }
+    });
+}
+
+/// Writes a block of `size`-byte elements to `layout`'s positions from flat index `start`.
+fn scatter(
+    sink: &Sink,
+    size: usize,
+    src: &[u8],
+    layout: &tandem_core::layout::Layout,
+    start: usize,
+    index: &mut [usize],
+) {
+    let s_in = layout.strides.last().copied().unwrap_or(0);
+    for_each_run(
+        layout,
+        start,
+        src.len() / size,
+        index,
+        |done, first, run| {
+            if s_in == 1 {
+                sink.write(
+                    first as usize * size,
+                    &src[done * size..(done + run) * size],
+                );
+            } else {
+                for k in 0..run {
+                    let p = (first + k as isize * s_in) as usize;
+                    sink.write(p * size, &src[(done + k) * size..(done + k + 1) * size]);
+                }
+            }
+        },
+    );
 }

@@ -13,7 +13,6 @@ pub mod vmath;
 
 use std::sync::Arc;
 use tandem_core::backend::Buffer;
-use tandem_core::buffer::HostBuffer;
 use tandem_core::kernel::Kernel;
 use tandem_core::{Backend, DType, Device, DeviceInfo, DeviceKind, Error, Memory, Result};
 
@@ -75,7 +74,7 @@ impl Backend for CpuBackend {
         Ok(())
     }
 
-    fn execute(&self, kernel: &Kernel, inputs: &[Buffer]) -> Result<Vec<Buffer>> {
+    fn execute(&self, kernel: &Kernel, inputs: &[Buffer], outputs: &mut [Buffer]) -> Result<()> {
         let hosts = inputs
             .iter()
             .map(|b| match b {
@@ -86,20 +85,22 @@ impl Backend for CpuBackend {
                 )),
             })
             .collect::<Result<Vec<_>>>()?;
-        let n = kernel.size();
-        let mut outs = kernel
-            .outputs
-            .iter()
-            .map(|o| HostBuffer::try_for_overwrite("cpu kernel", n * o.dtype.size_of()))
+        let mut outs = outputs
+            .iter_mut()
+            .map(|b| match b {
+                Buffer::Host(h) => Arc::get_mut(h).map(|h| h.as_bytes_mut()).ok_or_else(|| {
+                    Error::invalid(
+                        "cpu kernel",
+                        "an output buffer is shared; the core must pass a buffer it alone holds",
+                    )
+                }),
+                Buffer::Device(d) => Err(Error::unsupported(
+                    "cpu kernel",
+                    format!("cannot write a device buffer ({d:?})"),
+                )),
+            })
             .collect::<Result<Vec<_>>>()?;
-        {
-            let mut views: Vec<&mut [u8]> = outs.iter_mut().map(|b| b.as_bytes_mut()).collect();
-            exec::run(kernel, &hosts, &mut views)?;
-        }
-        Ok(outs
-            .into_iter()
-            .map(|b| Buffer::Host(Arc::new(b)))
-            .collect())
+        exec::run(kernel, &hosts, &mut outs)
     }
 
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {

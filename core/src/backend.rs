@@ -164,8 +164,8 @@ pub enum Buffer {
 /// An execution backend. See the module docs for the design.
 ///
 /// A minimal host backend implements `info`, `memory` (returning
-/// [`Memory::Host`]), `check` and `execute`; the transfer methods have
-/// defaults that only device backends override.
+/// [`Memory::Host`]), `check` and `execute`; `alloc` and the transfer
+/// methods have host defaults that device backends override.
 pub trait Backend: Send + Sync {
     /// What the device is.
     fn info(&self) -> DeviceInfo;
@@ -178,9 +178,19 @@ pub trait Backend: Send + Sync {
     /// it lacks, too many inputs …) so the core can route it elsewhere.
     fn check(&self, kernel: &Kernel) -> Result<()>;
 
+    /// A new buffer of `bytes` bytes in this backend's memory, contents
+    /// unspecified (kernels overwrite what they own).
+    fn alloc(&self, bytes: usize) -> Result<Buffer> {
+        Ok(Buffer::Host(Arc::new(HostBuffer::try_for_overwrite(
+            "alloc", bytes,
+        )?)))
+    }
+
     /// Runs `kernel` on `inputs` (one per [`Kernel::inputs`], in this
-    /// backend's memory) and returns one new buffer per output.
-    fn execute(&self, kernel: &Kernel, inputs: &[Buffer]) -> Result<Vec<Buffer>>;
+    /// backend's memory), writing output `j` into `outputs[j]` through its
+    /// layout. The core holds the only handle to each output buffer while
+    /// the kernel runs, and no output aliases an input.
+    fn execute(&self, kernel: &Kernel, inputs: &[Buffer], outputs: &mut [Buffer]) -> Result<()>;
 
     /// Copies host data into a new buffer of this backend.
     fn upload(&self, data: &HostBuffer) -> Result<Buffer> {

@@ -35,8 +35,10 @@ struct Builder {
     keep: Vec<Arc<Node>>,
 }
 
-/// Builds the kernel that computes `root` (which must not be data already).
-pub(crate) fn fuse(root: &Arc<Node>) -> Fused {
+/// Builds the kernel that computes `root` (which must not be data already)
+/// into a buffer of `buffer_len` elements through `out` (a layout of
+/// `root`'s shape).
+pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Fused {
     let mut b = Builder {
         shape: root.shape.clone(),
         inputs: Vec::new(),
@@ -48,13 +50,13 @@ pub(crate) fn fuse(root: &Arc<Node>) -> Fused {
         keep: Vec::new(),
     };
     let value = b.value(root);
-    let out = Layout::contiguous(&root.shape);
     let mut layouts = vec![out];
     layouts.extend(b.inputs.iter().map(|i| i.layout.clone()));
-    let (shape, layouts) = coalesce(&root.shape, &layouts);
-    for (input, layout) in b.inputs.iter_mut().zip(layouts.into_iter().skip(1)) {
+    let (shape, mut layouts) = coalesce(&root.shape, &layouts);
+    for (input, layout) in b.inputs.iter_mut().zip(layouts.drain(1..)) {
         input.layout = layout;
     }
+    let out = layouts.pop().expect("the output layout");
     Fused {
         kernel: Kernel {
             shape,
@@ -63,6 +65,8 @@ pub(crate) fn fuse(root: &Arc<Node>) -> Fused {
             outputs: vec![KernelOutput {
                 value,
                 dtype: root.dtype,
+                layout: out,
+                buffer_len,
             }],
         },
         storages: b.storages,

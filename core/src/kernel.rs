@@ -54,13 +54,20 @@ pub struct KernelInput {
     pub buffer_len: usize,
 }
 
-/// A value the kernel writes, contiguously in C order over the kernel's shape.
+/// A value the kernel writes into a buffer the core provides, through a
+/// layout over the kernel's shape: C order for a fresh result, a strided
+/// region for `assign` or one part of a `concatenate`. The core guarantees
+/// the layout never maps two iterations to one position.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KernelOutput {
     /// The instruction whose value is stored.
     pub value: ValueId,
     /// Its dtype.
     pub dtype: DType,
+    /// Where each iteration's value goes (its shape is the kernel's shape).
+    pub layout: Layout,
+    /// Number of elements in the output buffer.
+    pub buffer_len: usize,
 }
 
 /// A fused elementwise kernel.
@@ -77,7 +84,7 @@ pub struct KernelOutput {
 ///         Instr { op: Op::Load(1), dtype: DType::F32 },
 ///         Instr { op: Op::Binary(BinaryOp::Add, 0, 1), dtype: DType::F32 },
 ///     ],
-///     outputs: vec![KernelOutput { value: 2, dtype: DType::F32 }],
+///     outputs: vec![KernelOutput { value: 2, dtype: DType::F32, layout: Layout::contiguous(&[4]), buffer_len: 4 }],
 /// };
 /// assert_eq!(k.size(), 4);
 /// assert!(k.to_string().contains("add"));
@@ -163,7 +170,16 @@ impl fmt::Display for Kernel {
             writeln!(f, "  %{i}: {} = {body}", ins.dtype)?;
         }
         for o in &self.outputs {
-            writeln!(f, "  store %{}", o.value)?;
+            let l = &o.layout;
+            if l.is_contiguous() && l.offset == 0 {
+                writeln!(f, "  store %{}", o.value)?;
+            } else {
+                writeln!(
+                    f,
+                    "  store %{} strides={:?} offset={}",
+                    o.value, l.strides, l.offset
+                )?;
+            }
         }
         Ok(())
     }

@@ -214,6 +214,20 @@ fn place(fused: &Fused, want: Device) -> Result<usize> {
     Ok(rt.host_index())
 }
 
+/// Moves a fused kernel's inputs to `backend` and runs it into `outputs`.
+pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Result<()> {
+    let rt = runtime();
+    let inputs = fused
+        .storages
+        .iter()
+        .map(|s| buffer_on(s, backend))
+        .collect::<Result<Vec<_>>>()?;
+    rt.backends[backend].execute(&fused.kernel, &inputs, outputs)?;
+    let name = rt.name(backend);
+    record(|s| *s.kernels.entry(name).or_default() += 1);
+    Ok(())
+}
+
 /// Computes `node` if it is lazy; afterwards it holds data.
 pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
     force_on(node, default_device())
@@ -232,26 +246,17 @@ pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
         );
         return Ok(());
     }
-    let fused = fuse(node);
     let rt = runtime();
+    let fused = fuse(node, Layout::contiguous(&node.shape), size);
     let backend = place(&fused, want)?;
-    let inputs = fused
-        .storages
-        .iter()
-        .map(|s| buffer_on(s, backend))
-        .collect::<Result<Vec<_>>>()?;
-    let mut outputs = rt.backends[backend].execute(&fused.kernel, &inputs)?;
-    let out = outputs.pop().ok_or_else(|| Error::Device {
-        device: rt.name(backend),
-        message: "the backend returned no output for a kernel".into(),
-    })?;
+    let bytes = size * node.dtype.size_of();
+    let mut out = [rt.backends[backend].alloc(bytes)?];
+    run(&fused, backend, &mut out)?;
+    let [out] = out;
     let host_memory = rt.backends[backend].memory() == Memory::Host;
-    let bytes = (size * node.dtype.size_of()) as u64;
-    let name = rt.name(backend);
     record(|s| {
-        *s.kernels.entry(name).or_default() += 1;
         s.allocations += 1;
-        s.allocated_bytes += bytes;
+        s.allocated_bytes += bytes as u64;
     });
     node.set_data(
         Storage::from_buffer(node.dtype, size, backend, host_memory, out),

@@ -33,11 +33,8 @@ fn shape_of(o: &Operand) -> &[usize] {
     }
 }
 
-/// NumPy's `result_type` over operands, with NEP 50 weak scalars. A weak
-/// integer that does not fit the result is an error (NumPy's
-/// `OverflowError`), except in comparisons, where NumPy compares the true
-/// values and tandem widens to `I64` to do the same.
-fn result_type(op: &'static str, operands: &[&Operand], comparison: bool) -> Result<DType> {
+/// NumPy's `result_type` over operands, with NEP 50 weak scalars.
+fn result_type(operands: &[&Operand]) -> DType {
     let strong = operands
         .iter()
         .filter_map(|o| match o {
@@ -45,38 +42,47 @@ fn result_type(op: &'static str, operands: &[&Operand], comparison: bool) -> Res
             Operand::Scalar(_) => None,
         })
         .reduce(DType::promote);
-    let weak: Vec<Scalar> = operands
-        .iter()
-        .filter_map(|o| match o {
-            Operand::Scalar(s) => Some(*s),
-            Operand::Array(_) => None,
-        })
-        .collect();
-    let mut dtype = match strong {
-        Some(d) => weak.iter().fold(d, |d, s| d.promote_weak(s.weak_kind())),
-        None => DType::default_for(
-            weak.iter()
-                .map(|s| s.weak_kind())
-                .max()
-                .unwrap_or(crate::WeakKind::Bool),
-        ),
-    };
-    for s in &weak {
-        if !s.fits_in(dtype) {
-            if comparison {
-                dtype = DType::I64;
-            } else {
+    let weak = operands.iter().filter_map(|o| match o {
+        Operand::Scalar(s) => Some(s.weak_kind()),
+        Operand::Array(_) => None,
+    });
+    match strong {
+        Some(d) => weak.fold(d, DType::promote_weak),
+        None => DType::default_for(weak.max().unwrap_or(crate::WeakKind::Bool)),
+    }
+}
+
+/// Checks that every weak integer keeps its value in `compute`, the dtype
+/// the op computes in: NumPy raises `OverflowError` for `u32_array + (-1)`
+/// but not for `u32_array / -2`, whose loop is `float64`.
+fn check_weak_fit(op: &'static str, operands: &[&Operand], compute: DType) -> Result<()> {
+    for o in operands {
+        if let Operand::Scalar(s) = o {
+            if !s.fits_in(compute) {
                 return Err(Error::invalid(
                     op,
                     format!(
-                        "the integer {s} is out of bounds for {dtype} (NumPy raises OverflowError too); \
+                        "the integer {s} is out of bounds for {compute} (NumPy raises OverflowError too); \
                          cast the array first, e.g. astype(DType::I64)"
                     ),
                 ));
             }
         }
     }
-    Ok(dtype)
+    Ok(())
+}
+
+/// The dtype a comparison computes in: NumPy compares a weak integer that
+/// does not fit the array's dtype by its true value, which `I64` holds.
+fn comparison_type(operands: &[&Operand], promoted: DType) -> DType {
+    let overflows = operands
+        .iter()
+        .any(|o| matches!(o, Operand::Scalar(s) if !s.fits_in(promoted)));
+    if overflows {
+        DType::I64
+    } else {
+        promoted
+    }
 }
 
 fn operand_node(o: &Operand, dtype: DType) -> Arc<Node> {
@@ -106,8 +112,12 @@ impl Array {
     pub(crate) fn binary_operands(op: BinaryOp, a: &Operand, b: &Operand) -> Result<Array> {
         let name = op.name();
         let shape = broadcast_shapes(name, shape_of(a), shape_of(b))?;
-        let promoted = result_type(name, &[a, b], op.is_comparison())?;
+        let mut promoted = result_type(&[a, b]);
+        if op.is_comparison() {
+            promoted = comparison_type(&[a, b], promoted);
+        }
         let (compute, result) = op.rule().resolve(name, promoted)?;
+        check_weak_fit(name, &[a, b], compute)?;
         let x = operand_node(a, compute);
         let y = operand_node(b, compute);
         Ok(Array::from_node(Node::lazy(
@@ -219,6 +229,15 @@ impl Array {
     /// ```
     pub fn pow(&self, other: impl Into<Operand>) -> Result<Array> {
         let other = other.into();
+        if let Operand::Scalar(s) = other {
+            // NumPy's scalar-power fast path: `x ** 0.5` is `sqrt(x)`, which
+            // differs from C's pow at -inf (NaN, not inf) and is faster.
+            if s.weak_kind() == crate::WeakKind::Float && s.to_f64() == 0.5 {
+                return Ok(self
+                    .astype(self.dtype().promote_weak(crate::WeakKind::Float))
+                    .sqrt());
+            }
+        }
         let out = Self::binary_operands(BinaryOp::Pow, &Operand::Array(self.clone()), &other)?;
         if let Operand::Scalar(s) = other {
             if !out.dtype().is_float() && s.weak_kind() == crate::WeakKind::Int && s.to_f64() < 0.0
@@ -242,7 +261,7 @@ impl Array {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn powf(&self, exponent: f64) -> Result<Array> {
-        self.binary(BinaryOp::Pow, exponent)
+        self.pow(exponent)
     }
 
     /// `self` clipped to `[lo, hi]`: `minimum(maximum(self, lo), hi)`, as
@@ -258,7 +277,8 @@ impl Array {
         let (lo, hi) = (lo.into(), hi.into());
         let me = Operand::Array(self.clone());
         // Promote over all three at once (as np.clip does), then clip in that dtype.
-        let dtype = result_type("clip", &[&me, &lo, &hi], false)?;
+        let dtype = result_type(&[&me, &lo, &hi]);
+        check_weak_fit("clip", &[&lo, &hi], dtype)?;
         let cast = |o: Operand| match o {
             Operand::Array(a) => Operand::Array(a.astype(dtype)),
             Operand::Scalar(s) => Operand::Array(Array::from_node(const_node(s, dtype))),
@@ -281,7 +301,8 @@ impl Array {
         let (x, y) = (x.into(), y.into());
         let xy = broadcast_shapes("where", shape_of(&x), shape_of(&y))?;
         let shape = broadcast_shapes("where", cond.shape(), &xy)?;
-        let dtype = result_type("where", &[&x, &y], false)?;
+        let dtype = result_type(&[&x, &y]);
+        check_weak_fit("where", &[&x, &y], dtype)?;
         let c = cast_node(&cond.node, DType::Bool);
         Ok(Array::from_node(Node::lazy(
             shape,
