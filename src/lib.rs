@@ -24,8 +24,11 @@ pub struct ReadmeDoctests;
 pub use tandem_core::{
     buffer, default_device, devices, dtype, format, kernel, layout, ops, reset_stats,
     set_default_device, stats, Array, Backend, DType, Device, DeviceInfo, DeviceKind, Element,
-    Error, Memory, Operand, Result, Scalar, Stats, WeakKind,
+    Error, Memory, NewAxis, Operand, Result, Scalar, SliceArg, Stats, WeakKind,
 };
+
+/// NumPy-style slice arguments; see [`tandem_core::s!`].
+pub use tandem_core::s;
 
 /// `true` when this build registers a GPU backend (so a machine with an
 /// adapter lists it in [`devices`]). Test harnesses use it to decide whether
@@ -38,7 +41,7 @@ pub const GPU_BACKEND_BUILT: bool = false;
 
 /// Everything a user needs: `use tandem::prelude::*;`.
 pub mod prelude {
-    pub use tandem_core::{Array, DType, Device, Error, Operand, Result, Scalar};
+    pub use tandem_core::{s, Array, DType, Device, Error, NewAxis, Operand, Result, Scalar};
 }
 
 tandem_core::provide_backends!(|| {

@@ -1,20 +1,32 @@
 //! Fusion: turning the lazy graph below a node into one [`Kernel`].
 //!
 //! Every elementwise node (unary, binary, select, cast, constant) becomes one
-//! SSA instruction; every data node becomes a strided load through its layout
-//! broadcast to the kernel's shape, so broadcasting never copies. A node
+//! SSA instruction; every data node becomes a strided load. Views commute
+//! with elementwise ops, so the chain of views (and implicit broadcasts)
+//! between a leaf and the kernel is applied to the leaf's layout: slicing,
+//! transposing and broadcasting never copy, even of lazy expressions. Only a
+//! reshape that no layout of the leaf's buffer can express cuts the graph:
+//! the subexpression under it is computed first (NumPy copies there too). A node
 //! reached twice (a shared subexpression) is computed once, and a buffer read
 //! twice through the same layout is bound once. Finally, axes that every
 //! operand walks as one are merged ([`coalesce`]), so a contiguous
 //! expression of any rank runs as a single flat loop.
 
+use crate::error::{Error, Result};
 use crate::graph::{Expr, Node, Storage};
 use crate::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, ValueId};
 use crate::layout::{coalesce, Layout};
 use crate::scalar::Scalar;
+use crate::view::ViewOp;
 use crate::DType;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The views between a node and the kernel, innermost first.
+type Chain = Vec<ViewOp>;
+
+/// A view in the chain cannot be expressed over a leaf's buffer.
+struct Cut;
 
 /// A kernel and the storages bound to its inputs, in order.
 pub(crate) struct Fused {
@@ -28,17 +40,19 @@ struct Builder {
     storages: Vec<Arc<Storage>>,
     input_index: HashMap<(usize, Layout), usize>,
     instrs: Vec<Instr>,
-    memo: HashMap<usize, ValueId>,
+    memo: HashMap<(usize, Chain), ValueId>,
     consts: Vec<(Scalar, ValueId)>,
     /// Keeps every visited node alive so the addresses used as memo keys
     /// cannot be reused while fusing.
     keep: Vec<Arc<Node>>,
+    /// Why computing a subexpression on its own failed, if it did.
+    error: Option<Error>,
 }
 
 /// Builds the kernel that computes `root` (which must not be data already)
 /// into a buffer of `buffer_len` elements through `out` (a layout of
 /// `root`'s shape).
-pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Fused {
+pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Result<Fused> {
     let mut b = Builder {
         shape: root.shape.clone(),
         inputs: Vec::new(),
@@ -48,8 +62,19 @@ pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Fused {
         memo: HashMap::new(),
         consts: Vec::new(),
         keep: Vec::new(),
+        error: None,
     };
-    let value = b.value(root);
+    let value = match b.value(root, &Vec::new()) {
+        Ok(v) => v,
+        // Views resolve their own cuts; one reaches the root only when
+        // computing a subexpression on its own failed.
+        Err(Cut) => {
+            return Err(b
+                .error
+                .take()
+                .unwrap_or_else(|| Error::invalid("fuse", "a view could not be fused or copied")))
+        }
+    };
     let mut layouts = vec![out];
     layouts.extend(b.inputs.iter().map(|i| i.layout.clone()));
     let (shape, mut layouts) = coalesce(&root.shape, &layouts);
@@ -57,7 +82,7 @@ pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Fused {
         input.layout = layout;
     }
     let out = layouts.pop().expect("the output layout");
-    Fused {
+    Ok(Fused {
         kernel: Kernel {
             shape,
             inputs: b.inputs,
@@ -70,7 +95,7 @@ pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Fused {
             }],
         },
         storages: b.storages,
-    }
+    })
 }
 
 impl Builder {
@@ -94,22 +119,35 @@ impl Builder {
         self.inputs.len() - 1
     }
 
-    fn value(&mut self, node: &Arc<Node>) -> ValueId {
-        let key = Arc::as_ptr(node) as usize;
+    fn value(&mut self, node: &Arc<Node>, chain: &Chain) -> Result<ValueId, Cut> {
+        let key = (Arc::as_ptr(node) as usize, chain.clone());
         if let Some(&v) = self.memo.get(&key) {
-            return v;
+            return Ok(v);
         }
         self.keep.push(node.clone());
+        // Children of a broadcasting node see the node's shape first.
+        let widen = |child: &Arc<Node>| -> Chain {
+            if child.shape == node.shape {
+                chain.clone()
+            } else {
+                let mut c = vec![ViewOp::Broadcast(node.shape.clone())];
+                c.extend(chain.iter().cloned());
+                c
+            }
+        };
         let v = match node.expr() {
             Expr::Data { storage, layout } => {
-                // Broadcasts compose, so a leaf under any chain of broadcasting
-                // ops maps straight to the kernel's shape.
+                let mut layout = layout;
+                for op in chain {
+                    layout = op.apply(&layout).ok_or(Cut)?;
+                }
                 let layout = layout.broadcast_to(&self.shape);
                 let i = self.input(storage, layout);
                 self.push(Op::Load(i), node.dtype)
             }
             Expr::Const(s) => {
-                // Bit-equal constants share one instruction (NaN included).
+                // A constant is the same at every index: views do not matter,
+                // and bit-equal constants share one instruction (NaN included).
                 let same = |c: &Scalar| c.dtype() == s.dtype() && c.bits() == s.bits();
                 match self.consts.iter().find(|(c, _)| same(c)) {
                     Some(&(_, v)) => v,
@@ -121,26 +159,77 @@ impl Builder {
                 }
             }
             Expr::Unary(op, x) => {
-                let a = self.value(&x);
+                let a = self.value(&x, chain)?;
                 self.push(Op::Unary(op, a), node.dtype)
             }
             Expr::Binary(op, x, y) => {
-                let a = self.value(&x);
-                let b = self.value(&y);
+                let a = self.value(&x, &widen(&x))?;
+                let b = self.value(&y, &widen(&y))?;
                 self.push(Op::Binary(op, a, b), node.dtype)
             }
             Expr::Select(c, x, y) => {
-                let c = self.value(&c);
-                let a = self.value(&x);
-                let b = self.value(&y);
+                let c = self.value(&c, &widen(&c))?;
+                let a = self.value(&x, &widen(&x))?;
+                let b = self.value(&y, &widen(&y))?;
                 self.push(Op::Select(c, a, b), node.dtype)
             }
             Expr::Cast(x) => {
-                let a = self.value(&x);
+                let a = self.value(&x, chain)?;
                 self.push(Op::Cast(a), node.dtype)
+            }
+            Expr::View(op, x) => {
+                let mut inner = vec![op];
+                inner.extend(chain.iter().cloned());
+                let saved = self.save();
+                match self.value(&x, &inner) {
+                    Ok(v) => v,
+                    // Only a reshape can be inexpressible; a cut under any
+                    // other view comes from a reshape above, which handles it.
+                    Err(Cut) if !matches!(inner[0], ViewOp::Reshape(_)) => return Err(Cut),
+                    Err(Cut) => {
+                        // Compute `x` on its own into a contiguous buffer,
+                        // then view that (a contiguous layout takes any view).
+                        self.restore(saved);
+                        match crate::runtime::contiguous(&x) {
+                            Ok(copy) => self.value(&copy, &inner)?,
+                            Err(e) => {
+                                self.error = Some(e);
+                                return Err(Cut);
+                            }
+                        }
+                    }
+                }
             }
         };
         self.memo.insert(key, v);
-        v
+        Ok(v)
     }
+
+    fn save(&self) -> Saved {
+        Saved {
+            instrs: self.instrs.len(),
+            inputs: self.inputs.len(),
+            consts: self.consts.len(),
+            memo: self.memo.clone(),
+            input_index: self.input_index.clone(),
+        }
+    }
+
+    fn restore(&mut self, s: Saved) {
+        self.instrs.truncate(s.instrs);
+        self.inputs.truncate(s.inputs);
+        self.storages.truncate(s.inputs);
+        self.consts.truncate(s.consts);
+        self.memo = s.memo;
+        self.input_index = s.input_index;
+    }
+}
+
+/// The builder's state before a speculative fusion through a view.
+struct Saved {
+    instrs: usize,
+    inputs: usize,
+    consts: usize,
+    memo: HashMap<(usize, Chain), ValueId>,
+    input_index: HashMap<(usize, Layout), usize>,
 }

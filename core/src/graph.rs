@@ -11,6 +11,7 @@ use crate::dtype::DType;
 use crate::layout::Layout;
 use crate::ops::{BinaryOp, UnaryOp};
 use crate::scalar::Scalar;
+use crate::view::ViewOp;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -106,6 +107,10 @@ pub(crate) enum Expr {
     Select(Arc<Node>, Arc<Node>, Arc<Node>),
     /// `x` converted to the node's dtype.
     Cast(Arc<Node>),
+    /// A view of `x` (slice, permute, reshape, broadcast) that could not be
+    /// taken on data directly because `x` is lazy (or, for a reshape, not
+    /// contiguous enough): fusion pushes it down to the leaves.
+    View(ViewOp, Arc<Node>),
 }
 
 /// A vertex of the graph. Shape and dtype are fixed at build time; the
@@ -188,7 +193,7 @@ impl Expr {
     pub fn children(&self) -> Vec<Arc<Node>> {
         match self {
             Expr::Data { .. } | Expr::Const(_) => vec![],
-            Expr::Unary(_, x) | Expr::Cast(x) => vec![x.clone()],
+            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) => vec![x.clone()],
             Expr::Binary(_, a, b) => vec![a.clone(), b.clone()],
             Expr::Select(c, a, b) => vec![c.clone(), a.clone(), b.clone()],
         }

@@ -12,9 +12,10 @@ use crate::backend::{Backend, Buffer, Device, DeviceInfo, DeviceKind, Memory};
 use crate::buffer::HostBuffer;
 use crate::error::{Error, Result};
 use crate::fuse::{fuse, Fused};
-use crate::graph::{Node, Storage};
+use crate::graph::{Expr, Node, Storage};
 use crate::layout::Layout;
 use crate::stats::record;
+use crate::view::ViewOp;
 use std::sync::{Arc, Mutex, OnceLock};
 
 extern "Rust" {
@@ -228,6 +229,114 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
     Ok(())
 }
 
+/// Runs the kernel computing `node` (lazy, or data to be copied) into a
+/// new contiguous buffer, placed by `want`.
+fn compute(node: &Arc<Node>, want: Device) -> Result<Arc<Storage>> {
+    let rt = runtime();
+    let size: usize = node.shape.iter().product();
+    let fused = fuse(node, Layout::contiguous(&node.shape), size)?;
+    let backend = place(&fused, want)?;
+    let bytes = size * node.dtype.size_of();
+    let mut out = [rt.backends[backend].alloc(bytes)?];
+    run(&fused, backend, &mut out)?;
+    let [out] = out;
+    let host_memory = rt.backends[backend].memory() == Memory::Host;
+    record(|s| {
+        s.allocations += 1;
+        s.allocated_bytes += bytes as u64;
+    });
+    Ok(Storage::from_buffer(
+        node.dtype,
+        size,
+        backend,
+        host_memory,
+        out,
+    ))
+}
+
+/// A new buffer of `size` elements of `dtype`, each part (a node of its
+/// region's shape and of `dtype`) written into its region: the result of
+/// `concatenate`, or of `assign` on shared data (the old values as the first
+/// part). One kernel per part, one allocation, on the device placement
+/// picks for the first part.
+pub(crate) fn assemble(
+    dtype: crate::DType,
+    size: usize,
+    parts: &[(Arc<Node>, Layout)],
+) -> Result<Arc<Storage>> {
+    let rt = runtime();
+    let bytes = size * dtype.size_of();
+    let parts: Vec<&(Arc<Node>, Layout)> = parts.iter().filter(|(_, r)| r.size() > 0).collect();
+    let Some(first) = parts.first() else {
+        return Ok(Storage::from_host(dtype, size, HostBuffer::zeroed(bytes)));
+    };
+    let backend = place(&fuse(&first.0, first.1.clone(), size)?, default_device())?;
+    let mut out = [rt.backends[backend].alloc(bytes)?];
+    record(|s| {
+        s.allocations += 1;
+        s.allocated_bytes += bytes as u64;
+    });
+    for (node, region) in parts {
+        let fused = fuse(node, region.clone(), size)?;
+        run(&fused, backend, &mut out)?;
+    }
+    let [out] = out;
+    let host_memory = rt.backends[backend].memory() == Memory::Host;
+    Ok(Storage::from_buffer(dtype, size, backend, host_memory, out))
+}
+
+/// Writes `value` (a node of `region`'s shape and the storage's dtype) into
+/// `region` of `storage`'s only copy, in place. Returns `false`, writing
+/// nothing, when the buffer has other holders or several copies; the caller
+/// must have checked that no array can observe the storage.
+pub(crate) fn write_in_place(storage: &Storage, value: &Arc<Node>, region: Layout) -> Result<bool> {
+    let rt = runtime();
+    let mut copies = storage.copies();
+    // Move the only copy out, so the backend holds the only handle while writing.
+    let (backend, mut buf) = match (copies.host.take(), copies.devices.len()) {
+        (Some(h), 0) => (rt.host_index(), Buffer::Host(h)),
+        (None, 1) => copies.devices.pop().expect("one device copy"),
+        (host, _) => {
+            copies.host = host;
+            return Ok(false);
+        }
+    };
+    let unique = match &buf {
+        Buffer::Host(h) => Arc::strong_count(h) == 1,
+        Buffer::Device(d) => Arc::strong_count(d) == 1,
+    };
+    if !unique {
+        match buf {
+            Buffer::Host(h) => copies.host = Some(h),
+            d => copies.devices.push((backend, d)),
+        }
+        return Ok(false);
+    }
+    let result = fuse(value, region, storage.len)
+        .and_then(|fused| run(&fused, backend, std::slice::from_mut(&mut buf)));
+    match buf {
+        Buffer::Host(h) => copies.host = Some(h),
+        d => copies.devices.push((backend, d)),
+    }
+    result.map(|_| true)
+}
+
+/// `node`'s values as contiguous data: `node` itself once forced if its
+/// data is contiguous, otherwise a new node holding a contiguous copy.
+pub(crate) fn contiguous(node: &Arc<Node>) -> Result<Arc<Node>> {
+    contiguous_on(node, default_device())
+}
+
+fn contiguous_on(node: &Arc<Node>, want: Device) -> Result<Arc<Node>> {
+    force_on(node, want)?;
+    let (_, layout) = node.as_data().expect("a forced node holds data");
+    if layout.is_contiguous() || layout.size() == 0 {
+        return Ok(node.clone());
+    }
+    let storage = compute(node, want)?;
+    Ok(Node::data(storage, Layout::contiguous(&node.shape)))
+}
+
 /// Computes `node` if it is lazy; afterwards it holds data.
 pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
     force_on(node, default_device())
@@ -246,21 +355,18 @@ pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
         );
         return Ok(());
     }
-    let rt = runtime();
-    let fused = fuse(node, Layout::contiguous(&node.shape), size);
-    let backend = place(&fused, want)?;
-    let bytes = size * node.dtype.size_of();
-    let mut out = [rt.backends[backend].alloc(bytes)?];
-    run(&fused, backend, &mut out)?;
-    let [out] = out;
-    let host_memory = rt.backends[backend].memory() == Memory::Host;
-    record(|s| {
-        s.allocations += 1;
-        s.allocated_bytes += bytes as u64;
-    });
-    node.set_data(
-        Storage::from_buffer(node.dtype, size, backend, host_memory, out),
-        Layout::contiguous(&node.shape),
-    );
+    // A reshape at the root: compute its input contiguously (one kernel,
+    // fused through any views below), and the reshape is then free.
+    if let Expr::View(op @ ViewOp::Reshape(_), x) = node.expr() {
+        let x = contiguous_on(&x, want)?;
+        let (storage, layout) = x.as_data().expect("a forced node holds data");
+        let layout = op
+            .apply(&layout)
+            .expect("a contiguous layout takes any reshape");
+        node.set_data(storage, layout);
+        return Ok(());
+    }
+    let storage = compute(node, want)?;
+    node.set_data(storage, Layout::contiguous(&node.shape));
     Ok(())
 }

@@ -6,8 +6,10 @@
 
 mod creation;
 mod elementwise;
+mod join;
 mod operators;
 mod readout;
+mod shape;
 
 use crate::dtype::DType;
 use crate::graph::Node;
