@@ -47,7 +47,7 @@ macro_rules! with_reg {
 pub(crate) use with_reg;
 
 impl Reg {
-    fn new(dtype: DType, n: usize) -> Reg {
+    pub(crate) fn new(dtype: DType, n: usize) -> Reg {
         match dtype {
             DType::Bool => Reg::Bool(vec![0; n]),
             DType::I32 => Reg::I32(vec![0; n]),
@@ -58,7 +58,7 @@ impl Reg {
         }
     }
 
-    fn filled(s: Scalar, n: usize) -> Reg {
+    pub(crate) fn filled(s: Scalar, n: usize) -> Reg {
         match s {
             Scalar::Bool(x) => Reg::Bool(vec![x as u8; n]),
             Scalar::I32(x) => Reg::I32(vec![x; n]),
@@ -75,7 +75,7 @@ impl Reg {
 }
 
 /// How a kernel input is read.
-enum Read<'a> {
+pub(crate) enum Read<'a> {
     /// Contiguous from `offset`: blocks are slices of the buffer, no copy.
     Contiguous { bytes: &'a [u8], offset: usize },
     /// Anything else: gathered through the layout.
@@ -88,7 +88,7 @@ fn unsupported(what: String) -> Error {
 
 /// Checks every position a kernel can read lies inside its buffers, so
 /// the loops below can index without further checks failing.
-fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
+pub(crate) fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
     if inputs.len() != kernel.inputs.len() {
         return Err(Error::invalid(
             "cpu kernel",
@@ -164,7 +164,7 @@ fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
 /// one place the backend needs it: strided outputs (assign, concatenate)
 /// interleave the chunks' regions, so the buffer cannot be split into
 /// sub-slices up front.
-struct Sink {
+pub(crate) struct Sink {
     ptr: *mut u8,
     len: usize,
 }
@@ -175,8 +175,16 @@ unsafe impl Send for Sink {}
 unsafe impl Sync for Sink {}
 
 impl Sink {
+    /// A sink over `buf`, which must outlive every write.
+    pub(crate) fn new(buf: &mut [u8]) -> Sink {
+        Sink {
+            ptr: buf.as_mut_ptr(),
+            len: buf.len(),
+        }
+    }
+
     /// Copies `src` to byte offset `at`.
-    fn write(&self, at: usize, src: &[u8]) {
+    pub(crate) fn write(&self, at: usize, src: &[u8]) {
         assert!(
             at + src.len() <= self.len,
             "kernel output write out of bounds"
@@ -190,7 +198,7 @@ impl Sink {
 
 /// `true` when `layout` sends distinct indices to distinct positions: sorted
 /// by stride, each axis steps past everything the smaller axes can reach.
-fn injective(layout: &tandem_core::layout::Layout) -> bool {
+pub(crate) fn injective(layout: &tandem_core::layout::Layout) -> bool {
     let mut axes: Vec<(usize, usize)> = layout
         .shape
         .iter()
@@ -209,6 +217,25 @@ fn injective(layout: &tandem_core::layout::Layout) -> bool {
     true
 }
 
+/// How each input of `kernel` is read.
+pub(crate) fn reads<'a>(kernel: &Kernel, inputs: &[&'a [u8]]) -> Vec<Read<'a>> {
+    kernel
+        .inputs
+        .iter()
+        .zip(inputs)
+        .map(|(inp, &bytes)| {
+            if inp.layout.is_contiguous() {
+                Read::Contiguous {
+                    bytes,
+                    offset: inp.layout.offset,
+                }
+            } else {
+                Read::Strided { bytes }
+            }
+        })
+        .collect()
+}
+
 /// Runs `kernel`, writing output `j` into `outputs[j]` through its layout.
 pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) -> Result<()> {
     validate(kernel, inputs)?;
@@ -224,28 +251,8 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
         }
     }
     let n = kernel.size();
-    let reads: Vec<Read> = kernel
-        .inputs
-        .iter()
-        .zip(inputs)
-        .map(|(inp, &bytes)| {
-            if inp.layout.is_contiguous() {
-                Read::Contiguous {
-                    bytes,
-                    offset: inp.layout.offset,
-                }
-            } else {
-                Read::Strided { bytes }
-            }
-        })
-        .collect();
-    let sinks: Vec<Sink> = outputs
-        .iter_mut()
-        .map(|b| Sink {
-            ptr: b.as_mut_ptr(),
-            len: b.len(),
-        })
-        .collect();
+    let reads = reads(kernel, inputs);
+    let sinks: Vec<Sink> = outputs.iter_mut().map(|b| Sink::new(b)).collect();
     if n < PARALLEL_MIN {
         let mut ws = Workspace::new(kernel);
         return ws.run_range(kernel, &reads, 0, n, &sinks);
@@ -264,7 +271,7 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
 }
 
 /// One thread's registers.
-struct Workspace {
+pub(crate) struct Workspace {
     regs: Vec<Reg>,
     /// Registers of constants are filled once and never rewritten.
     is_const: Vec<bool>,
@@ -273,7 +280,7 @@ struct Workspace {
 }
 
 impl Workspace {
-    fn new(kernel: &Kernel) -> Workspace {
+    pub(crate) fn new(kernel: &Kernel) -> Workspace {
         let regs = kernel
             .instrs
             .iter()
@@ -318,6 +325,20 @@ impl Workspace {
             s += len;
         }
         Ok(())
+    }
+
+    /// Evaluates the kernel over flat indices `start..start + len` (at most
+    /// [`BLOCK`]) and returns the register holding value `value`.
+    pub(crate) fn values(
+        &mut self,
+        kernel: &Kernel,
+        reads: &[Read],
+        value: usize,
+        start: usize,
+        len: usize,
+    ) -> Result<&Reg> {
+        self.run_block(kernel, reads, start, len)?;
+        Ok(&self.regs[value])
     }
 
     fn run_block(
@@ -569,7 +590,7 @@ fn gather<T: Copy>(
 }
 
 /// Writes a block of `size`-byte elements to `layout`'s positions from flat index `start`.
-fn scatter(
+pub(crate) fn scatter(
     sink: &Sink,
     size: usize,
     src: &[u8],

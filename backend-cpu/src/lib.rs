@@ -8,6 +8,7 @@
 mod cast;
 mod elem;
 mod exec;
+mod reduce;
 pub mod simd;
 pub mod vmath;
 
@@ -100,7 +101,14 @@ impl Backend for CpuBackend {
                 )),
             })
             .collect::<Result<Vec<_>>>()?;
-        exec::run(kernel, &hosts, &mut outs)
+        match (&kernel.reduction, outs.as_mut_slice()) {
+            (Some(red), [out]) => reduce::run(kernel, red, &hosts, out),
+            (Some(_), _) => Err(Error::invalid(
+                "cpu kernel",
+                "a reduction kernel has exactly one output",
+            )),
+            (None, _) => exec::run(kernel, &hosts, &mut outs),
+        }
     }
 
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {

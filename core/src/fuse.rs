@@ -14,7 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::graph::{Expr, Node, Storage};
-use crate::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, ValueId};
+use crate::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction, ValueId};
 use crate::layout::{coalesce, Layout};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
@@ -51,8 +51,44 @@ struct Builder {
 
 /// Builds the kernel that computes `root` (which must not be data already)
 /// into a buffer of `buffer_len` elements through `out` (a layout of
-/// `root`'s shape).
+/// `root`'s shape). A `Reduce` root becomes a kernel over its input that
+/// ends in the reduction.
 pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Result<Fused> {
+    if let Expr::Reduce { op, axes, x } = root.expr() {
+        // Over the input's shape the output is a layout with stride 0 on the
+        // reduced axes: coalescing then never merges a reduced axis with a
+        // kept one, and the reduced axes are those left with stride 0.
+        let mut wide = Layout {
+            shape: x.shape.clone(),
+            strides: vec![0; x.shape.len()],
+            offset: out.offset,
+        };
+        let kept = (0..x.shape.len()).filter(|a| !axes.contains(a));
+        for (a, &s) in kept.zip(&out.strides) {
+            wide.strides[a] = s;
+        }
+        let mut fused = build(&x, wide, buffer_len, root.dtype)?;
+        let k = &mut fused.kernel;
+        let o = &mut k.outputs[0];
+        let reduced: Vec<usize> = (0..k.shape.len())
+            .filter(|&a| o.layout.strides[a] == 0)
+            .collect();
+        let keep: Vec<usize> = (0..k.shape.len())
+            .filter(|a| !reduced.contains(a))
+            .collect();
+        o.layout = Layout {
+            shape: keep.iter().map(|&a| k.shape[a]).collect(),
+            strides: keep.iter().map(|&a| o.layout.strides[a]).collect(),
+            offset: o.layout.offset,
+        };
+        k.reduction = Some(Reduction { op, axes: reduced });
+        return Ok(fused);
+    }
+    build(root, out, buffer_len, root.dtype)
+}
+
+/// The kernel computing `root`'s values, stored through `out` as `dtype`.
+fn build(root: &Arc<Node>, out: Layout, buffer_len: usize, dtype: DType) -> Result<Fused> {
     let mut b = Builder {
         shape: root.shape.clone(),
         inputs: Vec::new(),
@@ -89,10 +125,11 @@ pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Result<F
             instrs: b.instrs,
             outputs: vec![KernelOutput {
                 value,
-                dtype: root.dtype,
+                dtype,
                 layout: out,
                 buffer_len,
             }],
+            reduction: None,
         },
         storages: b.storages,
     })
@@ -135,7 +172,17 @@ impl Builder {
                 c
             }
         };
-        let v = match node.expr() {
+        let mut expr = node.expr();
+        if let Expr::Reduce { .. } = expr {
+            // A reduction ends its own kernel; this one reads its result.
+            if let Err(e) = crate::runtime::force(node) {
+                self.error = Some(e);
+                return Err(Cut);
+            }
+            expr = node.expr();
+        }
+        let v = match expr {
+            Expr::Reduce { .. } => unreachable!("forced above"),
             Expr::Data { storage, layout } => {
                 let mut layout = layout;
                 for op in chain {

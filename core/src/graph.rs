@@ -9,7 +9,7 @@ use crate::backend::Buffer;
 use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::layout::Layout;
-use crate::ops::{BinaryOp, UnaryOp};
+use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -111,6 +111,14 @@ pub(crate) enum Expr {
     /// taken on data directly because `x` is lazy (or, for a reshape, not
     /// contiguous enough): fusion pushes it down to the leaves.
     View(ViewOp, Arc<Node>),
+    /// `op` over `axes` (ascending) of `x`; the node's shape is `x`'s without
+    /// them. `x` already has the dtype the reduction accumulates in. A
+    /// reduction ends a kernel: a consumer reads its result as data.
+    Reduce {
+        op: ReduceOp,
+        axes: Vec<usize>,
+        x: Arc<Node>,
+    },
 }
 
 /// A vertex of the graph. Shape and dtype are fixed at build time; the
@@ -193,7 +201,9 @@ impl Expr {
     pub fn children(&self) -> Vec<Arc<Node>> {
         match self {
             Expr::Data { .. } | Expr::Const(_) => vec![],
-            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) => vec![x.clone()],
+            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => {
+                vec![x.clone()]
+            }
             Expr::Binary(_, a, b) => vec![a.clone(), b.clone()],
             Expr::Select(c, a, b) => vec![c.clone(), a.clone(), b.clone()],
         }

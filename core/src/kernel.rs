@@ -7,7 +7,7 @@
 
 use crate::dtype::DType;
 use crate::layout::Layout;
-use crate::ops::{BinaryOp, UnaryOp};
+use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use std::fmt;
 
@@ -70,7 +70,20 @@ pub struct KernelOutput {
     pub buffer_len: usize,
 }
 
-/// A fused elementwise kernel.
+/// The reduction a kernel ends in: `op` over `axes` of the kernel's
+/// iteration shape, applied to the value of the kernel's (single) output.
+/// The output's layout then ranges over the *reduced* shape (the iteration
+/// shape without `axes`), and its dtype is the value's dtype, or `I64` for
+/// the arg-reductions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reduction {
+    /// What to reduce with.
+    pub op: ReduceOp,
+    /// Axes of [`Kernel::shape`] reduced, ascending.
+    pub axes: Vec<usize>,
+}
+
+/// A fused elementwise kernel, optionally ending in a reduction.
 ///
 /// ```
 /// use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op};
@@ -85,6 +98,7 @@ pub struct KernelOutput {
 ///         Instr { op: Op::Binary(BinaryOp::Add, 0, 1), dtype: DType::F32 },
 ///     ],
 ///     outputs: vec![KernelOutput { value: 2, dtype: DType::F32, layout: Layout::contiguous(&[4]), buffer_len: 4 }],
+///     reduction: None,
 /// };
 /// assert_eq!(k.size(), 4);
 /// assert!(k.to_string().contains("add"));
@@ -99,13 +113,15 @@ pub struct Kernel {
     pub instrs: Vec<Instr>,
     /// Values written.
     pub outputs: Vec<KernelOutput>,
+    /// The reduction applied to the output's value, if any.
+    pub reduction: Option<Reduction>,
 }
 
 impl Kernel {
     /// Number of iterations (output elements).
     ///
     /// ```
-    /// let k = tandem_core::kernel::Kernel { shape: vec![2, 3], inputs: vec![], instrs: vec![], outputs: vec![] };
+    /// let k = tandem_core::kernel::Kernel { shape: vec![2, 3], inputs: vec![], instrs: vec![], outputs: vec![], reduction: None };
     /// assert_eq!(k.size(), 6);
     /// ```
     pub fn size(&self) -> usize {
@@ -116,20 +132,24 @@ impl Kernel {
     /// models and GB/s reports).
     ///
     /// ```
-    /// let k = tandem_core::kernel::Kernel { shape: vec![2], inputs: vec![], instrs: vec![], outputs: vec![] };
+    /// let k = tandem_core::kernel::Kernel { shape: vec![2], inputs: vec![], instrs: vec![], outputs: vec![], reduction: None };
     /// assert_eq!(k.bytes_moved(), 0);
     /// ```
     pub fn bytes_moved(&self) -> usize {
         let n = self.size();
         let read: usize = self.inputs.iter().map(|i| i.dtype.size_of()).sum();
-        let written: usize = self.outputs.iter().map(|o| o.dtype.size_of()).sum();
-        n * (read + written)
+        let written: usize = self
+            .outputs
+            .iter()
+            .map(|o| o.dtype.size_of() * o.layout.size())
+            .sum();
+        n * read + written
     }
 
     /// Every dtype the kernel touches (inputs, values, outputs).
     ///
     /// ```
-    /// let k = tandem_core::kernel::Kernel { shape: vec![], inputs: vec![], instrs: vec![], outputs: vec![] };
+    /// let k = tandem_core::kernel::Kernel { shape: vec![], inputs: vec![], instrs: vec![], outputs: vec![], reduction: None };
     /// assert!(k.dtypes().is_empty());
     /// ```
     pub fn dtypes(&self) -> Vec<DType> {
@@ -168,6 +188,9 @@ impl fmt::Display for Kernel {
                 Op::Cast(a) => format!("cast %{a}"),
             };
             writeln!(f, "  %{i}: {} = {body}", ins.dtype)?;
+        }
+        if let Some(r) = &self.reduction {
+            writeln!(f, "  reduce {} over axes {:?}", r.op.name(), r.axes)?;
         }
         for o in &self.outputs {
             let l = &o.layout;

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::fuse::{fuse, Fused};
 use crate::graph::{Expr, Node, Storage};
 use crate::layout::Layout;
+use crate::ops::ReduceOp;
 use crate::stats::record;
 use crate::view::ViewOp;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -191,21 +192,26 @@ fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
     Ok(buf)
 }
 
-/// The backend a fused kernel runs on: the user's device if one was chosen;
-/// otherwise the device holding its inputs if that can run it, else the host.
+/// The backend a fused kernel runs on: the user's device if one was chosen
+/// and it can run the kernel (else the host, which runs everything);
+/// otherwise the device holding all its inputs if that can run it, else the host.
 fn place(fused: &Fused, want: Device) -> Result<usize> {
     let rt = runtime();
     if want != Device::Auto {
         let i = rt.index_of(want)?;
-        rt.backends[i].check(&fused.kernel)?;
-        return Ok(i);
+        return Ok(if rt.backends[i].check(&fused.kernel).is_ok() {
+            i
+        } else {
+            rt.host_index()
+        });
     }
     // Follow resident data: a device that already holds every input runs the kernel there.
     for (i, b) in rt.backends.iter().enumerate() {
         if b.memory() == Memory::Device
             && !fused.storages.is_empty()
             && fused.storages.iter().all(|s| {
-                s.copies().host.is_none() && s.copies().devices.iter().any(|(k, _)| *k == i)
+                let c = s.copies();
+                c.host.is_none() && c.devices.iter().any(|(k, _)| *k == i)
             })
             && b.check(&fused.kernel).is_ok()
         {
@@ -367,6 +373,20 @@ pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
         return Ok(());
     }
     let storage = compute(node, want)?;
+    if let Expr::Reduce {
+        op: op @ (ReduceOp::NanArgMin | ReduceOp::NanArgMax),
+        ..
+    } = node.expr()
+    {
+        // The kernels mark an all-NaN slice with -1; NumPy raises there.
+        let host = host_copy(&storage)?;
+        if host.typed::<i64>().contains(&-1) {
+            return Err(Error::invalid(
+                op.name(),
+                "All-NaN slice encountered: it has no index of a non-NaN extreme; use argmin/argmax, or fill NaNs first",
+            ));
+        }
+    }
     node.set_data(storage, Layout::contiguous(&node.shape));
     Ok(())
 }

@@ -9,6 +9,7 @@ mod elementwise;
 mod join;
 mod operators;
 mod readout;
+mod reduce;
 mod shape;
 
 use crate::dtype::DType;

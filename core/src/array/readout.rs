@@ -64,6 +64,9 @@ impl Array {
     pub(crate) fn contiguous_bytes(&self) -> Result<HostBuffer> {
         let (_, layout, host) = self.host_view()?;
         let size = self.dtype().size_of();
+        if layout.size() == 0 {
+            return Ok(HostBuffer::zeroed(0));
+        }
         if layout.is_contiguous() {
             let start = layout.offset * size;
             return Ok(HostBuffer::from_bytes(
