@@ -2,7 +2,7 @@
 //! [`Scalar::cast`](tandem_core::Scalar::cast) defines them (the two must
 //! agree; a unit test checks they do).
 
-use crate::exec::{with_reg, Reg};
+use crate::exec::{with_view, Dst, Src};
 use crate::simd::dispatch;
 
 /// A primitive that converts to each storage type as `Scalar::cast` does.
@@ -56,17 +56,16 @@ fn convert<S: Copy, D>(src: &[S], dst: &mut [D], f: impl Fn(S) -> D) {
     )
 }
 
-/// `dst[..len] = src[..len]` converted to `dst`'s dtype.
-pub(crate) fn cast_slice(src: &Reg, dst: &mut Reg, len: usize) {
-    with_reg!(src, s => {
-        let s = &s[..len];
+/// `dst = src` converted to `dst`'s dtype.
+pub(crate) fn cast_slice(src: Src, dst: Dst) {
+    with_view!(Src, src, s => {
         match dst {
-            Reg::Bool(d) => convert(s, &mut d[..len], CastTo::to_u8),
-            Reg::I32(d) => convert(s, &mut d[..len], CastTo::to_i32),
-            Reg::I64(d) => convert(s, &mut d[..len], CastTo::to_i64),
-            Reg::U32(d) => convert(s, &mut d[..len], CastTo::to_u32),
-            Reg::F32(d) => convert(s, &mut d[..len], CastTo::to_f32),
-            Reg::F64(d) => convert(s, &mut d[..len], CastTo::to_f64),
+            Dst::Bool(d) => convert(s, d, CastTo::to_u8),
+            Dst::I32(d) => convert(s, d, CastTo::to_i32),
+            Dst::I64(d) => convert(s, d, CastTo::to_i64),
+            Dst::U32(d) => convert(s, d, CastTo::to_u32),
+            Dst::F32(d) => convert(s, d, CastTo::to_f32),
+            Dst::F64(d) => convert(s, d, CastTo::to_f64),
         }
     })
 }

@@ -31,21 +31,6 @@ pub(crate) enum Reg {
     F64(Vec<f64>),
 }
 
-/// Expands `$body` once per register type, binding `$v` to the typed vector.
-macro_rules! with_reg {
-    ($reg:expr, $v:ident => $body:expr) => {
-        match $reg {
-            Reg::Bool($v) => $body,
-            Reg::I32($v) => $body,
-            Reg::I64($v) => $body,
-            Reg::U32($v) => $body,
-            Reg::F32($v) => $body,
-            Reg::F64($v) => $body,
-        }
-    };
-}
-pub(crate) use with_reg;
-
 impl Reg {
     pub(crate) fn new(dtype: DType, n: usize) -> Reg {
         match dtype {
@@ -67,10 +52,6 @@ impl Reg {
             Scalar::F32(x) => Reg::F32(vec![x; n]),
             Scalar::F64(x) => Reg::F64(vec![x; n]),
         }
-    }
-
-    pub(crate) fn bytes(&self) -> &[u8] {
-        with_reg!(self, v => bytemuck::cast_slice(v))
     }
 }
 
@@ -184,6 +165,15 @@ impl Sink {
     }
 
     /// Copies `src` to byte offset `at`.
+    /// The bytes `at..at + len` as a slice the caller alone writes.
+    pub(crate) fn slice_mut(&self, at: usize, len: usize) -> &mut [u8] {
+        assert!(at + len <= self.len, "kernel output block out of bounds");
+        // SAFETY: in bounds (checked above) and alive for the run; each
+        // block of a contiguous output is handed to exactly one writer, and
+        // the slice is dropped before the block is done (type docs).
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
+    }
+
     pub(crate) fn write(&self, at: usize, src: &[u8]) {
         assert!(
             at + src.len() <= self.len,
@@ -270,6 +260,106 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
     )
 }
 
+/// A typed, read-only view of one block of values: a register, or the
+/// input's own memory for a contiguous load (no copy).
+#[derive(Clone, Copy)]
+pub(crate) enum Src<'a> {
+    Bool(&'a [u8]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U32(&'a [u32]),
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+}
+
+/// A typed, writable block: a register, or the output's own memory.
+pub(crate) enum Dst<'a> {
+    Bool(&'a mut [u8]),
+    I32(&'a mut [i32]),
+    I64(&'a mut [i64]),
+    U32(&'a mut [u32]),
+    F32(&'a mut [f32]),
+    F64(&'a mut [f64]),
+}
+
+/// Expands `$body` once per type of a [`Src`] or [`Dst`].
+macro_rules! with_view {
+    ($ty:ident, $view:expr, $v:ident => $body:expr) => {
+        match $view {
+            $ty::Bool($v) => $body,
+            $ty::I32($v) => $body,
+            $ty::I64($v) => $body,
+            $ty::U32($v) => $body,
+            $ty::F32($v) => $body,
+            $ty::F64($v) => $body,
+        }
+    };
+}
+pub(crate) use with_view;
+
+impl<'a> Src<'a> {
+    fn of_reg(r: &'a Reg, len: usize) -> Src<'a> {
+        match r {
+            Reg::Bool(v) => Src::Bool(&v[..len]),
+            Reg::I32(v) => Src::I32(&v[..len]),
+            Reg::I64(v) => Src::I64(&v[..len]),
+            Reg::U32(v) => Src::U32(&v[..len]),
+            Reg::F32(v) => Src::F32(&v[..len]),
+            Reg::F64(v) => Src::F64(&v[..len]),
+        }
+    }
+
+    fn of_bytes(dtype: DType, b: &'a [u8]) -> Src<'a> {
+        match dtype {
+            DType::Bool => Src::Bool(b),
+            DType::I32 => Src::I32(bytemuck::cast_slice(b)),
+            DType::I64 => Src::I64(bytemuck::cast_slice(b)),
+            DType::U32 => Src::U32(bytemuck::cast_slice(b)),
+            DType::F32 => Src::F32(bytemuck::cast_slice(b)),
+            DType::F64 => Src::F64(bytemuck::cast_slice(b)),
+        }
+    }
+
+    pub(crate) fn bytes(self) -> &'a [u8] {
+        with_view!(Src, self, v => bytemuck::cast_slice(v))
+    }
+
+    fn dtype(self) -> DType {
+        match self {
+            Src::Bool(_) => DType::Bool,
+            Src::I32(_) => DType::I32,
+            Src::I64(_) => DType::I64,
+            Src::U32(_) => DType::U32,
+            Src::F32(_) => DType::F32,
+            Src::F64(_) => DType::F64,
+        }
+    }
+}
+
+impl<'a> Dst<'a> {
+    fn of_reg(r: &'a mut Reg, len: usize) -> Dst<'a> {
+        match r {
+            Reg::Bool(v) => Dst::Bool(&mut v[..len]),
+            Reg::I32(v) => Dst::I32(&mut v[..len]),
+            Reg::I64(v) => Dst::I64(&mut v[..len]),
+            Reg::U32(v) => Dst::U32(&mut v[..len]),
+            Reg::F32(v) => Dst::F32(&mut v[..len]),
+            Reg::F64(v) => Dst::F64(&mut v[..len]),
+        }
+    }
+
+    fn of_bytes(dtype: DType, b: &'a mut [u8]) -> Dst<'a> {
+        match dtype {
+            DType::Bool => Dst::Bool(b),
+            DType::I32 => Dst::I32(bytemuck::cast_slice_mut(b)),
+            DType::I64 => Dst::I64(bytemuck::cast_slice_mut(b)),
+            DType::U32 => Dst::U32(bytemuck::cast_slice_mut(b)),
+            DType::F32 => Dst::F32(bytemuck::cast_slice_mut(b)),
+            DType::F64 => Dst::F64(bytemuck::cast_slice_mut(b)),
+        }
+    }
+}
+
 /// One thread's registers.
 pub(crate) struct Workspace {
     regs: Vec<Reg>,
@@ -286,6 +376,8 @@ impl Workspace {
             .iter()
             .map(|ins| match &ins.op {
                 Op::Const(s) => Reg::filled(s.cast(ins.dtype), BLOCK),
+                // Contiguous loads are read in place and need no register.
+                Op::Load(k) if kernel.inputs[*k].layout.is_contiguous() => Reg::new(ins.dtype, 0),
                 _ => Reg::new(ins.dtype, BLOCK),
             })
             .collect();
@@ -301,6 +393,26 @@ impl Workspace {
         }
     }
 
+    /// Value `v` over the current block.
+    fn src<'a>(
+        &'a self,
+        kernel: &Kernel,
+        reads: &'a [Read],
+        v: usize,
+        start: usize,
+        len: usize,
+    ) -> Src<'a> {
+        let dtype = kernel.instrs[v].dtype;
+        if let Op::Load(k) = kernel.instrs[v].op {
+            if let Read::Contiguous { bytes, offset } = &reads[k] {
+                let size = dtype.size_of();
+                let at = (offset + start) * size;
+                return Src::of_bytes(dtype, &bytes[at..at + len * size]);
+            }
+        }
+        Src::of_reg(&self.regs[v], len)
+    }
+
     fn run_range(
         &mut self,
         kernel: &Kernel,
@@ -309,17 +421,45 @@ impl Workspace {
         end: usize,
         sinks: &[Sink],
     ) -> Result<()> {
+        // The last instruction, when it is the only output and written
+        // contiguously, is computed straight into the output's memory.
+        let last = kernel.instrs.len().wrapping_sub(1);
+        let direct = match kernel.outputs.as_slice() {
+            [o] => {
+                o.value == last
+                    && o.layout.is_contiguous()
+                    && !matches!(kernel.instrs[last].op, Op::Load(_) | Op::Const(_))
+            }
+            _ => false,
+        };
         let mut s = start;
         while s < end {
             let len = BLOCK.min(end - s);
-            self.run_block(kernel, reads, s, len)?;
-            for (out, sink) in kernel.outputs.iter().zip(sinks) {
+            if direct {
+                let out = &kernel.outputs[0];
                 let size = out.dtype.size_of();
-                let src = &self.regs[out.value].bytes()[..len * size];
-                if out.layout.is_contiguous() {
-                    sink.write((out.layout.offset + s) * size, src);
-                } else {
-                    scatter(sink, size, src, &out.layout, s, &mut self.index);
+                self.run_instrs(kernel, reads, s, len, last)?;
+                let bytes = sinks[0].slice_mut((out.layout.offset + s) * size, len * size);
+                self.eval(
+                    kernel,
+                    reads,
+                    &kernel.instrs[last].op,
+                    out.dtype,
+                    s,
+                    len,
+                    Dst::of_bytes(out.dtype, bytes),
+                )?;
+            } else {
+                self.run_instrs(kernel, reads, s, len, kernel.instrs.len())?;
+                for (out, sink) in kernel.outputs.iter().zip(sinks) {
+                    let size = out.dtype.size_of();
+                    let src = self.src(kernel, reads, out.value, s, len).bytes();
+                    if out.layout.is_contiguous() {
+                        sink.write((out.layout.offset + s) * size, src);
+                    } else {
+                        let src = src.to_vec();
+                        scatter(sink, size, &src, &out.layout, s, &mut self.index);
+                    }
                 }
             }
             s += len;
@@ -328,34 +468,49 @@ impl Workspace {
     }
 
     /// Evaluates the kernel over flat indices `start..start + len` (at most
-    /// [`BLOCK`]) and returns the register holding value `value`.
-    pub(crate) fn values(
-        &mut self,
+    /// [`BLOCK`]) and returns value `value` there.
+    pub(crate) fn values<'a>(
+        &'a mut self,
         kernel: &Kernel,
-        reads: &[Read],
+        reads: &'a [Read],
         value: usize,
         start: usize,
         len: usize,
-    ) -> Result<&Reg> {
-        self.run_block(kernel, reads, start, len)?;
-        Ok(&self.regs[value])
+    ) -> Result<Src<'a>> {
+        self.run_instrs(kernel, reads, start, len, value + 1)?;
+        Ok(self.src(kernel, reads, value, start, len))
     }
 
-    fn run_block(
+    /// Runs instructions `0..upto` over one block.
+    fn run_instrs(
         &mut self,
         kernel: &Kernel,
         reads: &[Read],
         start: usize,
         len: usize,
+        upto: usize,
     ) -> Result<()> {
-        for (i, ins) in kernel.instrs.iter().enumerate() {
+        for (i, ins) in kernel.instrs.iter().enumerate().take(upto) {
             if self.is_const[i] {
                 continue;
             }
+            if let Op::Load(k) = ins.op {
+                if let Read::Contiguous { .. } = reads[k] {
+                    continue;
+                }
+            }
             // Take the destination out so sources can be borrowed beside it.
-            let mut dst = std::mem::replace(&mut self.regs[i], Reg::Bool(Vec::new()));
-            let r = self.eval(kernel, reads, &ins.op, ins.dtype, start, len, &mut dst);
-            self.regs[i] = dst;
+            let mut reg = std::mem::replace(&mut self.regs[i], Reg::Bool(Vec::new()));
+            let r = self.eval(
+                kernel,
+                reads,
+                &ins.op,
+                ins.dtype,
+                start,
+                len,
+                Dst::of_reg(&mut reg, len),
+            );
+            self.regs[i] = reg;
             r?;
         }
         Ok(())
@@ -370,100 +525,78 @@ impl Workspace {
         dtype: DType,
         start: usize,
         len: usize,
-        dst: &mut Reg,
+        dst: Dst,
     ) -> Result<()> {
         match op {
             Op::Const(_) => Ok(()),
             Op::Load(k) => {
-                let size = dtype.size_of();
-                match &reads[*k] {
+                let src = match &reads[*k] {
                     Read::Contiguous { bytes, offset } => {
-                        let at = (offset + start) * size;
-                        let src = &bytes[at..at + len * size];
-                        with_reg!(dst, v => bytemuck::cast_slice_mut::<_, u8>(&mut v[..len]).copy_from_slice(src));
+                        let at = (offset + start) * dtype.size_of();
+                        return copy(
+                            Src::of_bytes(dtype, &bytes[at..at + len * dtype.size_of()]),
+                            dst,
+                        );
                     }
-                    Read::Strided { bytes } => {
-                        let layout = &kernel.inputs[*k].layout;
-                        with_reg!(dst, v => gather(bytemuck::cast_slice(bytes), layout, start, &mut v[..len], &mut self.index));
-                    }
-                }
+                    Read::Strided { bytes } => bytes,
+                };
+                let layout = &kernel.inputs[*k].layout;
+                let mut index = std::mem::take(&mut self.index);
+                with_view!(Dst, dst, v => gather(bytemuck::cast_slice(src), layout, start, v, &mut index));
+                self.index = index;
                 Ok(())
             }
             Op::Cast(a) => {
-                cast_slice(&self.regs[*a], dst, len);
+                cast_slice(self.src(kernel, reads, *a, start, len), dst);
                 Ok(())
             }
             Op::Unary(uop, a) => {
-                let src = &self.regs[*a];
+                let src = self.src(kernel, reads, *a, start, len);
                 let ok = match (uop, src, dst) {
-                    (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite, src, Reg::Bool(o)) => {
-                        with_reg!(src, x => Elem::predicate(*uop, &x[..len], &mut o[..len]))
+                    (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite, src, Dst::Bool(o)) => {
+                        with_view!(Src, src, x => Elem::predicate(*uop, x, o))
                     }
-                    (_, Reg::Bool(x), Reg::Bool(o)) => u8::unary(*uop, &x[..len], &mut o[..len]),
-                    (_, Reg::I32(x), Reg::I32(o)) => i32::unary(*uop, &x[..len], &mut o[..len]),
-                    (_, Reg::I64(x), Reg::I64(o)) => i64::unary(*uop, &x[..len], &mut o[..len]),
-                    (_, Reg::U32(x), Reg::U32(o)) => u32::unary(*uop, &x[..len], &mut o[..len]),
-                    (_, Reg::F32(x), Reg::F32(o)) => f32::unary(*uop, &x[..len], &mut o[..len]),
-                    (_, Reg::F64(x), Reg::F64(o)) => f64::unary(*uop, &x[..len], &mut o[..len]),
+                    (_, Src::Bool(x), Dst::Bool(o)) => u8::unary(*uop, x, o),
+                    (_, Src::I32(x), Dst::I32(o)) => i32::unary(*uop, x, o),
+                    (_, Src::I64(x), Dst::I64(o)) => i64::unary(*uop, x, o),
+                    (_, Src::U32(x), Dst::U32(o)) => u32::unary(*uop, x, o),
+                    (_, Src::F32(x), Dst::F32(o)) => f32::unary(*uop, x, o),
+                    (_, Src::F64(x), Dst::F64(o)) => f64::unary(*uop, x, o),
                     _ => false,
                 };
                 if ok {
                     Ok(())
                 } else {
                     Err(unsupported(format!(
-                        "{} on {:?} giving {dtype}",
+                        "{} on {} giving {dtype}",
                         uop.name(),
-                        kernel_dtype(src)
+                        src.dtype()
                     )))
                 }
             }
             Op::Binary(bop, a, b) => {
-                let (x, y) = (&self.regs[*a], &self.regs[*b]);
+                let (x, y) = (
+                    self.src(kernel, reads, *a, start, len),
+                    self.src(kernel, reads, *b, start, len),
+                );
                 let ok = if bop.is_comparison() {
-                    match dst {
-                        Reg::Bool(o) => match (x, y) {
-                            (Reg::Bool(x), Reg::Bool(y)) => {
-                                u8::compare(*bop, &x[..len], &y[..len], &mut o[..len])
-                            }
-                            (Reg::I32(x), Reg::I32(y)) => {
-                                i32::compare(*bop, &x[..len], &y[..len], &mut o[..len])
-                            }
-                            (Reg::I64(x), Reg::I64(y)) => {
-                                i64::compare(*bop, &x[..len], &y[..len], &mut o[..len])
-                            }
-                            (Reg::U32(x), Reg::U32(y)) => {
-                                u32::compare(*bop, &x[..len], &y[..len], &mut o[..len])
-                            }
-                            (Reg::F32(x), Reg::F32(y)) => {
-                                f32::compare(*bop, &x[..len], &y[..len], &mut o[..len])
-                            }
-                            (Reg::F64(x), Reg::F64(y)) => {
-                                f64::compare(*bop, &x[..len], &y[..len], &mut o[..len])
-                            }
-                            _ => false,
-                        },
+                    match (x, y, dst) {
+                        (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::compare(*bop, x, y, o),
+                        (Src::I32(x), Src::I32(y), Dst::Bool(o)) => i32::compare(*bop, x, y, o),
+                        (Src::I64(x), Src::I64(y), Dst::Bool(o)) => i64::compare(*bop, x, y, o),
+                        (Src::U32(x), Src::U32(y), Dst::Bool(o)) => u32::compare(*bop, x, y, o),
+                        (Src::F32(x), Src::F32(y), Dst::Bool(o)) => f32::compare(*bop, x, y, o),
+                        (Src::F64(x), Src::F64(y), Dst::Bool(o)) => f64::compare(*bop, x, y, o),
                         _ => false,
                     }
                 } else {
                     match (x, y, dst) {
-                        (Reg::Bool(x), Reg::Bool(y), Reg::Bool(o)) => {
-                            u8::binary(*bop, &x[..len], &y[..len], &mut o[..len])
-                        }
-                        (Reg::I32(x), Reg::I32(y), Reg::I32(o)) => {
-                            i32::binary(*bop, &x[..len], &y[..len], &mut o[..len])
-                        }
-                        (Reg::I64(x), Reg::I64(y), Reg::I64(o)) => {
-                            i64::binary(*bop, &x[..len], &y[..len], &mut o[..len])
-                        }
-                        (Reg::U32(x), Reg::U32(y), Reg::U32(o)) => {
-                            u32::binary(*bop, &x[..len], &y[..len], &mut o[..len])
-                        }
-                        (Reg::F32(x), Reg::F32(y), Reg::F32(o)) => {
-                            f32::binary(*bop, &x[..len], &y[..len], &mut o[..len])
-                        }
-                        (Reg::F64(x), Reg::F64(y), Reg::F64(o)) => {
-                            f64::binary(*bop, &x[..len], &y[..len], &mut o[..len])
-                        }
+                        (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::binary(*bop, x, y, o),
+                        (Src::I32(x), Src::I32(y), Dst::I32(o)) => i32::binary(*bop, x, y, o),
+                        (Src::I64(x), Src::I64(y), Dst::I64(o)) => i64::binary(*bop, x, y, o),
+                        (Src::U32(x), Src::U32(y), Dst::U32(o)) => u32::binary(*bop, x, y, o),
+                        (Src::F32(x), Src::F32(y), Dst::F32(o)) => f32::binary(*bop, x, y, o),
+                        (Src::F64(x), Src::F64(y), Dst::F64(o)) => f64::binary(*bop, x, y, o),
                         _ => false,
                     }
                 };
@@ -471,24 +604,28 @@ impl Workspace {
                     Ok(())
                 } else {
                     Err(unsupported(format!(
-                        "{} on {:?} giving {dtype}",
+                        "{} on {} giving {dtype}",
                         bop.name(),
-                        kernel_dtype(x)
+                        x.dtype()
                     )))
                 }
             }
             Op::Select(c, a, b) => {
-                let (c, x, y) = (&self.regs[*c], &self.regs[*a], &self.regs[*b]);
-                let Reg::Bool(c) = c else {
+                let (c, x, y) = (
+                    self.src(kernel, reads, *c, start, len),
+                    self.src(kernel, reads, *a, start, len),
+                    self.src(kernel, reads, *b, start, len),
+                );
+                let Src::Bool(c) = c else {
                     return Err(unsupported("where with a non-bool condition".into()));
                 };
                 let ok = match (x, y, dst) {
-                    (Reg::Bool(x), Reg::Bool(y), Reg::Bool(o)) => select(&c[..len], x, y, o),
-                    (Reg::I32(x), Reg::I32(y), Reg::I32(o)) => select(&c[..len], x, y, o),
-                    (Reg::I64(x), Reg::I64(y), Reg::I64(o)) => select(&c[..len], x, y, o),
-                    (Reg::U32(x), Reg::U32(y), Reg::U32(o)) => select(&c[..len], x, y, o),
-                    (Reg::F32(x), Reg::F32(y), Reg::F32(o)) => select(&c[..len], x, y, o),
-                    (Reg::F64(x), Reg::F64(y), Reg::F64(o)) => select(&c[..len], x, y, o),
+                    (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => select(c, x, y, o),
+                    (Src::I32(x), Src::I32(y), Dst::I32(o)) => select(c, x, y, o),
+                    (Src::I64(x), Src::I64(y), Dst::I64(o)) => select(c, x, y, o),
+                    (Src::U32(x), Src::U32(y), Dst::U32(o)) => select(c, x, y, o),
+                    (Src::F32(x), Src::F32(y), Dst::F32(o)) => select(c, x, y, o),
+                    (Src::F64(x), Src::F64(y), Dst::F64(o)) => select(c, x, y, o),
                     _ => false,
                 };
                 if ok {
@@ -501,15 +638,17 @@ impl Workspace {
     }
 }
 
-fn kernel_dtype(r: &Reg) -> DType {
-    match r {
-        Reg::Bool(_) => DType::Bool,
-        Reg::I32(_) => DType::I32,
-        Reg::I64(_) => DType::I64,
-        Reg::U32(_) => DType::U32,
-        Reg::F32(_) => DType::F32,
-        Reg::F64(_) => DType::F64,
+/// `dst = src` for views of one dtype.
+fn copy(src: Src, dst: Dst) -> Result<()> {
+    let d = with_view!(Dst, dst, v => bytemuck::cast_slice_mut::<_, u8>(v));
+    let s = src.bytes();
+    if s.len() != d.len() {
+        return Err(unsupported(
+            "a load whose dtype differs from its input".into(),
+        ));
     }
+    d.copy_from_slice(s);
+    Ok(())
 }
 
 fn select<T: Copy>(c: &[u8], x: &[T], y: &[T], out: &mut [T]) -> bool {

@@ -13,7 +13,7 @@
 //!   is folded elementwise into a row of accumulators, so memory streams in
 //!   storage order (never column by column). Threads split the outputs.
 
-use crate::exec::{reads, validate, Read, Reg, Sink, Workspace, BLOCK};
+use crate::exec::{reads, validate, Read, Sink, Src, Workspace, BLOCK};
 use rayon::prelude::*;
 use tandem_core::kernel::{Kernel, Op, Reduction};
 use tandem_core::layout::Layout;
@@ -38,7 +38,7 @@ pub(crate) trait Red: Copy + PartialOrd + Send + Sync + bytemuck::Pod + 'static 
     /// The sum of a slice: pairwise for floats (NumPy's accuracy or better),
     /// wrapping for integers.
     fn sum(v: &[Self]) -> Self;
-    fn slice(r: &Reg) -> &[Self];
+    fn slice(r: Src<'_>) -> &[Self];
 }
 
 macro_rules! red_int {
@@ -65,9 +65,9 @@ macro_rules! red_int {
                     || v.iter().fold(0 as $t, |a, &x| a.wrapping_add(x)),
                 )
             }
-            fn slice(r: &Reg) -> &[Self] {
+            fn slice(r: Src<'_>) -> &[Self] {
                 match r {
-                    Reg::$v(v) => v,
+                    Src::$v(v) => v,
                     _ => &[],
                 }
             }
@@ -103,9 +103,9 @@ macro_rules! red_float {
                     || pairwise(v),
                 )
             }
-            fn slice(r: &Reg) -> &[Self] {
+            fn slice(r: Src<'_>) -> &[Self] {
                 match r {
-                    Reg::$v(v) => v,
+                    Src::$v(v) => v,
                     _ => &[],
                 }
             }
@@ -581,8 +581,8 @@ fn blocks<T: Red>(
     let mut s = start;
     while s < end {
         let len = BLOCK.min(end - s);
-        let reg = ws.values(k, reads, value, s, len)?;
-        f(s, &T::slice(reg)[..len]);
+        let v = ws.values(k, reads, value, s, len)?;
+        f(s, T::slice(v));
         s += len;
     }
     Ok(())
