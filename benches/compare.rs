@@ -53,6 +53,26 @@ fn workloads() -> Vec<Workload> {
             });
         }
     }
+    {
+        let side = 4096usize;
+        let m = f32s(side * side, 0.0, 1.0).reshape(&[side as isize, side as isize]).unwrap();
+        let bytes = (side * side * 4) as f64;
+        let reductions: [(&str, fn(&Array) -> Array); 5] = [
+            ("sum0", |m| m.sum_axis(0, false).unwrap()),
+            ("sum1", |m| m.sum_axis(1, false).unwrap()),
+            ("argmin1", |m| m.argmin_axis(1, false).unwrap()),
+            ("nanmax0", |m| m.nanmax_axis(0, false).unwrap()),
+            ("summat", |m| m.sum()),
+        ];
+        for (name, f) in reductions {
+            let m = m.clone();
+            w.push(Workload {
+                name: format!("{name}:{}", side * side),
+                bytes,
+                run: Box::new(move || f(&m)),
+            });
+        }
+    }
     for &n in &[1_000_000usize, 10_000_000] {
         let (a, b, c, e) = (f32s(n, 0.0, 1.0), f32s(n, 1.0, 2.0), f32s(n, -1.0, 1.0), f32s(n, 2.0, 3.0));
         {
@@ -71,6 +91,22 @@ fn workloads() -> Vec<Workload> {
                 run: Box::new(move || &a * &b + &c * &e),
             });
         }
+        {
+            let a = a.clone();
+            w.push(Workload {
+                name: format!("sum:{n}"),
+                bytes: (n * 4) as f64,
+                run: Box::new(move || a.sum()),
+            });
+        }
+        {
+            let (a, b) = (a.clone(), b.clone());
+            w.push(Workload {
+                name: format!("dot:{n}"),
+                bytes: (2 * n * 4) as f64,
+                run: Box::new(move || (&a * &b).sum()),
+            });
+        }
         w.push(Workload {
             name: format!("transc:{n}"),
             bytes: (4 * n * 4) as f64,
@@ -80,6 +116,58 @@ fn workloads() -> Vec<Workload> {
     w
 }
 
+/// STREAM-style bandwidth on this machine, in this run: bytes per second of
+/// a read (sum) and a triad (`a = b + s*c`) over `n` f32, on all threads,
+/// SIMD-dispatched like tandem's own loops. The ceiling for the
+/// bandwidth-bound workloads above.
+fn stream(n: usize, repeat: usize) -> (f64, f64) {
+    use rayon::prelude::*;
+    let b = vec![1.0f32; n];
+    let c = vec![2.0f32; n];
+    let mut a = vec![0.0f32; n];
+    let chunk = n.div_ceil(rayon::current_num_threads() * 4);
+    let best = |f: &mut dyn FnMut()| {
+        f();
+        (0..repeat)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let read = best(&mut || {
+        let s: f32 = b
+            .par_chunks(chunk)
+            .map(|x| {
+                // 64 independent lanes: bound by memory, not by add latency.
+                tandem_cpu::simd::dispatch(|| {
+                    let mut acc = [0.0f32; 64];
+                    for c in x.chunks_exact(64) {
+                        let c: &[f32; 64] = c.try_into().unwrap();
+                        for j in 0..64 {
+                            acc[j] += c[j];
+                        }
+                    }
+                    acc.iter().sum::<f32>()
+                })
+            })
+            .sum();
+        std::hint::black_box(s);
+    });
+    let triad = best(&mut || {
+        a.par_chunks_mut(chunk).zip(b.par_chunks(chunk)).zip(c.par_chunks(chunk)).for_each(|((a, b), c)| {
+            tandem_cpu::simd::dispatch(|| {
+                for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {
+                    *a = b + 3.0 * c;
+                }
+            })
+        });
+        std::hint::black_box(&a);
+    });
+    ((n * 4) as f64 / read, (3 * n * 4) as f64 / triad)
+}
+
 fn main() {
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let repeat: usize = std::env::var("TANDEM_BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
@@ -87,6 +175,13 @@ fn main() {
         .into_iter()
         .filter(|w| filter.is_empty() || filter.iter().any(|f| w.name.contains(f.as_str())))
         .collect();
+    let (read_bw, triad_bw) = stream(10_000_000, repeat);
+    println!(
+        "STREAM (this run, 10^7 f32, {} threads): read {:.1} GB/s, triad {:.1} GB/s\n",
+        rayon::current_num_threads(),
+        read_bw / 1e9,
+        triad_bw / 1e9
+    );
     let ours: Vec<f64> = chosen.iter().map(|w| median_seconds(&*w.run, repeat)).collect();
     let names: Vec<&str> = chosen.iter().map(|w| w.name.as_str()).collect();
     let peers = Command::new("python3")
@@ -99,8 +194,8 @@ fn main() {
     if peers.is_none() {
         println!("(python3 with NumPy not found: tandem's timings only)");
     }
-    println!("| workload | tandem ms | GB/s | NumPy ms | × NumPy | numexpr ms | × numexpr |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| workload | tandem ms | GB/s | % of STREAM | NumPy ms | × NumPy | numexpr ms | × numexpr |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (w, t) in chosen.iter().zip(ours) {
         let peer = |p: &str| peers.as_ref().and_then(|v| v[&w.name][p].as_f64());
         let cell = |p: Option<f64>| match p {
@@ -109,11 +204,17 @@ fn main() {
         };
         let (np_ms, np_x) = cell(peer("numpy"));
         let (ne_ms, ne_x) = cell(peer("numexpr"));
+        // Reductions only read; everything else reads and writes (the triad's mix).
+        let only_reads = ["sum", "dot", "summat", "sum0", "sum1", "argmin1", "nanmax0"]
+            .iter()
+            .any(|k| w.name.starts_with(&format!("{k}:")));
+        let ceiling = if only_reads { read_bw } else { triad_bw };
         println!(
-            "| {} | {:.2} | {:.1} | {np_ms} | {np_x} | {ne_ms} | {ne_x} |",
+            "| {} | {:.2} | {:.1} | {:.0}% | {np_ms} | {np_x} | {ne_ms} | {ne_x} |",
             w.name,
             t * 1e3,
-            w.bytes / t / 1e9
+            w.bytes / t / 1e9,
+            100.0 * w.bytes / t / ceiling
         );
     }
 }

@@ -46,6 +46,16 @@ def workloads(name):
         b = f32(side * side, 1, 2).reshape(side, side)
         axis = int(kind[-1])
         return (lambda: np.concatenate([a, b], axis=axis)), None
+    if kind in ("sum0", "sum1", "argmin1", "nanmax0", "summat"):
+        side = int(round(n ** 0.5))
+        m = f32(side * side, 0, 1).reshape(side, side)
+        return {
+            "sum0": lambda: m.sum(axis=0),
+            "sum1": lambda: m.sum(axis=1),
+            "argmin1": lambda: m.argmin(axis=1),
+            "nanmax0": lambda: np.nanmax(m, axis=0),
+            "summat": lambda: m.sum(),
+        }[kind], None
     a, b, c, e = f32(n, 0, 1), f32(n, 1, 2), f32(n, -1, 1), f32(n, 2, 3)
     env = {"a": a, "b": b, "c": c, "e": e}
 
@@ -56,6 +66,10 @@ def workloads(name):
         return (lambda: a + b), numexpr("a + b")
     if kind == "fma2":
         return (lambda: a * b + c * e), numexpr("a*b + c*e")
+    if kind == "sum":
+        return (lambda: a.sum()), numexpr("sum(a)")
+    if kind == "dot":
+        return (lambda: (a * b).sum()), numexpr("sum(a*b)")
     if kind == "transc":
         return (lambda: np.sin(a) * np.exp(b) + np.sqrt(np.abs(c))), numexpr("sin(a)*exp(b) + sqrt(abs(c))")
     raise SystemExit(f"unknown workload {name}")
