@@ -22,7 +22,9 @@ struct Workload {
 }
 
 fn f32s(n: usize, lo: f64, hi: f64) -> Array {
-    Array::linspace(lo, hi, n, DType::F32).eval().expect("linspace")
+    Array::linspace(lo, hi, n, DType::F32)
+        .eval()
+        .expect("linspace")
 }
 
 fn median_seconds(f: &dyn Fn() -> Array, repeat: usize) -> f64 {
@@ -42,8 +44,12 @@ fn workloads() -> Vec<Workload> {
     let mut w = Vec::new();
     for &side in &[4096usize] {
         let n = side * side;
-        let a = f32s(n, 0.0, 1.0).reshape(&[side as isize, side as isize]).unwrap();
-        let b = f32s(n, 1.0, 2.0).reshape(&[side as isize, side as isize]).unwrap();
+        let a = f32s(n, 0.0, 1.0)
+            .reshape(&[side as isize, side as isize])
+            .unwrap();
+        let b = f32s(n, 1.0, 2.0)
+            .reshape(&[side as isize, side as isize])
+            .unwrap();
         for axis in [0, 1] {
             let (a, b) = (a.clone(), b.clone());
             w.push(Workload {
@@ -55,7 +61,9 @@ fn workloads() -> Vec<Workload> {
     }
     {
         let side = 4096usize;
-        let m = f32s(side * side, 0.0, 1.0).reshape(&[side as isize, side as isize]).unwrap();
+        let m = f32s(side * side, 0.0, 1.0)
+            .reshape(&[side as isize, side as isize])
+            .unwrap();
         let bytes = (side * side * 4) as f64;
         let reductions: [(&str, fn(&Array) -> Array); 5] = [
             ("sum0", |m| m.sum_axis(0, false).unwrap()),
@@ -74,7 +82,12 @@ fn workloads() -> Vec<Workload> {
         }
     }
     for &n in &[1_000_000usize, 10_000_000] {
-        let (a, b, c, e) = (f32s(n, 0.0, 1.0), f32s(n, 1.0, 2.0), f32s(n, -1.0, 1.0), f32s(n, 2.0, 3.0));
+        let (a, b, c, e) = (
+            f32s(n, 0.0, 1.0),
+            f32s(n, 1.0, 2.0),
+            f32s(n, -1.0, 1.0),
+            f32s(n, 2.0, 3.0),
+        );
         {
             let (a, b) = (a.clone(), b.clone());
             w.push(Workload {
@@ -156,21 +169,30 @@ fn stream(n: usize, repeat: usize) -> (f64, f64) {
         std::hint::black_box(s);
     });
     let triad = best(&mut || {
-        a.par_chunks_mut(chunk).zip(b.par_chunks(chunk)).zip(c.par_chunks(chunk)).for_each(|((a, b), c)| {
-            tandem_cpu::simd::dispatch(|| {
-                for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {
-                    *a = b + 3.0 * c;
-                }
-            })
-        });
+        a.par_chunks_mut(chunk)
+            .zip(b.par_chunks(chunk))
+            .zip(c.par_chunks(chunk))
+            .for_each(|((a, b), c)| {
+                tandem_cpu::simd::dispatch(|| {
+                    for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {
+                        *a = b + 3.0 * c;
+                    }
+                })
+            });
         std::hint::black_box(&a);
     });
     ((n * 4) as f64 / read, (3 * n * 4) as f64 / triad)
 }
 
 fn main() {
-    let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let repeat: usize = std::env::var("TANDEM_BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let repeat: usize = std::env::var("TANDEM_BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
     let chosen: Vec<Workload> = workloads()
         .into_iter()
         .filter(|w| filter.is_empty() || filter.iter().any(|f| w.name.contains(f.as_str())))
@@ -182,7 +204,10 @@ fn main() {
         read_bw / 1e9,
         triad_bw / 1e9
     );
-    let ours: Vec<f64> = chosen.iter().map(|w| median_seconds(&*w.run, repeat)).collect();
+    let ours: Vec<f64> = chosen
+        .iter()
+        .map(|w| median_seconds(&*w.run, repeat))
+        .collect();
     let names: Vec<&str> = chosen.iter().map(|w| w.name.as_str()).collect();
     let peers = Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers.py"))

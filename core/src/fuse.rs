@@ -34,7 +34,13 @@ pub(crate) struct Fused {
     pub storages: Vec<Arc<Storage>>,
 }
 
-struct Builder {
+/// Turns a node fusion cannot read through (a reduction, or the input of a
+/// reshape no layout expresses) into contiguous data with the same values:
+/// by computing it ([`crate::runtime::contiguous`]), or, when only planning
+/// (`explain`), by planning its kernels and standing in a placeholder.
+pub(crate) type Materialize<'m> = &'m mut dyn FnMut(&Arc<Node>) -> Result<Arc<Node>>;
+
+struct Builder<'m> {
     shape: Vec<usize>,
     inputs: Vec<KernelInput>,
     storages: Vec<Arc<Storage>>,
@@ -47,6 +53,7 @@ struct Builder {
     keep: Vec<Arc<Node>>,
     /// Why computing a subexpression on its own failed, if it did.
     error: Option<Error>,
+    materialize: Materialize<'m>,
 }
 
 /// Builds the kernel that computes `root` (which must not be data already)
@@ -54,6 +61,18 @@ struct Builder {
 /// `root`'s shape). A `Reduce` root becomes a kernel over its input that
 /// ends in the reduction.
 pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Result<Fused> {
+    fuse_with(root, out, buffer_len, &mut |n| {
+        crate::runtime::contiguous(n)
+    })
+}
+
+/// [`fuse`], with boundaries materialised by `materialize`.
+pub(crate) fn fuse_with(
+    root: &Arc<Node>,
+    out: Layout,
+    buffer_len: usize,
+    materialize: Materialize,
+) -> Result<Fused> {
     if let Expr::Reduce { op, axes, x } = root.expr() {
         // Over the input's shape the output is a layout with stride 0 on the
         // reduced axes: coalescing then never merges a reduced axis with a
@@ -67,7 +86,7 @@ pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Result<F
         for (a, &s) in kept.zip(&out.strides) {
             wide.strides[a] = s;
         }
-        let mut fused = build(&x, wide, buffer_len, root.dtype)?;
+        let mut fused = build(&x, wide, buffer_len, root.dtype, materialize)?;
         let k = &mut fused.kernel;
         let o = &mut k.outputs[0];
         let reduced: Vec<usize> = (0..k.shape.len())
@@ -84,11 +103,17 @@ pub(crate) fn fuse(root: &Arc<Node>, out: Layout, buffer_len: usize) -> Result<F
         k.reduction = Some(Reduction { op, axes: reduced });
         return Ok(fused);
     }
-    build(root, out, buffer_len, root.dtype)
+    build(root, out, buffer_len, root.dtype, materialize)
 }
 
 /// The kernel computing `root`'s values, stored through `out` as `dtype`.
-fn build(root: &Arc<Node>, out: Layout, buffer_len: usize, dtype: DType) -> Result<Fused> {
+fn build(
+    root: &Arc<Node>,
+    out: Layout,
+    buffer_len: usize,
+    dtype: DType,
+    materialize: Materialize,
+) -> Result<Fused> {
     let mut b = Builder {
         shape: root.shape.clone(),
         inputs: Vec::new(),
@@ -99,6 +124,7 @@ fn build(root: &Arc<Node>, out: Layout, buffer_len: usize, dtype: DType) -> Resu
         consts: Vec::new(),
         keep: Vec::new(),
         error: None,
+        materialize,
     };
     let value = match b.value(root, &Vec::new()) {
         Ok(v) => v,
@@ -135,7 +161,7 @@ fn build(root: &Arc<Node>, out: Layout, buffer_len: usize, dtype: DType) -> Resu
     })
 }
 
-impl Builder {
+impl Builder<'_> {
     fn push(&mut self, op: Op, dtype: DType) -> ValueId {
         self.instrs.push(Instr { op, dtype });
         self.instrs.len() - 1
@@ -175,14 +201,22 @@ impl Builder {
         let mut expr = node.expr();
         if let Expr::Reduce { .. } = expr {
             // A reduction ends its own kernel; this one reads its result.
-            if let Err(e) = crate::runtime::force(node) {
-                self.error = Some(e);
-                return Err(Cut);
+            match (self.materialize)(node) {
+                Ok(data) => {
+                    self.keep.push(data.clone());
+                    expr = data.expr();
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    return Err(Cut);
+                }
             }
-            expr = node.expr();
         }
         let v = match expr {
-            Expr::Reduce { .. } => unreachable!("forced above"),
+            Expr::Reduce { .. } => {
+                self.error = Some(Error::invalid("fuse", "a reduction was not materialised"));
+                return Err(Cut);
+            }
             Expr::Data { storage, layout } => {
                 let mut layout = layout;
                 for op in chain {
@@ -237,7 +271,7 @@ impl Builder {
                         // Compute `x` on its own into a contiguous buffer,
                         // then view that (a contiguous layout takes any view).
                         self.restore(saved);
-                        match crate::runtime::contiguous(&x) {
+                        match (self.materialize)(&x) {
                             Ok(copy) => self.value(&copy, &inner)?,
                             Err(e) => {
                                 self.error = Some(e);

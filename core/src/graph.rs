@@ -49,6 +49,16 @@ impl Storage {
         })
     }
 
+    /// A storage with no copies anywhere: stands in for a result that
+    /// `explain` plans but never computes.
+    pub fn placeholder(dtype: DType, len: usize) -> Arc<Storage> {
+        Arc::new(Storage {
+            dtype,
+            len,
+            copies: Mutex::new(Copies::default()),
+        })
+    }
+
     pub fn from_host_arc(dtype: DType, len: usize, host: Arc<HostBuffer>) -> Arc<Storage> {
         Arc::new(Storage {
             dtype,

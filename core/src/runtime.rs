@@ -192,33 +192,105 @@ fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
     Ok(buf)
 }
 
-/// The backend a fused kernel runs on: the user's device if one was chosen
-/// and it can run the kernel (else the host, which runs everything);
-/// otherwise the device holding all its inputs if that can run it, else the host.
-fn place(fused: &Fused, want: Device) -> Result<usize> {
+/// Seconds to move `bytes` between host and a device: a fixed latency
+/// plus a PCIe-class bandwidth. Only the ratio to kernel costs matters.
+fn transfer_seconds(bytes: usize) -> f64 {
+    20e-6 + bytes as f64 / 8e9
+}
+
+/// `true` when backend `b` holds a valid copy of `s` (the host backend
+/// holds the host copy).
+fn resident(s: &Storage, b: usize) -> bool {
     let rt = runtime();
+    let c = s.copies();
+    if rt.backends[b].memory() == Memory::Host {
+        c.host.is_some()
+    } else {
+        c.devices.iter().any(|(k, _)| *k == b)
+    }
+}
+
+/// The backend a fused kernel runs on, and why.
+///
+/// - A device the user asked for runs it if it can; otherwise the host
+///   does (it runs everything), and the reason says so.
+/// - `Auto`: a device already holding every input (and no host copy)
+///   keeps the work there, so resident data is never pulled back;
+///   otherwise the cheapest backend by its own estimate plus the transfers
+///   it would need wins. Software GPUs (lavapipe, llvmpipe, WARP) are never
+///   picked by cost: they are slower than the CPU they emulate on.
+fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
+    let rt = runtime();
+    let host = rt.host_index();
     if want != Device::Auto {
         let i = rt.index_of(want)?;
-        return Ok(if rt.backends[i].check(&fused.kernel).is_ok() {
-            i
-        } else {
-            rt.host_index()
+        return Ok(match rt.backends[i].check(&fused.kernel) {
+            Ok(()) => (i, format!("{want} requested")),
+            Err(e) => (
+                host,
+                format!(
+                    "{want} requested but cannot run it ({e}): routed to {}",
+                    rt.name(host)
+                ),
+            ),
         });
     }
-    // Follow resident data: a device that already holds every input runs the kernel there.
-    for (i, b) in rt.backends.iter().enumerate() {
-        if b.memory() == Memory::Device
-            && !fused.storages.is_empty()
-            && fused.storages.iter().all(|s| {
-                let c = s.copies();
-                c.host.is_none() && c.devices.iter().any(|(k, _)| *k == i)
-            })
-            && b.check(&fused.kernel).is_ok()
-        {
-            return Ok(i);
+    if !fused.storages.is_empty() {
+        for (i, b) in rt.backends.iter().enumerate() {
+            let all_here = fused
+                .storages
+                .iter()
+                .all(|s| s.copies().host.is_none() && resident(s, i));
+            if b.memory() == Memory::Device && all_here {
+                match b.check(&fused.kernel) {
+                    Ok(()) => return Ok((i, format!("its inputs live on {}", rt.name(i)))),
+                    Err(e) => {
+                        return Ok((
+                            host,
+                            format!(
+                                "its inputs live on {} but it cannot run it ({e}): routed to {}",
+                                rt.name(i),
+                                rt.name(host)
+                            ),
+                        ))
+                    }
+                }
+            }
         }
     }
-    Ok(rt.host_index())
+    let mut best: Option<(f64, usize)> = None;
+    let mut costs = Vec::new();
+    for (i, b) in rt.backends.iter().enumerate() {
+        let software = rt.infos[i].kind == DeviceKind::SoftwareGpu;
+        if (software && i != host) || b.check(&fused.kernel).is_err() {
+            continue;
+        }
+        let moves: f64 = fused
+            .storages
+            .iter()
+            .filter(|s| !resident(s, i))
+            .map(|s| transfer_seconds(s.len * s.dtype.size_of()))
+            .sum();
+        let t = b.estimate_seconds(&fused.kernel) + moves;
+        costs.push(format!("{} {:.1} µs", rt.name(i), t * 1e6));
+        if best.is_none_or(|(bt, _)| t < bt) {
+            best = Some((t, i));
+        }
+    }
+    Ok(match best {
+        Some((_, i)) if costs.len() > 1 => (
+            i,
+            format!("auto, cheapest by estimate ({})", costs.join(", ")),
+        ),
+        Some((_, i)) => (
+            i,
+            format!(
+                "auto: {} is the only hardware device that runs it",
+                rt.name(i)
+            ),
+        ),
+        None => (host, "auto: only the host runs it".into()),
+    })
 }
 
 /// Moves a fused kernel's inputs to `backend` and runs it into `outputs`.
@@ -241,7 +313,7 @@ fn compute(node: &Arc<Node>, want: Device) -> Result<Arc<Storage>> {
     let rt = runtime();
     let size: usize = node.shape.iter().product();
     let fused = fuse(node, Layout::contiguous(&node.shape), size)?;
-    let backend = place(&fused, want)?;
+    let (backend, _) = place(&fused, want)?;
     let bytes = size * node.dtype.size_of();
     let mut out = [rt.backends[backend].alloc(bytes)?];
     run(&fused, backend, &mut out)?;
@@ -260,6 +332,55 @@ fn compute(node: &Arc<Node>, want: Device) -> Result<Arc<Storage>> {
     ))
 }
 
+/// The kernels forcing `node` would run, where, and why, without running
+/// anything (`Array::explain`).
+pub(crate) fn explain(node: &Arc<Node>) -> String {
+    let mut lines = Vec::new();
+    let want = default_device();
+    if node.as_data().is_some() {
+        return "already computed: no kernels to run\n".into();
+    }
+    // As `force_on`: a reshape at the root views its contiguous input.
+    let root = match node.expr() {
+        Expr::View(ViewOp::Reshape(_), x) if x.as_data().is_none() => {
+            lines.push("(the final reshape is a free view of the last kernel's result)\n".into());
+            x
+        }
+        _ => node.clone(),
+    };
+    if let Err(e) = plan(&root, want, &mut lines) {
+        lines.push(format!("planning stopped: {e}"));
+    }
+    lines.sort_by_key(|l| !l.starts_with("kernel "));
+    let n = lines.iter().filter(|l| l.starts_with("kernel ")).count();
+    format!("{n} kernel(s) (default device: {want})\n{}", lines.join(""))
+}
+
+/// Appends the plan of the kernels computing `node` (boundaries first).
+fn plan(node: &Arc<Node>, want: Device, lines: &mut Vec<String>) -> Result<()> {
+    let rt = runtime();
+    let size: usize = node.shape.iter().product();
+    let mut boundary = |n: &Arc<Node>| -> Result<Arc<Node>> {
+        if n.as_data().is_none() {
+            plan(n, want, lines)?;
+        }
+        Ok(Node::data(
+            Storage::placeholder(n.dtype, n.shape.iter().product()),
+            Layout::contiguous(&n.shape),
+        ))
+    };
+    let fused = crate::fuse::fuse_with(node, Layout::contiguous(&node.shape), size, &mut boundary)?;
+    let (backend, why) = place(&fused, want)?;
+    lines.push(format!(
+        "kernel {} on {} ({why}); {} bytes moved\n{}",
+        lines.len() + 1,
+        rt.name(backend),
+        fused.kernel.bytes_moved(),
+        fused.kernel
+    ));
+    Ok(())
+}
+
 /// A new buffer of `size` elements of `dtype`, each part (a node of its
 /// region's shape and of `dtype`) written into its region: the result of
 /// `concatenate`, or of `assign` on shared data (the old values as the first
@@ -276,7 +397,7 @@ pub(crate) fn assemble(
     let Some(first) = parts.first() else {
         return Ok(Storage::from_host(dtype, size, HostBuffer::zeroed(bytes)));
     };
-    let backend = place(&fuse(&first.0, first.1.clone(), size)?, default_device())?;
+    let (backend, _) = place(&fuse(&first.0, first.1.clone(), size)?, default_device())?;
     let mut out = [rt.backends[backend].alloc(bytes)?];
     record(|s| {
         s.allocations += 1;

@@ -306,6 +306,24 @@ impl Array {
     }
 }
 
+impl Array {
+    /// The kernels reading this array would run, on which device, and why
+    /// (placement's reasons, including routing a dtype a device lacks to
+    /// the CPU). Runs nothing.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::ones(&[1000], DType::F32).eval()?;
+    /// let plan = (&a * 2.0 + 1.0).sum().explain();
+    /// assert!(plan.starts_with("1 kernel(s)"));
+    /// assert!(plan.contains("reduce sum"));
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn explain(&self) -> String {
+        crate::runtime::explain(&self.node)
+    }
+}
+
 impl fmt::Display for Array {
     /// NumPy's `str(a)`: summarised with `...` past 1000 elements.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
