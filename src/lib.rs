@@ -22,9 +22,9 @@
 pub struct ReadmeDoctests;
 
 pub use tandem_core::{
-    buffer, default_device, devices, dtype, format, kernel, layout, ops, reset_stats,
-    set_default_device, stats, Array, Backend, DType, Device, DeviceInfo, DeviceKind, Element,
-    Error, Memory, NewAxis, Operand, Result, Scalar, SliceArg, Stats, WeakKind,
+    backend, buffer, default_device, devices, dtype, format, kernel, layout, ops, register_backend,
+    reset_stats, set_default_device, stats, Array, Backend, DType, Device, DeviceInfo, DeviceKind,
+    Element, Error, Memory, NewAxis, Operand, Result, Scalar, SliceArg, Stats, WeakKind,
 };
 
 /// NumPy-style slice arguments; see [`tandem_core::s!`].

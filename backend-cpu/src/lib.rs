@@ -10,7 +10,6 @@ mod elem;
 mod exec;
 mod reduce;
 pub mod simd;
-pub mod vmath;
 
 use std::sync::Arc;
 use tandem_core::backend::Buffer;
@@ -112,7 +111,30 @@ impl Backend for CpuBackend {
     }
 
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {
-        // ~2 µs to start, ~20 GB/s over two threads: refined by measurements in benches/.
-        2e-6 + kernel.bytes_moved() as f64 / 20e9
+        use tandem_core::kernel::Op;
+        use tandem_core::ops::UnaryOp::*;
+        // Memory at ~20 GB/s over all threads, plus the arithmetic: about a
+        // nanosecond per element for transcendental functions and pow, a
+        // tenth of that for the rest (SIMD), split over the threads.
+        let per_element: f64 = kernel
+            .instrs
+            .iter()
+            .map(|i| match i.op {
+                Op::Unary(
+                    Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin | Acos | Atan
+                    | Sinh | Cosh | Sigmoid,
+                    _,
+                ) => 1e-9,
+                Op::Binary(
+                    tandem_core::ops::BinaryOp::Pow | tandem_core::ops::BinaryOp::Atan2,
+                    _,
+                    _,
+                ) => 2e-9,
+                Op::Load(_) | Op::Const(_) => 0.0,
+                _ => 1e-10,
+            })
+            .sum();
+        let threads = rayon::current_num_threads().max(1) as f64;
+        2e-6 + kernel.bytes_moved() as f64 / 20e9 + kernel.size() as f64 * per_element / threads
     }
 }

@@ -212,4 +212,14 @@ pub trait Backend: Send + Sync {
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {
         kernel.bytes_moved() as f64 / 10e9
     }
+
+    /// Estimated seconds to move `bytes` between the host and this backend
+    /// (0 for host-memory backends): a PCIe-class link by default; an
+    /// integrated GPU sharing the host's memory should say so here.
+    fn transfer_seconds(&self, bytes: usize) -> f64 {
+        match self.memory() {
+            Memory::Host => 0.0,
+            Memory::Device => 20e-6 + bytes as f64 / 8e9,
+        }
+    }
 }

@@ -30,7 +30,7 @@ pub use backend::{Backend, Device, DeviceInfo, DeviceKind, Memory};
 pub use dtype::{DType, WeakKind};
 pub use element::Element;
 pub use error::{Error, Result};
-pub use runtime::{default_device, devices, set_default_device};
+pub use runtime::{default_device, devices, register_backend, set_default_device};
 pub use scalar::Scalar;
 pub use slice::{NewAxis, SliceArg};
 pub use stats::{reset_stats, stats, Stats};

@@ -17,7 +17,7 @@ use crate::layout::Layout;
 use crate::ops::ReduceOp;
 use crate::stats::record;
 use crate::view::ViewOp;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 extern "Rust" {
     /// Defined by the crate that wires the backends in (the `tandem`
@@ -43,11 +43,10 @@ macro_rules! provide_backends {
 }
 
 /// The backends this process runs on, in registration order: index 0 is the
-/// host (CPU) backend.
+/// host (CPU) backend. Backends can be added at run time
+/// ([`register_backend`]) but never removed, so an index stays valid.
 pub(crate) struct Runtime {
-    pub backends: Vec<Arc<dyn Backend>>,
-    pub infos: Vec<DeviceInfo>,
-    extra: Mutex<Vec<Arc<dyn Backend>>>,
+    entries: RwLock<Vec<(Arc<dyn Backend>, DeviceInfo)>>,
 }
 
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
@@ -58,13 +57,47 @@ pub(crate) fn runtime() -> &'static Runtime {
         // SAFETY: `tandem_backends` is defined by `provide_backends!` with
         // exactly the declared Rust-ABI signature; it is an ordinary safe fn.
         let backends = unsafe { tandem_backends() };
-        let infos = backends.iter().map(|b| b.info()).collect();
+        let mut gpus = 0;
+        let entries = backends
+            .into_iter()
+            .map(|b| {
+                let mut info = b.info();
+                info.device = if info.kind == DeviceKind::Cpu {
+                    Device::Cpu
+                } else {
+                    gpus += 1;
+                    Device::Gpu(gpus - 1)
+                };
+                (b, info)
+            })
+            .collect();
         Runtime {
-            backends,
-            infos,
-            extra: Mutex::new(Vec::new()),
+            entries: RwLock::new(entries),
         }
     })
+}
+
+/// Adds a backend at run time (a third-party device, or a test double) and
+/// returns the device it answers to (`Device::Gpu(n)`: the next GPU index).
+/// Placement considers it from then on like the built-in ones.
+///
+/// ```
+/// # use tandem::prelude::*;
+/// let before = tandem::devices().len();
+/// let _ = before; // see tests/placement.rs for a full test double
+/// ```
+pub fn register_backend(backend: Arc<dyn Backend>) -> Device {
+    let rt = runtime();
+    let mut entries = rt.entries.write().unwrap_or_else(|e| e.into_inner());
+    let gpus = entries
+        .iter()
+        .filter(|(_, i)| i.kind != DeviceKind::Cpu)
+        .count();
+    let mut info = backend.info();
+    info.device = Device::Gpu(gpus);
+    let device = info.device;
+    entries.push((backend, info));
+    device
 }
 
 /// Every device tandem can run on, in the order `Device::Gpu(i)` counts them.
@@ -75,7 +108,7 @@ pub(crate) fn runtime() -> &'static Runtime {
 /// assert_eq!(devices[0].device, Device::Cpu);
 /// ```
 pub fn devices() -> Vec<DeviceInfo> {
-    runtime().infos.clone()
+    runtime().entries().into_iter().map(|(_, i)| i).collect()
 }
 
 /// Sets the process-wide default device (initially `TANDEM_DEVICE`, or `Auto`).
@@ -107,27 +140,43 @@ pub fn default_device() -> Device {
 }
 
 impl Runtime {
+    /// A snapshot of every backend with its description.
+    pub fn entries(&self) -> Vec<(Arc<dyn Backend>, DeviceInfo)> {
+        self.entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Backend `i`.
+    pub fn backend(&self, i: usize) -> Arc<dyn Backend> {
+        self.entries.read().unwrap_or_else(|e| e.into_inner())[i]
+            .0
+            .clone()
+    }
+
+    /// The description of backend `i`.
+    pub fn info(&self, i: usize) -> DeviceInfo {
+        self.entries.read().unwrap_or_else(|e| e.into_inner())[i]
+            .1
+            .clone()
+    }
+
     /// The backend index of a concrete device.
     pub fn index_of(&self, device: Device) -> Result<usize> {
+        let entries = self.entries();
         let found = match device {
-            Device::Cpu => self.infos.iter().position(|i| i.kind == DeviceKind::Cpu),
-            Device::Gpu(n) => self
-                .infos
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| i.kind != DeviceKind::Cpu)
-                .nth(n)
-                .map(|(k, _)| k),
-            Device::Auto => Some(0),
+            Device::Auto => Some(self.host_index()),
+            d => entries.iter().position(|(_, i)| i.device == d),
         };
         found.ok_or_else(|| Error::Device {
             device: device.to_string(),
             message: format!(
                 "no such device; tandem::devices() lists {} device(s): {}",
-                self.infos.len(),
-                self.infos
+                entries.len(),
+                entries
                     .iter()
-                    .map(|i| i.device.to_string())
+                    .map(|(_, i)| i.device.to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -135,20 +184,14 @@ impl Runtime {
     }
 
     pub fn host_index(&self) -> usize {
-        self.backends
+        self.entries()
             .iter()
-            .position(|b| b.memory() == Memory::Host)
+            .position(|(b, _)| b.memory() == Memory::Host)
             .expect("tandem: no host backend registered (the facade registers the CPU backend)")
     }
 
     fn name(&self, backend: usize) -> String {
-        self.infos[backend].device.to_string()
-    }
-
-    /// Keeps a backend alive for the life of the process (tests register doubles).
-    #[allow(dead_code)]
-    pub fn keep(&self, b: Arc<dyn Backend>) {
-        self.extra.lock().unwrap_or_else(|e| e.into_inner()).push(b);
+        self.info(backend).device.to_string()
     }
 }
 
@@ -164,7 +207,7 @@ pub(crate) fn host_copy(storage: &Storage) -> Result<Arc<HostBuffer>> {
         device: "host".into(),
         message: "an array's data has no valid copy anywhere (a device was lost before it was read back)".into(),
     })?;
-    let host = Arc::new(rt.backends[backend].download(&buf)?);
+    let host = Arc::new(rt.backend(backend).download(&buf)?);
     record(|s| {
         s.downloads += 1;
         s.download_bytes += host.len() as u64;
@@ -176,14 +219,14 @@ pub(crate) fn host_copy(storage: &Storage) -> Result<Arc<HostBuffer>> {
 /// `storage` as a buffer of backend `backend`, copying it there if needed.
 fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
     let rt = runtime();
-    if rt.backends[backend].memory() == Memory::Host {
+    if rt.backend(backend).memory() == Memory::Host {
         return Ok(Buffer::Host(host_copy(storage)?));
     }
     if let Some((_, b)) = storage.copies().devices.iter().find(|(i, _)| *i == backend) {
         return Ok(b.clone());
     }
     let host = host_copy(storage)?;
-    let buf = rt.backends[backend].upload(&host)?;
+    let buf = rt.backend(backend).upload(&host)?;
     record(|s| {
         s.uploads += 1;
         s.upload_bytes += host.len() as u64;
@@ -192,18 +235,12 @@ fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
     Ok(buf)
 }
 
-/// Seconds to move `bytes` between host and a device: a fixed latency
-/// plus a PCIe-class bandwidth. Only the ratio to kernel costs matters.
-fn transfer_seconds(bytes: usize) -> f64 {
-    20e-6 + bytes as f64 / 8e9
-}
-
 /// `true` when backend `b` holds a valid copy of `s` (the host backend
 /// holds the host copy).
 fn resident(s: &Storage, b: usize) -> bool {
     let rt = runtime();
     let c = s.copies();
-    if rt.backends[b].memory() == Memory::Host {
+    if rt.backend(b).memory() == Memory::Host {
         c.host.is_some()
     } else {
         c.devices.iter().any(|(k, _)| *k == b)
@@ -224,7 +261,7 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
     let host = rt.host_index();
     if want != Device::Auto {
         let i = rt.index_of(want)?;
-        return Ok(match rt.backends[i].check(&fused.kernel) {
+        return Ok(match rt.backend(i).check(&fused.kernel) {
             Ok(()) => (i, format!("{want} requested")),
             Err(e) => (
                 host,
@@ -236,7 +273,7 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
         });
     }
     if !fused.storages.is_empty() {
-        for (i, b) in rt.backends.iter().enumerate() {
+        for (i, (b, _)) in rt.entries().iter().enumerate() {
             let all_here = fused
                 .storages
                 .iter()
@@ -260,8 +297,8 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
     }
     let mut best: Option<(f64, usize)> = None;
     let mut costs = Vec::new();
-    for (i, b) in rt.backends.iter().enumerate() {
-        let software = rt.infos[i].kind == DeviceKind::SoftwareGpu;
+    for (i, (b, info)) in rt.entries().iter().enumerate() {
+        let software = info.kind == DeviceKind::SoftwareGpu;
         if (software && i != host) || b.check(&fused.kernel).is_err() {
             continue;
         }
@@ -269,7 +306,7 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
             .storages
             .iter()
             .filter(|s| !resident(s, i))
-            .map(|s| transfer_seconds(s.len * s.dtype.size_of()))
+            .map(|s| b.transfer_seconds(s.len * s.dtype.size_of()))
             .sum();
         let t = b.estimate_seconds(&fused.kernel) + moves;
         costs.push(format!("{} {:.1} µs", rt.name(i), t * 1e6));
@@ -301,7 +338,8 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
         .iter()
         .map(|s| buffer_on(s, backend))
         .collect::<Result<Vec<_>>>()?;
-    rt.backends[backend].execute(&fused.kernel, &inputs, outputs)?;
+    rt.backend(backend)
+        .execute(&fused.kernel, &inputs, outputs)?;
     let name = rt.name(backend);
     record(|s| *s.kernels.entry(name).or_default() += 1);
     Ok(())
@@ -315,10 +353,10 @@ fn compute(node: &Arc<Node>, want: Device) -> Result<Arc<Storage>> {
     let fused = fuse(node, Layout::contiguous(&node.shape), size)?;
     let (backend, _) = place(&fused, want)?;
     let bytes = size * node.dtype.size_of();
-    let mut out = [rt.backends[backend].alloc(bytes)?];
+    let mut out = [rt.backend(backend).alloc(bytes)?];
     run(&fused, backend, &mut out)?;
     let [out] = out;
-    let host_memory = rt.backends[backend].memory() == Memory::Host;
+    let host_memory = rt.backend(backend).memory() == Memory::Host;
     record(|s| {
         s.allocations += 1;
         s.allocated_bytes += bytes as u64;
@@ -398,7 +436,7 @@ pub(crate) fn assemble(
         return Ok(Storage::from_host(dtype, size, HostBuffer::zeroed(bytes)));
     };
     let (backend, _) = place(&fuse(&first.0, first.1.clone(), size)?, default_device())?;
-    let mut out = [rt.backends[backend].alloc(bytes)?];
+    let mut out = [rt.backend(backend).alloc(bytes)?];
     record(|s| {
         s.allocations += 1;
         s.allocated_bytes += bytes as u64;
@@ -408,7 +446,7 @@ pub(crate) fn assemble(
         run(&fused, backend, &mut out)?;
     }
     let [out] = out;
-    let host_memory = rt.backends[backend].memory() == Memory::Host;
+    let host_memory = rt.backend(backend).memory() == Memory::Host;
     Ok(Storage::from_buffer(dtype, size, backend, host_memory, out))
 }
 

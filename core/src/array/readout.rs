@@ -252,7 +252,7 @@ impl Array {
             Some((storage, _)) => {
                 let copies = storage.copies();
                 match (&copies.host, copies.devices.first()) {
-                    (None, Some((i, _))) => rt.infos[*i].device,
+                    (None, Some((i, _))) => rt.info(*i).device,
                     _ => Device::Cpu,
                 }
             }
@@ -278,7 +278,7 @@ impl Array {
         let target = rt.index_of(device)?;
         force_on(&self.node, device)?;
         let (storage, layout) = self.node.as_data().expect("a forced node holds data");
-        let backend = &rt.backends[target];
+        let backend = rt.backend(target);
         let moved = if backend.memory() == crate::backend::Memory::Host {
             Storage::from_host_arc(storage.dtype, storage.len, host_copy(&storage)?)
         } else {
