@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use bytemuck::{Pod, Zeroable};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// One cache line; buffers are vectors of these so they are 64-byte aligned
@@ -25,6 +26,18 @@ struct Pool {
 }
 
 static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+/// Bytes held by live `HostBuffer`s (not counting the pool).
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Bytes held by live host buffers in this process (array data, results,
+/// copies; not the pool of freed buffers). For tests that memory stays flat.
+///
+/// ```
+/// let _ = tandem_core::buffer::live_bytes();
+/// ```
+pub fn live_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
 
 fn take_from_pool(lines: usize) -> Option<Vec<Line>> {
     let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
@@ -87,6 +100,7 @@ impl HostBuffer {
     pub fn for_overwrite(len: usize) -> HostBuffer {
         let n = Self::lines_for(len);
         let lines = take_from_pool(n).unwrap_or_else(|| vec![Line::zeroed(); n]);
+        LIVE.fetch_add(len, Ordering::Relaxed);
         HostBuffer { lines, len }
     }
 
@@ -100,6 +114,7 @@ impl HostBuffer {
     pub fn try_for_overwrite(op: &'static str, len: usize) -> Result<HostBuffer> {
         let n = Self::lines_for(len);
         if let Some(lines) = take_from_pool(n) {
+            LIVE.fetch_add(len, Ordering::Relaxed);
             return Ok(HostBuffer { lines, len });
         }
         let mut lines: Vec<Line> = Vec::new();
@@ -109,6 +124,7 @@ impl HostBuffer {
             bytes: len as u64,
         })?;
         lines.resize(n, Line::zeroed());
+        LIVE.fetch_add(len, Ordering::Relaxed);
         Ok(HostBuffer { lines, len })
     }
 
@@ -204,6 +220,7 @@ impl Clone for HostBuffer {
 
 impl Drop for HostBuffer {
     fn drop(&mut self) {
+        LIVE.fetch_sub(self.len, Ordering::Relaxed);
         return_to_pool(std::mem::take(&mut self.lines));
     }
 }

@@ -341,7 +341,22 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
     rt.backend(backend)
         .execute(&fused.kernel, &inputs, outputs)?;
     let name = rt.name(backend);
-    record(|s| *s.kernels.entry(name).or_default() += 1);
+    let k = &fused.kernel;
+    let read: usize = k
+        .inputs
+        .iter()
+        .map(|i| i.dtype.size_of() * i.layout.size())
+        .sum();
+    let written: usize = k
+        .outputs
+        .iter()
+        .map(|o| o.dtype.size_of() * o.layout.size())
+        .sum();
+    record(|s| {
+        *s.kernels.entry(name).or_default() += 1;
+        s.bytes_read += read as u64;
+        s.bytes_written += written as u64;
+    });
     Ok(())
 }
 

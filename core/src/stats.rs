@@ -29,6 +29,13 @@ pub struct Stats {
     pub allocations: u64,
     /// Bytes of those buffers.
     pub allocated_bytes: u64,
+    /// Bytes kernels read from their input buffers (each binding counted
+    /// once per element it covers: a shared subexpression's inputs count once).
+    pub bytes_read: u64,
+    /// Bytes kernels wrote.
+    pub bytes_written: u64,
+    /// Command submissions to devices (a GPU backend reports these).
+    pub submissions: u64,
     /// Compiled pipelines found in the cache.
     pub pipeline_cache_hits: u64,
     /// Pipelines compiled because the cache did not have them.
