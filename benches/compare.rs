@@ -65,7 +65,8 @@ fn workloads() -> Vec<Workload> {
             .reshape(&[side as isize, side as isize])
             .unwrap();
         let bytes = (side * side * 4) as f64;
-        let reductions: [(&str, fn(&Array) -> Array); 5] = [
+        type Reduction = fn(&Array) -> Array;
+        let reductions: [(&str, Reduction); 5] = [
             ("sum0", |m| m.sum_axis(0, false).unwrap()),
             ("sum1", |m| m.sum_axis(1, false).unwrap()),
             ("argmin1", |m| m.argmin_axis(1, false).unwrap()),

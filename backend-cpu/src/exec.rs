@@ -165,12 +165,20 @@ impl Sink {
     }
 
     /// Copies `src` to byte offset `at`.
-    /// The bytes `at..at + len` as a slice the caller alone writes.
-    pub(crate) fn slice_mut(&self, at: usize, len: usize) -> &mut [u8] {
+    /// The bytes `at..at + len` as a slice to write.
+    ///
+    /// # Safety
+    ///
+    /// No other slice of these bytes may be alive while the returned one is:
+    /// the caller owns this block of the output (chunks of one run cover
+    /// disjoint blocks, see the type's docs).
+    // A `&mut` from `&self` is the point: chunks share the sink and each
+    // writes its own block; the safety contract above is what makes it sound.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn slice_mut(&self, at: usize, len: usize) -> &mut [u8] {
         assert!(at + len <= self.len, "kernel output block out of bounds");
-        // SAFETY: in bounds (checked above) and alive for the run; each
-        // block of a contiguous output is handed to exactly one writer, and
-        // the slice is dropped before the block is done (type docs).
+        // SAFETY: in bounds (checked above) and alive for the run; exclusive
+        // per this function's contract.
         unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
     }
 
@@ -439,7 +447,10 @@ impl Workspace {
                 let out = &kernel.outputs[0];
                 let size = out.dtype.size_of();
                 self.run_instrs(kernel, reads, s, len, last)?;
-                let bytes = sinks[0].slice_mut((out.layout.offset + s) * size, len * size);
+                // SAFETY: this chunk alone covers flat indices s..s+len, and a
+                // contiguous output maps them to these bytes only.
+                let bytes =
+                    unsafe { sinks[0].slice_mut((out.layout.offset + s) * size, len * size) };
                 self.eval(
                     kernel,
                     reads,

@@ -172,7 +172,7 @@ impl Array {
                     self.is_nan()
                         .logical_not()
                         .reduce_node(ReduceOp::Sum, axes, DType::I64)?;
-                sum.try_div(&count.astype(d))?
+                sum.try_div(count.astype(d))?
             }
             Kind::Var(ddof) | Kind::Std(ddof) => {
                 let m = mean_dtype(d);
