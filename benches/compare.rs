@@ -27,6 +27,12 @@ fn f32s(n: usize, lo: f64, hi: f64) -> Array {
         .expect("linspace")
 }
 
+fn f64s(n: usize, lo: f64, hi: f64) -> Array {
+    Array::linspace(lo, hi, n, DType::F64)
+        .eval()
+        .expect("linspace")
+}
+
 fn median_seconds(f: &dyn Fn() -> Array, repeat: usize) -> f64 {
     f().eval().expect("warm-up");
     let mut times: Vec<f64> = (0..repeat)
@@ -82,50 +88,45 @@ fn workloads() -> Vec<Workload> {
             });
         }
     }
-    for &n in &[1_000_000usize, 10_000_000] {
-        let (a, b, c, e) = (
-            f32s(n, 0.0, 1.0),
-            f32s(n, 1.0, 2.0),
-            f32s(n, -1.0, 1.0),
-            f32s(n, 2.0, 3.0),
-        );
-        {
-            let (a, b) = (a.clone(), b.clone());
-            w.push(Workload {
-                name: format!("add:{n}"),
-                bytes: (3 * n * 4) as f64,
-                run: Box::new(move || &a + &b),
-            });
-        }
-        {
-            let (a, b, c, e) = (a.clone(), b.clone(), c.clone(), e.clone());
-            w.push(Workload {
-                name: format!("fma2:{n}"),
-                bytes: (5 * n * 4) as f64,
-                run: Box::new(move || &a * &b + &c * &e),
-            });
-        }
-        {
-            let a = a.clone();
-            w.push(Workload {
-                name: format!("sum:{n}"),
-                bytes: (n * 4) as f64,
-                run: Box::new(move || a.sum()),
-            });
-        }
-        {
-            let (a, b) = (a.clone(), b.clone());
-            w.push(Workload {
-                name: format!("dot:{n}"),
-                bytes: (2 * n * 4) as f64,
-                run: Box::new(move || (&a * &b).sum()),
-            });
-        }
+    {
+        // Per-call overhead: a 1000-element add, end to end.
+        let (a, b) = (f32s(1000, 0.0, 1.0), f32s(1000, 1.0, 2.0));
         w.push(Workload {
-            name: format!("transc:{n}"),
-            bytes: (4 * n * 4) as f64,
-            run: Box::new(move || a.sin() * b.exp() + c.abs().sqrt()),
+            name: "add:1000".into(),
+            bytes: (3 * 1000 * 4) as f64,
+            run: Box::new(move || &a + &b),
         });
+    }
+    for (suffix, make) in [("", f32s as fn(usize, f64, f64) -> Array), ("_f64", f64s)] {
+        let size = if suffix.is_empty() { 4 } else { 8 };
+        for &n in &[1_000_000usize, 10_000_000] {
+            let (a, b, c, e) = (
+                make(n, 0.0, 1.0),
+                make(n, 1.0, 2.0),
+                make(n, -1.0, 1.0),
+                make(n, 2.0, 3.0),
+            );
+            let mut push = |kind: &str, streams: usize, run: Box<dyn Fn() -> Array>| {
+                w.push(Workload {
+                    name: format!("{kind}{suffix}:{n}"),
+                    bytes: (streams * n * size) as f64,
+                    run,
+                })
+            };
+            let (a1, b1) = (a.clone(), b.clone());
+            push("add", 3, Box::new(move || &a1 + &b1));
+            let (a2, b2, c2, e2) = (a.clone(), b.clone(), c.clone(), e.clone());
+            push("fma2", 5, Box::new(move || &a2 * &b2 + &c2 * &e2));
+            let a3 = a.clone();
+            push("sum", 1, Box::new(move || a3.sum()));
+            let (a4, b4) = (a.clone(), b.clone());
+            push("dot", 2, Box::new(move || (&a4 * &b4).sum()));
+            push(
+                "transc",
+                4,
+                Box::new(move || a.sin() * b.exp() + c.abs().sqrt()),
+            );
+        }
     }
     w
 }

@@ -37,9 +37,12 @@ def f32(n, lo, hi):
 
 
 def workloads(name):
-    """(numpy_fn, numexpr_fn or None) for a workload name 'kind:size'."""
+    """(numpy_fn, numexpr_fn or None) for a workload name 'kind[_f64]:size'."""
     kind, size = name.split(":")
     n = int(float(size))
+    dtype = np.float32
+    if kind.endswith("_f64"):
+        kind, dtype = kind[: -len("_f64")], np.float64
     if kind == "concat0" or kind == "concat1":
         side = int(round(n ** 0.5))
         a = f32(side * side, 0, 1).reshape(side, side)
@@ -56,7 +59,10 @@ def workloads(name):
             "nanmax0": lambda: np.nanmax(m, axis=0),
             "summat": lambda: m.sum(),
         }[kind], None
-    a, b, c, e = f32(n, 0, 1), f32(n, 1, 2), f32(n, -1, 1), f32(n, 2, 3)
+    def arr(lo, hi):
+        return np.linspace(lo, hi, n, dtype=dtype)
+
+    a, b, c, e = arr(0, 1), arr(1, 2), arr(-1, 1), arr(2, 3)
     env = {"a": a, "b": b, "c": c, "e": e}
 
     def numexpr(expr):

@@ -379,14 +379,21 @@ pub(crate) struct Workspace {
 
 impl Workspace {
     pub(crate) fn new(kernel: &Kernel) -> Workspace {
+        // Small kernels need small registers (zeroing BLOCK-sized ones would
+        // cost more than the kernel).
+        let block = BLOCK.min(kernel.size().max(1));
+        let direct = direct_output(kernel);
         let regs = kernel
             .instrs
             .iter()
-            .map(|ins| match &ins.op {
-                Op::Const(s) => Reg::filled(s.cast(ins.dtype), BLOCK),
+            .enumerate()
+            .map(|(i, ins)| match &ins.op {
+                // Computed straight into the output: no register.
+                _ if direct == Some(i) => Reg::new(ins.dtype, 0),
+                Op::Const(s) => Reg::filled(s.cast(ins.dtype), block),
                 // Contiguous loads are read in place and need no register.
                 Op::Load(k) if kernel.inputs[*k].layout.is_contiguous() => Reg::new(ins.dtype, 0),
-                _ => Reg::new(ins.dtype, BLOCK),
+                _ => Reg::new(ins.dtype, block),
             })
             .collect();
         let is_const = kernel
@@ -429,17 +436,8 @@ impl Workspace {
         end: usize,
         sinks: &[Sink],
     ) -> Result<()> {
-        // The last instruction, when it is the only output and written
-        // contiguously, is computed straight into the output's memory.
         let last = kernel.instrs.len().wrapping_sub(1);
-        let direct = match kernel.outputs.as_slice() {
-            [o] => {
-                o.value == last
-                    && o.layout.is_contiguous()
-                    && !matches!(kernel.instrs[last].op, Op::Load(_) | Op::Const(_))
-            }
-            _ => false,
-        };
+        let direct = direct_output(kernel).is_some();
         let mut s = start;
         while s < end {
             let len = BLOCK.min(end - s);
@@ -646,6 +644,22 @@ impl Workspace {
                 }
             }
         }
+    }
+}
+
+/// The instruction computed straight into the output's memory, if any: the
+/// last one, when it is the only output, written contiguously, and not a
+/// bare load or constant (those are copied).
+fn direct_output(kernel: &Kernel) -> Option<usize> {
+    let last = kernel.instrs.len().checked_sub(1)?;
+    match kernel.outputs.as_slice() {
+        [o] if o.value == last
+            && o.layout.is_contiguous()
+            && !matches!(kernel.instrs[last].op, Op::Load(_) | Op::Const(_)) =>
+        {
+            Some(last)
+        }
+        _ => None,
     }
 }
 

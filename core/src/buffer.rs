@@ -14,9 +14,9 @@ use std::sync::Mutex;
 #[repr(C, align(64))]
 struct Line([u8; 64]);
 
-/// Buffers below this size come from the allocator directly: it is fast for
-/// them and pooling would only pin memory.
-const POOL_MIN_BYTES: usize = 256 * 1024;
+/// At most this many freed buffers of one size wait in the pool (small
+/// sizes recur constantly in loops over small arrays; a handful suffices).
+const POOL_PER_SIZE: usize = 16;
 /// At most this many bytes wait in the pool; beyond it freed buffers go back to the OS.
 const POOL_MAX_BYTES: usize = 1 << 30;
 
@@ -49,7 +49,7 @@ fn take_from_pool(lines: usize) -> Option<Vec<Line>> {
 
 fn return_to_pool(v: Vec<Line>) {
     let bytes = v.len() * 64;
-    if bytes < POOL_MIN_BYTES {
+    if bytes == 0 {
         return;
     }
     let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
@@ -57,9 +57,10 @@ fn return_to_pool(v: Vec<Line>) {
         free: HashMap::new(),
         bytes: 0,
     });
-    if pool.bytes + bytes <= POOL_MAX_BYTES {
+    let same = pool.free.entry(v.len()).or_default();
+    if pool.bytes + bytes <= POOL_MAX_BYTES && same.len() < POOL_PER_SIZE {
+        same.push(v);
         pool.bytes += bytes;
-        pool.free.entry(v.len()).or_default().push(v);
     }
 }
 

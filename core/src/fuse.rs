@@ -19,7 +19,7 @@ use crate::layout::{coalesce, Layout};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
 use crate::DType;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// The views between a node and the kernel, innermost first.
@@ -118,9 +118,9 @@ fn build(
         shape: root.shape.clone(),
         inputs: Vec::new(),
         storages: Vec::new(),
-        input_index: HashMap::new(),
+        input_index: HashMap::default(),
         instrs: Vec::new(),
-        memo: HashMap::new(),
+        memo: HashMap::default(),
         consts: Vec::new(),
         keep: Vec::new(),
         error: None,

@@ -46,7 +46,29 @@ macro_rules! provide_backends {
 /// host (CPU) backend. Backends can be added at run time
 /// ([`register_backend`]) but never removed, so an index stays valid.
 pub(crate) struct Runtime {
-    entries: RwLock<Vec<(Arc<dyn Backend>, DeviceInfo)>>,
+    /// Replaced whole on registration, so readers take a cheap snapshot.
+    entries: RwLock<Arc<Vec<Arc<Entry>>>>,
+}
+
+/// One registered backend, with what placement asks of it on every kernel
+/// computed once.
+pub(crate) struct Entry {
+    pub backend: Arc<dyn Backend>,
+    pub info: DeviceInfo,
+    /// `info.device` as text: the key of the per-backend kernel counts.
+    pub name: String,
+    pub memory: Memory,
+}
+
+impl Entry {
+    fn new(backend: Arc<dyn Backend>, info: DeviceInfo) -> Arc<Entry> {
+        Arc::new(Entry {
+            name: info.device.to_string(),
+            memory: backend.memory(),
+            backend,
+            info,
+        })
+    }
 }
 
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
@@ -68,11 +90,11 @@ pub(crate) fn runtime() -> &'static Runtime {
                     gpus += 1;
                     Device::Gpu(gpus - 1)
                 };
-                (b, info)
+                Entry::new(b, info)
             })
             .collect();
         Runtime {
-            entries: RwLock::new(entries),
+            entries: RwLock::new(Arc::new(entries)),
         }
     })
 }
@@ -91,12 +113,14 @@ pub fn register_backend(backend: Arc<dyn Backend>) -> Device {
     let mut entries = rt.entries.write().unwrap_or_else(|e| e.into_inner());
     let gpus = entries
         .iter()
-        .filter(|(_, i)| i.kind != DeviceKind::Cpu)
+        .filter(|e| e.info.kind != DeviceKind::Cpu)
         .count();
     let mut info = backend.info();
     info.device = Device::Gpu(gpus);
     let device = info.device;
-    entries.push((backend, info));
+    let mut next: Vec<Arc<Entry>> = entries.as_ref().clone();
+    next.push(Entry::new(backend, info));
+    *entries = Arc::new(next);
     device
 }
 
@@ -108,7 +132,7 @@ pub fn register_backend(backend: Arc<dyn Backend>) -> Device {
 /// assert_eq!(devices[0].device, Device::Cpu);
 /// ```
 pub fn devices() -> Vec<DeviceInfo> {
-    runtime().entries().into_iter().map(|(_, i)| i).collect()
+    runtime().entries().iter().map(|e| e.info.clone()).collect()
 }
 
 /// Sets the process-wide default device (initially `TANDEM_DEVICE`, or `Auto`).
@@ -140,26 +164,27 @@ pub fn default_device() -> Device {
 }
 
 impl Runtime {
-    /// A snapshot of every backend with its description.
-    pub fn entries(&self) -> Vec<(Arc<dyn Backend>, DeviceInfo)> {
+    /// A snapshot of every backend (an `Arc` clone: cheap).
+    pub fn entries(&self) -> Arc<Vec<Arc<Entry>>> {
         self.entries
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 
+    /// Entry `i`.
+    pub fn entry(&self, i: usize) -> Arc<Entry> {
+        self.entries.read().unwrap_or_else(|e| e.into_inner())[i].clone()
+    }
+
     /// Backend `i`.
     pub fn backend(&self, i: usize) -> Arc<dyn Backend> {
-        self.entries.read().unwrap_or_else(|e| e.into_inner())[i]
-            .0
-            .clone()
+        self.entry(i).backend.clone()
     }
 
     /// The description of backend `i`.
     pub fn info(&self, i: usize) -> DeviceInfo {
-        self.entries.read().unwrap_or_else(|e| e.into_inner())[i]
-            .1
-            .clone()
+        self.entry(i).info.clone()
     }
 
     /// The backend index of a concrete device.
@@ -167,7 +192,7 @@ impl Runtime {
         let entries = self.entries();
         let found = match device {
             Device::Auto => Some(self.host_index()),
-            d => entries.iter().position(|(_, i)| i.device == d),
+            d => entries.iter().position(|e| e.info.device == d),
         };
         found.ok_or_else(|| Error::Device {
             device: device.to_string(),
@@ -176,7 +201,7 @@ impl Runtime {
                 entries.len(),
                 entries
                     .iter()
-                    .map(|(_, i)| i.device.to_string())
+                    .map(|e| e.name.clone())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -186,12 +211,12 @@ impl Runtime {
     pub fn host_index(&self) -> usize {
         self.entries()
             .iter()
-            .position(|(b, _)| b.memory() == Memory::Host)
+            .position(|e| e.memory == Memory::Host)
             .expect("tandem: no host backend registered (the facade registers the CPU backend)")
     }
 
     fn name(&self, backend: usize) -> String {
-        self.info(backend).device.to_string()
+        self.entry(backend).name.clone()
     }
 }
 
@@ -240,7 +265,7 @@ fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
 fn resident(s: &Storage, b: usize) -> bool {
     let rt = runtime();
     let c = s.copies();
-    if rt.backend(b).memory() == Memory::Host {
+    if rt.entry(b).memory == Memory::Host {
         c.host.is_some()
     } else {
         c.devices.iter().any(|(k, _)| *k == b)
@@ -256,7 +281,7 @@ fn resident(s: &Storage, b: usize) -> bool {
 ///   otherwise the cheapest backend by its own estimate plus the transfers
 ///   it would need wins. Software GPUs (lavapipe, llvmpipe, WARP) are never
 ///   picked by cost: they are slower than the CPU they emulate on.
-fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
+fn place(fused: &Fused, want: Device, why: bool) -> Result<(usize, String)> {
     let rt = runtime();
     let host = rt.host_index();
     if want != Device::Auto {
@@ -273,7 +298,8 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
         });
     }
     if !fused.storages.is_empty() {
-        for (i, (b, _)) in rt.entries().iter().enumerate() {
+        for (i, e) in rt.entries().iter().enumerate() {
+            let b = &e.backend;
             let all_here = fused
                 .storages
                 .iter()
@@ -297,8 +323,8 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
     }
     let mut best: Option<(f64, usize)> = None;
     let mut costs = Vec::new();
-    for (i, (b, info)) in rt.entries().iter().enumerate() {
-        let software = info.kind == DeviceKind::SoftwareGpu;
+    for (i, e) in rt.entries().iter().enumerate() {
+        let (b, software) = (&e.backend, e.info.kind == DeviceKind::SoftwareGpu);
         if (software && i != host) || b.check(&fused.kernel).is_err() {
             continue;
         }
@@ -309,7 +335,11 @@ fn place(fused: &Fused, want: Device) -> Result<(usize, String)> {
             .map(|s| b.transfer_seconds(s.len * s.dtype.size_of()))
             .sum();
         let t = b.estimate_seconds(&fused.kernel) + moves;
-        costs.push(format!("{} {:.1} µs", rt.name(i), t * 1e6));
+        if why {
+            costs.push(format!("{} {:.1} µs", e.name, t * 1e6));
+        } else {
+            costs.push(String::new());
+        }
         if best.is_none_or(|(bt, _)| t < bt) {
             best = Some((t, i));
         }
@@ -366,7 +396,7 @@ fn compute(node: &Arc<Node>, want: Device) -> Result<Arc<Storage>> {
     let rt = runtime();
     let size: usize = node.shape.iter().product();
     let fused = fuse(node, Layout::contiguous(&node.shape), size)?;
-    let (backend, _) = place(&fused, want)?;
+    let (backend, _) = place(&fused, want, false)?;
     let bytes = size * node.dtype.size_of();
     let mut out = [rt.backend(backend).alloc(bytes)?];
     run(&fused, backend, &mut out)?;
@@ -423,7 +453,7 @@ fn plan(node: &Arc<Node>, want: Device, lines: &mut Vec<String>) -> Result<()> {
         ))
     };
     let fused = crate::fuse::fuse_with(node, Layout::contiguous(&node.shape), size, &mut boundary)?;
-    let (backend, why) = place(&fused, want)?;
+    let (backend, why) = place(&fused, want, true)?;
     lines.push(format!(
         "kernel {} on {} ({why}); {} bytes moved\n{}",
         lines.len() + 1,
@@ -450,7 +480,11 @@ pub(crate) fn assemble(
     let Some(first) = parts.first() else {
         return Ok(Storage::from_host(dtype, size, HostBuffer::zeroed(bytes)));
     };
-    let (backend, _) = place(&fuse(&first.0, first.1.clone(), size)?, default_device())?;
+    let (backend, _) = place(
+        &fuse(&first.0, first.1.clone(), size)?,
+        default_device(),
+        false,
+    )?;
     let mut out = [rt.backend(backend).alloc(bytes)?];
     record(|s| {
         s.allocations += 1;

@@ -180,10 +180,20 @@ impl Array {
                 }
             })
             .collect();
-        let mut host = HostBuffer::for_overwrite(num * dtype.size_of());
-        for (i, v) in values.into_iter().enumerate() {
-            write_scalar(&mut host, i, Scalar::F64(v).cast(dtype));
-        }
+        let host = match dtype {
+            DType::F64 => HostBuffer::from_bytes(bytemuck::cast_slice(&values)),
+            DType::F32 => {
+                let v: Vec<f32> = values.iter().map(|&x| x as f32).collect();
+                HostBuffer::from_bytes(bytemuck::cast_slice(&v))
+            }
+            _ => {
+                let mut host = HostBuffer::for_overwrite(num * dtype.size_of());
+                for (i, v) in values.into_iter().enumerate() {
+                    write_scalar(&mut host, i, Scalar::F64(v).cast(dtype));
+                }
+                host
+            }
+        };
         Array::from_node(Node::from_host(dtype, &[num], host))
     }
 
