@@ -126,3 +126,26 @@ fn views_and_broadcasts_fuse_into_the_kernel() {
         m.get(&[1, 31]).unwrap().to_f64() as f32 * 2.0 + row.get(&[1]).unwrap().to_f64() as f32;
     assert_eq!(y.get(&[0, 0]).unwrap(), Scalar::F32(want));
 }
+
+#[test]
+fn a_reduction_over_a_small_computed_expression() {
+    // Regression: a small kernel ending in a reduction over a computed value.
+    let a = Array::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+    assert_eq!((&a * 2.0).sum().item::<f32>().unwrap(), 20.0);
+    assert_eq!(
+        (&a + 1.0)
+            .sum_axis(1, false)
+            .unwrap()
+            .to_vec::<f32>()
+            .unwrap(),
+        vec![5.0, 9.0]
+    );
+    assert_eq!(
+        (&a - 1.0)
+            .max_axis(0, false)
+            .unwrap()
+            .to_vec::<f32>()
+            .unwrap(),
+        vec![2.0, 3.0]
+    );
+}

@@ -651,6 +651,10 @@ impl Workspace {
 /// last one, when it is the only output, written contiguously, and not a
 /// bare load or constant (those are copied).
 fn direct_output(kernel: &Kernel) -> Option<usize> {
+    if kernel.reduction.is_some() {
+        // A reduction folds its value; only the folded result is written.
+        return None;
+    }
     let last = kernel.instrs.len().checked_sub(1)?;
     match kernel.outputs.as_slice() {
         [o] if o.value == last
