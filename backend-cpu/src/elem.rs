@@ -73,29 +73,120 @@ fn zip<T: Copy, U>(a: &[T], b: &[T], out: &mut [U], f: impl Fn(T, T) -> U) {
     )
 }
 
+/// The float functions `vmath` vectorises: one row per op, for each type.
+macro_rules! vectorised {
+    ($op:expr, $x:expr, $out:expr,
+     $exp:ident, $exp2:ident, $ln:ident, $log2:ident, $log10:ident, $sin:ident, $cos:ident, $tan:ident,
+     $tanh:ident, $asin:ident, $acos:ident, $atan:ident, $sinh:ident, $cosh:ident, $sigmoid:ident) => {{
+        use crate::vmath;
+        match $op {
+            Exp => vmath::$exp($x, $out),
+            Exp2 => vmath::$exp2($x, $out),
+            Ln => vmath::$ln($x, $out),
+            Log2 => vmath::$log2($x, $out),
+            Log10 => vmath::$log10($x, $out),
+            Sin => vmath::$sin($x, $out),
+            Cos => vmath::$cos($x, $out),
+            Tan => vmath::$tan($x, $out),
+            Tanh => vmath::$tanh($x, $out),
+            Asin => vmath::$asin($x, $out),
+            Acos => vmath::$acos($x, $out),
+            Atan => vmath::$atan($x, $out),
+            Sinh => vmath::$sinh($x, $out),
+            Cosh => vmath::$cosh($x, $out),
+            Sigmoid => vmath::$sigmoid($x, $out),
+            _ => return false,
+        }
+        true
+    }};
+}
+
+/// `vmath` dispatch for one float type.
+trait Vectorised: Sized {
+    fn vmath_unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool;
+    fn vmath_binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool;
+}
+
+impl Vectorised for f32 {
+    fn vmath_unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
+        use UnaryOp::*;
+        vectorised!(
+            op,
+            x,
+            out,
+            exp_f32,
+            exp2_f32,
+            ln_f32,
+            log2_f32,
+            log10_f32,
+            sin_f32,
+            cos_f32,
+            tan_f32,
+            tanh_f32,
+            asin_f32,
+            acos_f32,
+            atan_f32,
+            sinh_f32,
+            cosh_f32,
+            sigmoid_f32
+        )
+    }
+    fn vmath_binary(op: BinaryOp, a: &[f32], b: &[f32], out: &mut [f32]) -> bool {
+        match op {
+            BinaryOp::Pow => crate::vmath::pow_f32(a, b, out),
+            BinaryOp::Atan2 => crate::vmath::atan2_f32(a, b, out),
+            _ => return false,
+        }
+        true
+    }
+}
+
+impl Vectorised for f64 {
+    fn vmath_unary(op: UnaryOp, x: &[f64], out: &mut [f64]) -> bool {
+        use UnaryOp::*;
+        vectorised!(
+            op,
+            x,
+            out,
+            exp_f64,
+            exp2_f64,
+            ln_f64,
+            log2_f64,
+            log10_f64,
+            sin_f64,
+            cos_f64,
+            tan_f64,
+            tanh_f64,
+            asin_f64,
+            acos_f64,
+            atan_f64,
+            sinh_f64,
+            cosh_f64,
+            sigmoid_f64
+        )
+    }
+    fn vmath_binary(op: BinaryOp, a: &[f64], b: &[f64], out: &mut [f64]) -> bool {
+        match op {
+            BinaryOp::Pow => crate::vmath::pow_f64(a, b, out),
+            BinaryOp::Atan2 => crate::vmath::atan2_f64(a, b, out),
+            _ => return false,
+        }
+        true
+    }
+}
+
 macro_rules! float_elem {
     ($t:ty) => {
         impl Elem for $t {
             fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {
                 use UnaryOp::*;
+                if <$t as Vectorised>::vmath_unary(op, x, out) {
+                    return true;
+                }
                 match op {
                     Neg => map(x, out, |v| -v),
                     Abs => map(x, out, |v| v.abs()),
                     Sqrt => map(x, out, |v| v.sqrt()),
-                    Exp => map(x, out, |v| v.exp()),
-                    Exp2 => map(x, out, |v| v.exp2()),
-                    Ln => map(x, out, |v| v.ln()),
-                    Log2 => map(x, out, |v| v.log2()),
-                    Log10 => map(x, out, |v| v.log10()),
-                    Sin => map(x, out, |v| v.sin()),
-                    Cos => map(x, out, |v| v.cos()),
-                    Tan => map(x, out, |v| v.tan()),
-                    Tanh => map(x, out, |v| v.tanh()),
-                    Asin => map(x, out, |v| v.asin()),
-                    Acos => map(x, out, |v| v.acos()),
-                    Atan => map(x, out, |v| v.atan()),
-                    Sinh => map(x, out, |v| v.sinh()),
-                    Cosh => map(x, out, |v| v.cosh()),
                     Floor => map(x, out, |v| v.floor()),
                     Ceil => map(x, out, |v| v.ceil()),
                     Round => map(x, out, |v| v.round_ties_even()),
@@ -114,24 +205,17 @@ macro_rules! float_elem {
                     }),
                     Recip => map(x, out, |v| 1.0 / v),
                     Square => map(x, out, |v| v * v),
-                    // exp(-|x|) never overflows, and e/(1+e) keeps the tiny
-                    // (subnormal) results of large negative x, as SciPy's expit.
-                    Sigmoid => map(x, out, |v| {
-                        let e = (-v.abs()).exp();
-                        let r = 1.0 / (1.0 + e);
-                        if v >= 0.0 {
-                            r
-                        } else {
-                            e * r
-                        }
-                    }),
-                    IsNan | IsInf | IsFinite | LogicalNot => return false,
+                    // The transcendental functions are vmath's (above).
+                    _ => return false,
                 }
                 true
             }
 
             fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool {
                 use BinaryOp::*;
+                if <$t as Vectorised>::vmath_binary(op, a, b, out) {
+                    return true;
+                }
                 match op {
                     Add => zip(a, b, out, |x, y| x + y),
                     Sub => zip(a, b, out, |x, y| x - y),
@@ -172,7 +256,6 @@ macro_rules! float_elem {
                             (0.0 as $t).copysign(x / y)
                         }
                     }),
-                    Pow => zip(a, b, out, |x: $t, y: $t| x.powf(y)),
                     // NaN-propagating; on ties the second operand wins, as NumPy.
                     Maximum => zip(
                         a,
@@ -186,7 +269,6 @@ macro_rules! float_elem {
                         out,
                         |x: $t, y: $t| if x < y || x.is_nan() { x } else { y },
                     ),
-                    Atan2 => zip(a, b, out, |x: $t, y: $t| x.atan2(y)),
                     _ => return false,
                 }
                 true

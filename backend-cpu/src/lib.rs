@@ -10,6 +10,7 @@ mod elem;
 mod exec;
 mod reduce;
 pub mod simd;
+pub mod vmath;
 
 use std::sync::Arc;
 use tandem_core::backend::Buffer;
