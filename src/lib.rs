@@ -39,6 +39,26 @@ pub use tandem_core::s;
 /// ```
 pub const GPU_BACKEND_BUILT: bool = false;
 
+/// Files and interop: NumPy `.npy` files on disk ([`save_npy`](io::save_npy),
+/// [`load_npy`](io::load_npy)) and in memory ([`to_npy_bytes`](io::to_npy_bytes),
+/// [`from_npy_bytes`](io::from_npy_bytes)). Versions 1.0, 2.0 and 3.0, either
+/// byte order, C and Fortran order; what tandem writes is byte-for-byte what
+/// `np.save` writes. With the `ndarray` feature, `Array` also converts to and
+/// from `ndarray::ArrayD` (`Array::from(nd)`, `a.to_ndarray::<T>()`).
+///
+/// ```
+/// use tandem::prelude::*;
+/// let path = std::env::temp_dir().join("tandem_doc_io.npy");
+/// let a = Array::eye(3, DType::F64);
+/// tandem::io::save_npy(&path, &a)?;
+/// assert_eq!(tandem::io::load_npy(&path)?.to_vec::<f64>()?, a.to_vec::<f64>()?);
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), tandem::Error>(())
+/// ```
+pub mod io {
+    pub use tandem_core::npy::{from_npy_bytes, load_npy, save_npy, to_npy_bytes};
+}
+
 /// Everything a user needs: `use tandem::prelude::*;`.
 pub mod prelude {
     pub use tandem_core::{s, Array, DType, Device, Error, NewAxis, Operand, Result, Scalar};

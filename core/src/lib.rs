@@ -14,6 +14,7 @@ pub mod error;
 pub mod format;
 pub mod kernel;
 pub mod layout;
+pub mod npy;
 pub mod ops;
 pub mod scalar;
 pub mod slice;
@@ -23,6 +24,8 @@ pub mod view;
 mod array;
 mod fuse;
 mod graph;
+#[cfg(feature = "ndarray")]
+mod interop_ndarray;
 pub(crate) mod runtime;
 
 pub use array::{Array, Operand};
