@@ -677,10 +677,12 @@ fn by_rows<T: Red>(
         ReduceOp::NanMax | ReduceOp::NanMin => T::NAN,
         _ => T::ZERO,
     };
+    // Extremes start from the first row; so do the NaN-skipping ones on
+    // types without NaN (their NaN placeholder would be a real value, 0).
     let seeded = matches!(
         op,
         ReduceOp::Max | ReduceOp::Min | ReduceOp::ArgMax | ReduceOp::ArgMin
-    );
+    ) || (matches!(op, ReduceOp::NanMax | ReduceOp::NanMin) && !T::NAN.is_nan());
     let slab = |ws: &mut Workspace, o0: usize, o1: usize| -> Result<(Vec<T>, Vec<i64>)> {
         let mut acc = vec![init; o1 - o0];
         let mut idx = vec![if seeded { 0 } else { -1 }; o1 - o0];
