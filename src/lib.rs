@@ -37,7 +37,7 @@ pub use tandem_core::s;
 /// ```
 /// let _gpu = tandem::GPU_BACKEND_BUILT;
 /// ```
-pub const GPU_BACKEND_BUILT: bool = false;
+pub const GPU_BACKEND_BUILT: bool = true;
 
 /// Files and interop: NumPy `.npy` files on disk ([`save_npy`](io::save_npy),
 /// [`load_npy`](io::load_npy)) and in memory ([`to_npy_bytes`](io::to_npy_bytes),
@@ -65,6 +65,8 @@ pub mod prelude {
 }
 
 tandem_core::provide_backends!(|| {
-    vec![std::sync::Arc::new(tandem_cpu::CpuBackend::new())
-        as std::sync::Arc<dyn tandem_core::Backend>]
+    let mut backends = vec![std::sync::Arc::new(tandem_cpu::CpuBackend::new())
+        as std::sync::Arc<dyn tandem_core::Backend>];
+    backends.extend(tandem_gpu::backends());
+    backends
 });

@@ -1,5 +1,83 @@
 //! # tandem-gpu
 //!
-//! tandem's GPU backend on wgpu: generated WGSL compute shaders for fused
-//! kernels. Not written yet (see the GPU issue); until it is, this crate is
-//! empty and the facade registers only the CPU backend.
+//! tandem's GPU backend: [`tandem_core::Backend`] on [wgpu], with every
+//! fused kernel compiled to one generated WGSL compute shader.
+//!
+//! - `device.rs`: adapters, limits, features, error scopes.
+//! - `pool.rs`: the size-bucketed buffer pool; `transfer.rs`: upload and readback.
+//! - `plan.rs`: a kernel normalised into its structure (the cache key) and its sizes.
+//! - `codegen/`: WGSL from the templates in the workspace's `shaders/`.
+//! - `pipeline_cache.rs`: compiled pipelines by structure.
+//! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
+//! - `exec.rs`: elementwise kernels; `reduce.rs`: reductions.
+//! - `backend.rs`: the `Backend` implementation.
+//!
+//! ```
+//! use tandem_core::Backend;
+//! // One backend per usable adapter; none (and no panic) without a GPU.
+//! for b in tandem_gpu::backends() {
+//!     println!("{}", b.info());
+//! }
+//! ```
+
+mod backend;
+mod codegen;
+mod device;
+mod dispatch;
+mod exec;
+mod params;
+mod pipeline_cache;
+mod plan;
+mod pool;
+mod reduce;
+mod transfer;
+
+pub use backend::GpuBackend;
+pub use device::{GpuOptions, Limits};
+pub use pool::{GpuBuffer, PoolStats};
+
+use std::sync::{Arc, OnceLock};
+
+static DEFAULT: OnceLock<Vec<Arc<GpuBackend>>> = OnceLock::new();
+
+/// The GPU backends of this process, one per usable adapter (opened once,
+/// on first call; empty when there is no adapter — never a panic).
+///
+/// ```
+/// let n = tandem_gpu::gpu_backends().len();
+/// assert_eq!(n, tandem_gpu::backends().len());
+/// ```
+pub fn gpu_backends() -> Vec<Arc<GpuBackend>> {
+    DEFAULT
+        .get_or_init(|| backends_with(&GpuOptions::default()))
+        .clone()
+}
+
+/// [`gpu_backends`] as the trait objects the facade registers.
+///
+/// ```
+/// for b in tandem_gpu::backends() {
+///     assert_eq!(b.memory(), tandem_core::Memory::Device);
+/// }
+/// ```
+pub fn backends() -> Vec<Arc<dyn tandem_core::Backend>> {
+    gpu_backends()
+        .into_iter()
+        .map(|b| b as Arc<dyn tandem_core::Backend>)
+        .collect()
+}
+
+/// Opens every usable adapter anew with `opts` (tests use smaller limits
+/// to exercise the huge-array paths on small data).
+///
+/// ```
+/// let mine = tandem_gpu::backends_with(&tandem_gpu::GpuOptions::default());
+/// assert_eq!(mine.len(), tandem_gpu::gpu_backends().len());
+/// ```
+pub fn backends_with(opts: &GpuOptions) -> Vec<Arc<GpuBackend>> {
+    device::open_all(opts)
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| Arc::new(GpuBackend::new(g, i)))
+        .collect()
+}

@@ -1,0 +1,415 @@
+//! naga validation of every shader variant the generator can produce: all
+//! unary and binary ops × dtypes, casts between every dtype pair, select,
+//! constants, contiguous (`vec4`) / strided / broadcast inputs, strided
+//! outputs, and every reduction op × dtype × contiguous/strided axis ×
+//! pass kind. Runs on any machine; a GPU is never needed.
+
+use super::generate;
+use crate::exec::elementwise_key;
+use crate::plan::{Access, PartialsKey, ShaderKey};
+use crate::reduce::first_key;
+use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction};
+use tandem_core::layout::Layout;
+use tandem_core::ops::{BinaryOp, ReduceOp, UnaryOp};
+use tandem_core::{DType, Scalar};
+
+/// Parses and validates `src` with naga, with the capabilities tandem
+/// requests where the adapter has them.
+pub(crate) fn validate(src: &str) -> Result<(), String> {
+    let module = naga::front::wgsl::parse_str(src).map_err(|e| e.emit_to_string(src))?;
+    let caps = naga::valid::Capabilities::FLOAT64 | naga::valid::Capabilities::SHADER_INT64;
+    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps)
+        .validate(&module)
+        .map(|_| ())
+        .map_err(|e| e.emit_to_string(src))
+}
+
+/// Input layouts over a 2-D iteration shape [4, 6].
+#[derive(Clone, Copy, Debug)]
+enum In {
+    Contig,
+    Transposed,
+    Broadcast,
+    Offset,
+}
+
+const SHAPE: [usize; 2] = [4, 6];
+
+fn input(dt: DType, how: In) -> KernelInput {
+    let layout = match how {
+        In::Contig => Layout::contiguous(&SHAPE),
+        In::Transposed => Layout {
+            shape: SHAPE.to_vec(),
+            strides: vec![1, 4],
+            offset: 0,
+        },
+        In::Broadcast => Layout {
+            shape: SHAPE.to_vec(),
+            strides: vec![0, 0],
+            offset: 3,
+        },
+        In::Offset => Layout {
+            shape: SHAPE.to_vec(),
+            strides: vec![-6, 1],
+            offset: 18,
+        },
+    };
+    KernelInput {
+        dtype: dt,
+        layout,
+        buffer_len: 24,
+    }
+}
+
+fn output(value: usize, dt: DType, strided: bool) -> KernelOutput {
+    let layout = if strided {
+        Layout {
+            shape: SHAPE.to_vec(),
+            strides: vec![2, 8],
+            offset: 1,
+        }
+    } else {
+        Layout::contiguous(&SHAPE)
+    };
+    KernelOutput {
+        value,
+        dtype: dt,
+        layout,
+        buffer_len: 64,
+    }
+}
+
+fn ins(op: Op, dtype: DType) -> Instr {
+    Instr { op, dtype }
+}
+
+fn check_elementwise(k: &Kernel, what: &str) -> Result<bool, String> {
+    let (key, _) = elementwise_key(k);
+    match generate(&ShaderKey::Elementwise(key), 256) {
+        Ok(src) => validate(&src)
+            .map(|_| true)
+            .map_err(|e| format!("{what}: {e}")),
+        Err(reason) => Ok(reason.is_empty()),
+    }
+}
+
+/// The layouts every op is tried with: (input layout, strided output).
+const VARIANTS: [(In, bool); 4] = [
+    (In::Contig, false),
+    (In::Transposed, false),
+    (In::Broadcast, true),
+    (In::Offset, true),
+];
+
+fn f64_gap(what: &str) -> bool {
+    // Ops the GPU leaves to the CPU on float64 (no 64-bit transcendental built-ins).
+    [
+        "exp", "exp2", "ln", "log2", "log10", "sin", "cos", "tan", "tanh", "asin", "acos", "atan",
+        "sinh", "cosh", "sigmoid", "pow", "atan2",
+    ]
+    .contains(&what)
+}
+
+#[test]
+fn every_unary_op_and_dtype_validates() {
+    let mut validated = 0;
+    let mut failures = Vec::new();
+    for &op in UnaryOp::ALL {
+        for dt in DType::ALL {
+            let Ok((compute, result)) = op.rule().resolve(op.name(), dt) else {
+                continue;
+            };
+            for (how, strided) in VARIANTS {
+                let k = Kernel {
+                    shape: SHAPE.to_vec(),
+                    inputs: vec![input(compute, how)],
+                    instrs: vec![ins(Op::Load(0), compute), ins(Op::Unary(op, 0), result)],
+                    outputs: vec![output(1, result, strided)],
+                    reduction: None,
+                };
+                let (key, _) = elementwise_key(&k);
+                match generate(&ShaderKey::Elementwise(key), 256) {
+                    Ok(src) => match validate(&src) {
+                        Ok(()) => validated += 1,
+                        Err(e) => {
+                            failures.push(format!("{}({}) {how:?}: {e}", op.name(), compute.name()))
+                        }
+                    },
+                    Err(reason) => {
+                        if !(compute == DType::F64 && f64_gap(op.name())) {
+                            failures.push(format!(
+                                "{}({}) not generated: {reason}",
+                                op.name(),
+                                compute.name()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(validated > 400, "only {validated} variants validated");
+}
+
+#[test]
+fn every_binary_op_and_dtype_validates() {
+    let mut validated = 0;
+    let mut failures = Vec::new();
+    for &op in BinaryOp::ALL {
+        for dt in DType::ALL {
+            let Ok((compute, result)) = op.rule().resolve(op.name(), dt) else {
+                continue;
+            };
+            for (how, strided) in VARIANTS {
+                let k = Kernel {
+                    shape: SHAPE.to_vec(),
+                    inputs: vec![input(compute, how), input(compute, In::Contig)],
+                    instrs: vec![
+                        ins(Op::Load(0), compute),
+                        ins(Op::Load(1), compute),
+                        ins(Op::Binary(op, 0, 1), result),
+                    ],
+                    outputs: vec![output(2, result, strided)],
+                    reduction: None,
+                };
+                let (key, _) = elementwise_key(&k);
+                match generate(&ShaderKey::Elementwise(key), 256) {
+                    Ok(src) => match validate(&src) {
+                        Ok(()) => validated += 1,
+                        Err(e) => {
+                            failures.push(format!("{}({}) {how:?}: {e}", op.name(), compute.name()))
+                        }
+                    },
+                    Err(reason) => {
+                        if !(compute == DType::F64 && f64_gap(op.name())) {
+                            failures.push(format!(
+                                "{}({}) not generated: {reason}",
+                                op.name(),
+                                compute.name()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(validated > 300, "only {validated} variants validated");
+}
+
+#[test]
+fn casts_between_every_dtype_pair_validate() {
+    let mut n = 0;
+    for from in DType::ALL {
+        for to in DType::ALL {
+            for (how, strided) in VARIANTS {
+                let k = Kernel {
+                    shape: SHAPE.to_vec(),
+                    inputs: vec![input(from, how)],
+                    instrs: vec![ins(Op::Load(0), from), ins(Op::Cast(0), to)],
+                    outputs: vec![output(1, to, strided)],
+                    reduction: None,
+                };
+                let what = format!("cast {} -> {} {how:?}", from.name(), to.name());
+                assert!(
+                    check_elementwise(&k, &what).unwrap_or_else(|e| panic!("{e}")),
+                    "{what} not generated"
+                );
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, 36 * VARIANTS.len());
+}
+
+#[test]
+fn select_constants_and_multiple_outputs_validate() {
+    let consts = [
+        Scalar::Bool(true),
+        Scalar::I32(-7),
+        Scalar::I64(-1 << 40),
+        Scalar::U32(u32::MAX),
+        Scalar::F32(0.5),
+        Scalar::F64(-2.5),
+    ];
+    for c in consts {
+        let dt = c.dtype();
+        for (how, strided) in VARIANTS {
+            let k = Kernel {
+                shape: SHAPE.to_vec(),
+                inputs: vec![input(DType::Bool, how), input(dt, In::Contig)],
+                instrs: vec![
+                    ins(Op::Load(0), DType::Bool),
+                    ins(Op::Load(1), dt),
+                    ins(Op::Const(c), dt),
+                    ins(Op::Select(0, 1, 2), dt),
+                ],
+                outputs: vec![output(3, dt, strided), output(0, DType::Bool, !strided)],
+                reduction: None,
+            };
+            let what = format!("select {} {how:?}", dt.name());
+            assert!(
+                check_elementwise(&k, &what).unwrap_or_else(|e| panic!("{e}")),
+                "{what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rank_zero_and_one_kernels_validate() {
+    for shape in [vec![], vec![7], vec![8], vec![3, 1, 5]] {
+        let l = Layout::contiguous(&shape);
+        let k = Kernel {
+            shape: shape.clone(),
+            inputs: vec![KernelInput {
+                dtype: DType::Bool,
+                layout: l.clone(),
+                buffer_len: l.size(),
+            }],
+            instrs: vec![
+                ins(Op::Load(0), DType::Bool),
+                ins(Op::Unary(UnaryOp::LogicalNot, 0), DType::Bool),
+            ],
+            outputs: vec![KernelOutput {
+                value: 1,
+                dtype: DType::Bool,
+                layout: l.clone(),
+                buffer_len: l.size(),
+            }],
+            reduction: None,
+        };
+        assert!(check_elementwise(&k, &format!("{shape:?}")).unwrap_or_else(|e| panic!("{e}")));
+    }
+}
+
+/// A reduction of a [4, 100] (serial rows when short) or [4, 5000] input
+/// over `axes`, contiguous or transposed.
+fn reduction(op: ReduceOp, dt: DType, axes: Vec<usize>, transposed: bool, long: bool) -> Kernel {
+    let n = if long { 5000 } else { 10 };
+    let shape = vec![4, n];
+    let layout = if transposed {
+        Layout {
+            shape: shape.clone(),
+            strides: vec![1, 4],
+            offset: 0,
+        }
+    } else {
+        Layout::contiguous(&shape)
+    };
+    let kept: Vec<usize> = (0..2)
+        .filter(|a| !axes.contains(a))
+        .map(|a| shape[a])
+        .collect();
+    let odt = if op.is_arg() { DType::I64 } else { dt };
+    let ol = Layout::contiguous(&kept);
+    Kernel {
+        shape: shape.clone(),
+        inputs: vec![KernelInput {
+            dtype: dt,
+            layout,
+            buffer_len: 4 * n,
+        }],
+        instrs: vec![ins(Op::Load(0), dt)],
+        outputs: vec![KernelOutput {
+            value: 0,
+            dtype: odt,
+            buffer_len: ol.size(),
+            layout: ol,
+        }],
+        reduction: Some(Reduction { op, axes }),
+    }
+}
+
+const REDUCE_OPS: [ReduceOp; 13] = [
+    ReduceOp::Sum,
+    ReduceOp::Prod,
+    ReduceOp::Min,
+    ReduceOp::Max,
+    ReduceOp::NanSum,
+    ReduceOp::NanMin,
+    ReduceOp::NanMax,
+    ReduceOp::Any,
+    ReduceOp::All,
+    ReduceOp::ArgMin,
+    ReduceOp::ArgMax,
+    ReduceOp::NanArgMin,
+    ReduceOp::NanArgMax,
+];
+
+#[test]
+fn every_reduction_op_dtype_and_axis_validates() {
+    let mut validated = 0;
+    let mut failures = Vec::new();
+    for op in REDUCE_OPS {
+        for dt in DType::ALL {
+            if crate::codegen::reduce::supported(op, dt).is_err() {
+                continue;
+            }
+            for axes in [vec![0], vec![1], vec![0, 1]] {
+                for transposed in [false, true] {
+                    for long in [false, true] {
+                        let k = reduction(op, dt, axes.clone(), transposed, long);
+                        let what = format!(
+                            "{}({}) axes {axes:?} transposed={transposed} long={long}",
+                            op.name(),
+                            dt.name()
+                        );
+                        let (key, _, _) =
+                            match first_key(&k, k.reduction.as_ref().expect("a reduction"), 4096) {
+                                Ok(x) => x,
+                                Err(e) => {
+                                    failures.push(format!("{what}: {e}"));
+                                    continue;
+                                }
+                            };
+                        let mut keys = vec![ShaderKey::Reduce(key.clone())];
+                        if !key.last {
+                            let mut last = key.clone();
+                            last.last = true;
+                            keys.push(ShaderKey::Reduce(last));
+                        }
+                        for final_pass in [false, true] {
+                            keys.push(ShaderKey::Partials(PartialsKey {
+                                dtype: dt,
+                                op,
+                                last: final_pass,
+                                out: (key.out.0, key.out.1),
+                                out_rank: key.out_rank,
+                            }));
+                        }
+                        for key in keys {
+                            match generate(&key, 256).and_then(|s| validate(&s)) {
+                                Ok(()) => validated += 1,
+                                Err(e) => failures.push(format!("{what} {key:?}: {e}")),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    assert!(validated > 500, "only {validated} variants validated");
+}
+
+#[test]
+fn strided_reduction_outputs_validate() {
+    let mut k = reduction(ReduceOp::Max, DType::Bool, vec![1], true, true);
+    k.outputs[0].layout = Layout {
+        shape: vec![4],
+        strides: vec![-3],
+        offset: 9,
+    };
+    k.outputs[0].buffer_len = 10;
+    let (key, _, _) =
+        first_key(&k, k.reduction.as_ref().expect("a reduction"), 4096).expect("supported");
+    assert_eq!(key.out.1, Access::Strided);
+    validate(&generate(&ShaderKey::Reduce(key), 256).expect("generated")).expect("valid");
+}

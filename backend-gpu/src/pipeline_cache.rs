@@ -1,0 +1,121 @@
+//! Compiled pipelines, cached by the kernel's structure ([`ShaderKey`]:
+//! dtypes, op list, rank, access classes — never sizes, strides or
+//! constant values, which travel in the uniform block). A loop running one
+//! expression compiles once; hits and misses are reported through
+//! `tandem_core::stats::record` (lavapipe spends ~10 ms per new shader).
+
+use crate::codegen;
+use crate::device::Gpu;
+use crate::plan::ShaderKey;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tandem_core::{Error, Result};
+
+/// How a shader uses one binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BindKind {
+    /// The uniform block (binding 0).
+    Uniform,
+    /// A read-only storage buffer.
+    Read,
+    /// A read-write storage buffer.
+    Write,
+}
+
+/// A compiled shader and its bind-group layout.
+pub(crate) struct Compiled {
+    pub pipeline: wgpu::ComputePipeline,
+    pub layout: wgpu::BindGroupLayout,
+}
+
+/// One device's cache.
+#[derive(Default)]
+pub(crate) struct PipelineCache {
+    map: Mutex<HashMap<ShaderKey, Arc<Compiled>>>,
+}
+
+impl PipelineCache {
+    /// The pipeline for `key` (with `bindings` in binding order), compiled
+    /// on first use.
+    pub fn get(&self, gpu: &Gpu, key: &ShaderKey, bindings: &[BindKind]) -> Result<Arc<Compiled>> {
+        if let Some(c) = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+            tandem_core::stats::record(|s| s.pipeline_cache_hits += 1);
+            return Ok(c.clone());
+        }
+        let src = codegen::generate(key, gpu.limits.workgroup)
+            .map_err(|m| Error::unsupported("gpu kernel", m))?;
+        let compiled = Arc::new(compile(gpu, &src, bindings)?);
+        tandem_core::stats::record(|s| s.pipeline_cache_misses += 1);
+        self.map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone(), compiled.clone());
+        Ok(compiled)
+    }
+
+    /// Number of cached pipelines.
+    pub fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+/// Builds a compute pipeline from WGSL, catching shader errors as values.
+fn compile(gpu: &Gpu, src: &str, bindings: &[BindKind]) -> Result<Compiled> {
+    gpu.scoped("shader build", 0, || {
+        let module = gpu
+            .device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some("tandem kernel"),
+                source: wgpu::ShaderSource::Wgsl(src.into()),
+            });
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = bindings
+            .iter()
+            .enumerate()
+            .map(|(i, k)| wgpu::BindGroupLayoutEntry {
+                binding: i as u32,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: match k {
+                        BindKind::Uniform => wgpu::BufferBindingType::Uniform,
+                        BindKind::Read => wgpu::BufferBindingType::Storage { read_only: true },
+                        BindKind::Write => wgpu::BufferBindingType::Storage { read_only: false },
+                    },
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            })
+            .collect();
+        let layout = gpu
+            .device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("tandem kernel"),
+                entries: &entries,
+            });
+        let pl = gpu
+            .device
+            .create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("tandem kernel"),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
+        let pipeline = gpu
+            .device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some("tandem kernel"),
+                layout: Some(&pl),
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: Default::default(),
+                cache: None,
+            });
+        Compiled { pipeline, layout }
+    })
+    .map_err(|e| match e {
+        Error::Device { device, message } => Error::Device {
+            device,
+            message: format!("{message}\n--- generated WGSL ---\n{src}"),
+        },
+        other => other,
+    })
+}

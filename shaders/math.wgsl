@@ -1,0 +1,320 @@
+// tandem-gpu: helper functions the generated kernels call, one template
+// per `// @fn NAME` section. `codegen::helpers` instantiates a section per
+// dtype by replacing the {PLACEHOLDERS} (see `codegen/helpers.rs` for their
+// meaning), and wraps each scalar function componentwise for `vec4` values.
+// They implement the CPU backend's exact semantics (backend-cpu/src/elem.rs
+// and cast.rs): NaN tests on bits (WGSL lets compilers assume no NaN in
+// float comparisons; llvmpipe evaluates `!=` as ordered, so `x != y` is
+// written `!(x == y)`), exact `fmod`, NumPy's remainder and floor_divide,
+// saturating float → int casts with NaN → 0, integer power by squaring.
+
+// @fn isnan
+fn isnan_{T}(x: {F}) -> bool {
+    return (bitcast<{U}>(x) & {ABSMASK}) > {EXPMASK};
+}
+
+// @fn isinf
+fn isinf_{T}(x: {F}) -> bool {
+    return (bitcast<{U}>(x) & {ABSMASK}) == {EXPMASK};
+}
+
+// @fn isfinite
+fn isfinite_{T}(x: {F}) -> bool {
+    return (bitcast<{U}>(x) & {ABSMASK}) < {EXPMASK};
+}
+
+// @fn signbit
+fn signbit_{T}(x: {F}) -> bool {
+    return (bitcast<{U}>(x) & {SIGN}) != 0{US};
+}
+
+// @fn copysign
+fn copysign_{T}(mag: {F}, sgn: {F}) -> {F} {
+    return bitcast<{F}>((bitcast<{U}>(mag) & {ABSMASK}) | (bitcast<{U}>(sgn) & {SIGN}));
+}
+
+// @fn fmod needs isnan
+// C's fmod, exact (musl's bit-by-bit algorithm): WGSL's `%` on floats is
+// x - y * trunc(x / y), which is not. Shifts are written as multiplications
+// and divisions by powers of two: llvmpipe (Mesa 22) miscompiles 64-bit
+// shifts by a 32-bit amount, which is the only kind WGSL has.
+fn fmod_{T}(x: {F}, y: {F}) -> {F} {
+    var uxi: {U} = bitcast<{U}>(x);
+    var uyi: {U} = bitcast<{U}>(y);
+    var ex: i32 = i32((uxi / {P_MANT}) & {EXPMAXU});
+    var ey: i32 = i32((uyi / {P_MANT}) & {EXPMAXU});
+    let sx: {U} = uxi & {SIGN};
+    if ((uyi * 2{US}) == 0{US} || isnan_{T}(y) || ex == {EXPMAXI}) {
+        return bitcast<{F}>({QNAN});
+    }
+    if ((uxi * 2{US}) <= (uyi * 2{US})) {
+        if ((uxi * 2{US}) == (uyi * 2{US})) {
+            return x * 0.0{FS};
+        }
+        return x;
+    }
+    if (ex == 0) {
+        var i: {U} = uxi * {P_TOP};
+        loop {
+            if ((i / {P_HIGH}) != 0{US}) { break; }
+            ex = ex - 1;
+            i = i * 2{US};
+        }
+        for (var s = 0; s < 1 - ex; s = s + 1) {
+            uxi = uxi * 2{US};
+        }
+    } else {
+        uxi = (uxi & {MANTMASK}) | {P_MANT};
+    }
+    if (ey == 0) {
+        var i: {U} = uyi * {P_TOP};
+        loop {
+            if ((i / {P_HIGH}) != 0{US}) { break; }
+            ey = ey - 1;
+            i = i * 2{US};
+        }
+        for (var s = 0; s < 1 - ey; s = s + 1) {
+            uyi = uyi * 2{US};
+        }
+    } else {
+        uyi = (uyi & {MANTMASK}) | {P_MANT};
+    }
+    loop {
+        if (ex <= ey) { break; }
+        let i = uxi - uyi;
+        if ((i / {P_HIGH}) == 0{US}) {
+            if (i == 0{US}) {
+                return x * 0.0{FS};
+            }
+            uxi = i;
+        }
+        uxi = uxi * 2{US};
+        ex = ex - 1;
+    }
+    let i = uxi - uyi;
+    if ((i / {P_HIGH}) == 0{US}) {
+        if (i == 0{US}) {
+            return x * 0.0{FS};
+        }
+        uxi = i;
+    }
+    loop {
+        if ((uxi / {P_MANT}) != 0{US}) { break; }
+        uxi = uxi * 2{US};
+        ex = ex - 1;
+    }
+    if (ex > 0) {
+        uxi = (uxi - {P_MANT}) | ({U}(u32(ex)) * {P_MANT});
+    } else {
+        for (var s = 0; s < 1 - ex; s = s + 1) {
+            uxi = uxi / 2{US};
+        }
+    }
+    return bitcast<{F}>(uxi | sx);
+}
+
+// @fn fmod_f64 needs isnan isinf copysign
+// C's fmod for float64, exact, in floating point: subtract the largest
+// y·2^k not above |x| until |x| < |y| (each subtraction is exact,
+// Sterbenz). llvmpipe (Mesa 22) miscompiles the 64-bit integer arithmetic
+// of the bit-by-bit version.
+fn fmod_{T}(x: {F}, y: {F}) -> {F} {
+    if (y == 0.0{FS} || isnan_{T}(x) || isnan_{T}(y) || isinf_{T}(x)) {
+        return bitcast<{F}>({QNAN});
+    }
+    let ay = abs(y);
+    var ax = abs(x);
+    if (isinf_{T}(y) || ax < ay) {
+        return x;
+    }
+    loop {
+        if (ax < ay) { break; }
+        var t = ldexp(ay, i32(frexp(ax).exp - frexp(ay).exp));
+        if (t > ax) {
+            t = t * 0.5{FS};
+        }
+        ax = ax - t;
+    }
+    return copysign_{T}(ax, x);
+}
+
+// @fn rem needs fmod isnan isinf copysign
+// NumPy's remainder (npy_divmod): the result takes the divisor's sign.
+fn rem_{T}(x: {F}, y: {F}) -> {F} {
+    let m = fmod_{T}(x, y);
+    if (!(m == 0.0{FS})) {
+        if ((y < 0.0{FS}) != (m < 0.0{FS})) {
+            return m + y;
+        }
+        return m;
+    }
+    if (isnan_{T}(y) || isnan_{T}(x) || y == 0.0{FS} || isinf_{T}(x)) {
+        return m;
+    }
+    return copysign_{T}(0.0{FS}, y);
+}
+
+// @fn floordiv needs fmod copysign
+// NumPy's floor_divide (npy_floor_divide).
+fn floordiv_{T}(x: {F}, y: {F}) -> {F} {
+    if (y == 0.0{FS}) {
+        return x / y;
+    }
+    let m = fmod_{T}(x, y);
+    var div = (x - m) / y;
+    if (!(m == 0.0{FS}) && ((y < 0.0{FS}) != (m < 0.0{FS}))) {
+        div = div - 1.0{FS};
+    }
+    if (!(div == 0.0{FS})) {
+        var f = floor(div);
+        if (div - f > 0.5{FS}) {
+            f = f + 1.0{FS};
+        }
+        return f;
+    }
+    return copysign_{T}(0.0{FS}, x / y);
+}
+
+// @fn pow needs isnan isinf signbit
+// C99 pow: special values by the book, |x|^y as exp2(y * log2|x|).
+fn pow_{T}(x: {F}, y: {F}) -> {F} {
+    if (y == 0.0{FS} || x == 1.0{FS}) {
+        return 1.0{FS};
+    }
+    if (isnan_{T}(x) || isnan_{T}(y)) {
+        return bitcast<{F}>({QNAN});
+    }
+    let inf = bitcast<{F}>({EXPMASK});
+    let ax = abs(x);
+    let ay = abs(y);
+    let yint = floor(ay) == ay;
+    let yodd = yint && (ay - 2.0{FS} * floor(ay * 0.5{FS})) == 1.0{FS};
+    var r: {F};
+    if (ax == 0.0{FS}) {
+        r = select(0.0{FS}, inf, y < 0.0{FS});
+    } else if (isinf_{T}(ax)) {
+        r = select(inf, 0.0{FS}, y < 0.0{FS});
+    } else if (isinf_{T}(y)) {
+        if (ax == 1.0{FS}) {
+            return 1.0{FS};
+        }
+        r = select(0.0{FS}, inf, (ax > 1.0{FS}) == (y > 0.0{FS}));
+    } else {
+        r = exp2(y * log2(ax));
+    }
+    if (signbit_{T}(x)) {
+        if (!yint && ax != 0.0{FS} && !isinf_{T}(ax)) {
+            return bitcast<{F}>({QNAN});
+        }
+        if (yodd) {
+            return -r;
+        }
+    }
+    return r;
+}
+
+// @fn sigmoid
+// SciPy's expit: exp(-|x|) never overflows, and e/(1+e) keeps the tiny
+// results of large negative x.
+fn sigmoid_{T}(x: {F}) -> {F} {
+    let e = exp(-abs(x));
+    let r = 1.0{FS} / (1.0{FS} + e);
+    return select(e * r, r, x >= 0.0{FS});
+}
+
+// @fn sign
+// NumPy: sign(±0) is +0, sign(NaN) is NaN.
+fn sign_{T}(x: {F}) -> {F} {
+    return select(select(select(x, 0.0{FS}, x == 0.0{FS}), -1.0{FS}, x < 0.0{FS}), 1.0{FS}, x > 0.0{FS});
+}
+
+// @fn maximum needs isnan
+// NaN-propagating; on ties the second operand wins, as NumPy.
+fn maximum_{T}(x: {F}, y: {F}) -> {F} {
+    return select(y, x, x > y || isnan_{T}(x));
+}
+
+// @fn minimum needs isnan
+fn minimum_{T}(x: {F}, y: {F}) -> {F} {
+    return select(y, x, x < y || isnan_{T}(x));
+}
+
+// @fn to_i32 needs isnan
+// Saturating, NaN → 0 (Rust's `as`, the CPU backend's cast).
+fn to_i32_{T}(x: {F}) -> i32 {
+    let c = i32(clamp(x, -2147483648.0{FS}, {I32MAXF}));
+    return select(select(c, 2147483647i, x >= 2147483648.0{FS}), 0i, isnan_{T}(x));
+}
+
+// @fn to_u32 needs isnan
+// Through i64 (saturating), then the low 32 bits: negative values wrap
+// modulo 2^32, as NumPy's C cast.
+fn to_u32_{T}(x: {F}) -> u32 {
+    let t = trunc(x);
+    let m = t - floor(t * (1.0{FS} / 4294967296.0{FS})) * 4294967296.0{FS};
+    var r = select(u32(m), bitcast<u32>(i32(clamp(t, -2147483648.0{FS}, {I32MAXF}))), abs(t) < 2147483648.0{FS});
+    r = select(r, 4294967295u, t >= 9223372036854775808.0{FS});
+    return select(r, 0u, t <= -9223372036854775808.0{FS} || isnan_{T}(x));
+}
+
+// @fn to_i64 needs isnan
+fn to_i64_{T}(x: {F}) -> i64 {
+    let c = i64(clamp(x, -9223372036854775808.0{FS}, {I64MAXF}));
+    return select(select(c, 9223372036854775807li, x >= 9223372036854775808.0{FS}), 0li, isnan_{T}(x));
+}
+
+// @fn irem
+// NumPy's integer remainder: the divisor's sign; x % 0 == 0. "Signs
+// differ" is tested as (r ^ y) < 0: llvmpipe (Mesa 22, LLVM 15) gets
+// `(r < 0) != (y < 0)` wrong when y is a sign-extended i32.
+fn irem_{T}(x: {I}, y: {I}) -> {I} {
+    if (y == {ZERO}) {
+        return {ZERO};
+    }
+    let r = x % y;
+    if (r != {ZERO} && ((r ^ y) < {ZERO})) {
+        return r + y;
+    }
+    return r;
+}
+
+// @fn ifloordiv
+// Python's //; x // 0 == 0; MIN // -1 wraps to MIN.
+fn ifloordiv_{T}(x: {I}, y: {I}) -> {I} {
+    if (y == {ZERO}) {
+        return {ZERO};
+    }
+    let q = x / y;
+    let r = x % y;
+    if (r != {ZERO} && ((r ^ y) < {ZERO})) {
+        return q - {ONE};
+    }
+    return q;
+}
+
+// @fn ipow
+// x ** y by squaring, wrapping; a negative exponent gives the truncated
+// true value (0, or ±1 for bases ±1), as the CPU backend's int_pow.
+fn ipow_{T}(x: {I}, y: {I}) -> {I} {
+    if (y < {ZERO}) {
+        if (x == {ONE}) {
+            return {ONE};
+        }
+        if (x == {ZERO} - {ONE}) {
+            return select({ZERO} - {ONE}, {ONE}, (y & {ONE}) == {ZERO});
+        }
+        return {ZERO};
+    }
+    var base = x;
+    var e = y;
+    var acc = {ONE};
+    loop {
+        if (e == {ZERO}) { break; }
+        if ((e & {ONE}) == {ONE}) {
+            acc = acc * base;
+        }
+        base = base * base;
+        e = e / {TWO};
+    }
+    return acc;
+}
