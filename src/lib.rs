@@ -59,6 +59,8 @@ pub mod io {
     pub use tandem_core::npy::{from_npy_bytes, load_npy, save_npy, to_npy_bytes};
 }
 
+pub mod expr;
+
 /// Everything a user needs: `use tandem::prelude::*;`.
 pub mod prelude {
     pub use tandem_core::{s, Array, DType, Device, Error, NewAxis, Operand, Result, Scalar};

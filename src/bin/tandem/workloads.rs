@@ -1,0 +1,147 @@
+//! The benchmark workloads of `tandem bench`, mirroring `benches/compare.rs`:
+//! the same names (`kind:elements`, which `benches/peers.py` understands at
+//! any size), the same inputs (`linspace` ramps in `f32`), the same bytes
+//! moved. Here they take a size and a device, so the command can sweep sizes
+//! and run every adapter; they use the `Result`-returning methods so that a
+//! device that cannot run one reports it instead of panicking.
+
+use tandem::prelude::*;
+
+/// The 1-d workloads swept over sizes (and plotted).
+pub const SWEPT: [&str; 5] = ["add", "fma2", "sum", "dot", "transc"];
+
+/// The square-matrix workloads, run at one size (`elements = side²`).
+pub const MATRIX: [&str; 7] = [
+    "sum0", "sum1", "argmin1", "nanmax0", "summat", "concat0", "concat1",
+];
+
+/// The expression each workload computes, as the report shows it.
+pub fn formula(kind: &str) -> &'static str {
+    match kind {
+        "add" => "a + b",
+        "fma2" => "a*b + c*e",
+        "sum" => "a.sum()",
+        "dot" => "(a*b).sum()",
+        "transc" => "sin(a)*exp(b) + sqrt(abs(c))",
+        "sum0" => "M.sum(axis=0)",
+        "sum1" => "M.sum(axis=1)",
+        "argmin1" => "M.argmin(axis=1)",
+        "nanmax0" => "nanmax(M, axis=0)",
+        "summat" => "M.sum()",
+        "concat0" => "concatenate([M, N], axis=0)",
+        "concat1" => "concatenate([M, N], axis=1)",
+        _ => "?",
+    }
+}
+
+/// One workload at one size, with its inputs already on the device.
+pub struct Workload {
+    /// The kind (`add`, `sum0` …).
+    pub kind: &'static str,
+    /// Elements per input.
+    pub n: usize,
+    /// Bytes it must move (read + written), as compare.rs counts them.
+    pub bytes: f64,
+    /// Only reads (a reduction): its ceiling is the STREAM read, not the triad.
+    pub reads_only: bool,
+    run: Box<dyn Fn() -> tandem::Result<Array>>,
+}
+
+impl Workload {
+    /// Builds the graph and forces it (on the device its inputs live on).
+    pub fn run(&self) -> tandem::Result<Array> {
+        (self.run)()?.eval()
+    }
+}
+
+fn ramp(n: usize, lo: f64, hi: f64, device: Device) -> tandem::Result<Array> {
+    let a = Array::linspace(lo, hi, n, DType::F32).eval()?;
+    match device {
+        Device::Gpu(_) => a.to_device(device),
+        _ => Ok(a),
+    }
+}
+
+/// `kind` at `n` elements (for the matrix kinds, the nearest square), with
+/// its inputs placed on `device`.
+pub fn build(kind: &'static str, n: usize, device: Device) -> tandem::Result<Workload> {
+    let f4 = 4.0;
+    if MATRIX.contains(&kind) {
+        let side = ((n as f64).sqrt().round() as usize).max(1);
+        let n = side * side;
+        let sq = |lo, hi| -> tandem::Result<Array> {
+            ramp(n, lo, hi, device)?.reshape(&[side as isize, side as isize])
+        };
+        let m = sq(0.0, 1.0)?;
+        let (bytes, reads_only, run): (f64, bool, Box<dyn Fn() -> tandem::Result<Array>>) =
+            match kind {
+                "concat0" | "concat1" => {
+                    let other = sq(1.0, 2.0)?;
+                    let axis = if kind == "concat0" { 0 } else { 1 };
+                    (
+                        4.0 * n as f64 * f4,
+                        false,
+                        Box::new(move || Array::concatenate(&[&m, &other], axis)),
+                    )
+                }
+                "sum0" => (n as f64 * f4, true, Box::new(move || m.sum_axis(0, false))),
+                "sum1" => (n as f64 * f4, true, Box::new(move || m.sum_axis(1, false))),
+                "argmin1" => (
+                    n as f64 * f4,
+                    true,
+                    Box::new(move || m.argmin_axis(1, false)),
+                ),
+                "nanmax0" => (
+                    n as f64 * f4,
+                    true,
+                    Box::new(move || m.nanmax_axis(0, false)),
+                ),
+                _ => (n as f64 * f4, true, Box::new(move || m.try_sum())),
+            };
+        return Ok(Workload {
+            kind,
+            n,
+            bytes,
+            reads_only,
+            run,
+        });
+    }
+    let a = ramp(n, 0.0, 1.0, device)?;
+    let b = ramp(n, 1.0, 2.0, device)?;
+    let nf = n as f64 * f4;
+    let (bytes, reads_only, run): (f64, bool, Box<dyn Fn() -> tandem::Result<Array>>) = match kind {
+        "add" => (3.0 * nf, false, Box::new(move || a.try_add(&b))),
+        "sum" => (nf, true, Box::new(move || a.try_sum())),
+        "dot" => (2.0 * nf, true, Box::new(move || a.try_mul(&b)?.try_sum())),
+        "fma2" => {
+            let c = ramp(n, -1.0, 1.0, device)?;
+            let e = ramp(n, 2.0, 3.0, device)?;
+            (
+                5.0 * nf,
+                false,
+                Box::new(move || a.try_mul(&b)?.try_add(&c.try_mul(&e)?)),
+            )
+        }
+        "transc" => {
+            let c = ramp(n, -1.0, 1.0, device)?;
+            (
+                4.0 * nf,
+                false,
+                Box::new(move || a.sin().try_mul(b.exp())?.try_add(c.abs().sqrt())),
+            )
+        }
+        other => {
+            return Err(Error::InvalidArgument {
+                op: "bench",
+                message: format!("unknown workload {other}"),
+            })
+        }
+    };
+    Ok(Workload {
+        kind,
+        n,
+        bytes,
+        reads_only,
+        run,
+    })
+}
