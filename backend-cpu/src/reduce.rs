@@ -23,6 +23,9 @@ use tandem_core::{DType, Error, Result};
 /// Outputs below this many use the runs strategy even when the innermost
 /// axis is kept: folding rows of a handful of outputs costs a block per row.
 const ROWS_MIN_OUTPUTS: usize = 64;
+/// Rows of accumulators up to this size are folded per thread over bands of
+/// rows (they stay in L2); wider ones are split by column slabs instead.
+const ROW_BAND_MAX_BYTES: usize = 256 * 1024;
 /// Below this many iterations a reduction runs on the calling thread.
 const PARALLEL_MIN: usize = 1 << 16;
 
@@ -433,6 +436,50 @@ fn fold_row<T: Red>(op: ReduceOp, acc: &mut [T], idx: &mut [i64], v: &[T], r: i6
     )
 }
 
+/// Folds the partial results of a later band of rows (`b`, `bi`) into an
+/// earlier one (`a`, `ai`), elementwise, by `op`'s rule (ties keep the
+/// earlier band's index).
+fn merge_rows<T: Red>(op: ReduceOp, a: &mut [T], ai: &mut [i64], b: &[T], bi: &[i64]) {
+    for ((x, xi), (&y, &yi)) in a.iter_mut().zip(ai.iter_mut()).zip(b.iter().zip(bi)) {
+        let take = match op {
+            ReduceOp::Sum | ReduceOp::NanSum => {
+                *x = x.add(y);
+                false
+            }
+            ReduceOp::Prod => {
+                *x = x.mul(y);
+                false
+            }
+            ReduceOp::Any => {
+                *x = if *x != T::ZERO || y != T::ZERO {
+                    T::ONE
+                } else {
+                    T::ZERO
+                };
+                false
+            }
+            ReduceOp::All => {
+                *x = if *x != T::ZERO && y != T::ZERO {
+                    T::ONE
+                } else {
+                    T::ZERO
+                };
+                false
+            }
+            ReduceOp::Max | ReduceOp::ArgMax => !x.is_nan() && (y.is_nan() || y > *x),
+            ReduceOp::Min | ReduceOp::ArgMin => !x.is_nan() && (y.is_nan() || y < *x),
+            ReduceOp::NanMax => !y.is_nan() && (x.is_nan() || y > *x),
+            ReduceOp::NanMin => !y.is_nan() && (x.is_nan() || y < *x),
+            ReduceOp::NanArgMax => yi >= 0 && (*xi < 0 || y > *x),
+            ReduceOp::NanArgMin => yi >= 0 && (*xi < 0 || y < *x),
+        };
+        if take {
+            *x = y;
+            *xi = yi;
+        }
+    }
+}
+
 /// `kernel` with its axes reordered by `perm` (inputs' layouts follow).
 fn permuted(kernel: &Kernel, perm: &[usize]) -> Kernel {
     let mut k = kernel.clone();
@@ -683,14 +730,20 @@ fn by_rows<T: Red>(
         op,
         ReduceOp::Max | ReduceOp::Min | ReduceOp::ArgMax | ReduceOp::ArgMin
     ) || (matches!(op, ReduceOp::NanMax | ReduceOp::NanMin) && !T::NAN.is_nan());
-    let slab = |ws: &mut Workspace, o0: usize, o1: usize| -> Result<(Vec<T>, Vec<i64>)> {
+    // Rows r0..r1 of outputs o0..o1 folded into one row of accumulators.
+    let slab = |ws: &mut Workspace,
+                o0: usize,
+                o1: usize,
+                r0: usize,
+                r1: usize|
+     -> Result<(Vec<T>, Vec<i64>)> {
         let mut acc = vec![init; o1 - o0];
-        let mut idx = vec![if seeded { 0 } else { -1 }; o1 - o0];
-        for r in 0..per {
+        let mut idx = vec![if seeded { r0 as i64 } else { -1 }; o1 - o0];
+        for r in r0..r1 {
             let base = r * outputs;
             blocks::<T>(ws, k, reads, value, base + o0, base + o1, |s, v| {
                 let at = s - base - o0;
-                if r == 0 && seeded {
+                if r == r0 && seeded {
                     acc[at..at + v.len()].copy_from_slice(v);
                 } else {
                     fold_row(
@@ -703,16 +756,35 @@ fn by_rows<T: Red>(
                 }
             })?;
         }
-        if per == 0 && matches!(op, ReduceOp::Max | ReduceOp::Min) {
+        if r0 == r1 && matches!(op, ReduceOp::Max | ReduceOp::Min) {
             acc.fill(T::NAN);
         }
         Ok((acc, idx))
     };
     if outputs * per < PARALLEL_MIN {
         let mut ws = Workspace::new(k);
-        return slab(&mut ws, 0, outputs);
+        return slab(&mut ws, 0, outputs, 0, per);
     }
     let threads = rayon::current_num_threads().max(1);
+    if outputs * std::mem::size_of::<T>() <= ROW_BAND_MAX_BYTES && per >= threads {
+        // A row of accumulators fits in cache: each thread folds a band of
+        // whole rows (one contiguous stream, which the prefetchers love),
+        // and the bands' rows of partial results are merged in order.
+        let band = per.div_ceil(threads);
+        let parts = (0..per.div_ceil(band))
+            .into_par_iter()
+            .map_init(
+                || Workspace::new(k),
+                |ws, b| slab(ws, 0, outputs, b * band, ((b + 1) * band).min(per)),
+            )
+            .collect::<Result<Vec<_>>>()?;
+        let mut it = parts.into_iter();
+        let (mut acc, mut idx) = it.next().expect("at least one band");
+        for (v, i) in it {
+            merge_rows(op, &mut acc, &mut idx, &v, &i);
+        }
+        return Ok((acc, idx));
+    }
     // Slabs of whole blocks, several per thread; each thread streams its
     // columns of every row, so memory is read in storage order.
     let chunk = (outputs.div_ceil(threads * 2)).div_ceil(BLOCK).max(1) * BLOCK;
@@ -720,7 +792,7 @@ fn by_rows<T: Red>(
         .into_par_iter()
         .map_init(
             || Workspace::new(k),
-            |ws, c| slab(ws, c * chunk, ((c + 1) * chunk).min(outputs)),
+            |ws, c| slab(ws, c * chunk, ((c + 1) * chunk).min(outputs), 0, per),
         )
         .collect::<Result<Vec<_>>>()?;
     let mut vals = Vec::with_capacity(outputs);
