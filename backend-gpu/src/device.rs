@@ -122,20 +122,33 @@ fn backend_rank(b: wgpu::Backend) -> u8 {
 /// device: lavapipe is listed by both Vulkan and GL, and only the Vulkan one
 /// is kept). Never panics; an adapter that fails to open is skipped.
 pub(crate) fn open_all(opts: &GpuOptions) -> Vec<Gpu> {
-    let found = std::panic::catch_unwind(|| {
-        let instance =
-            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()))
-    });
-    let mut adapters = match found {
-        Ok(a) => a,
-        Err(_) => return Vec::new(),
+    // The primary APIs first; GL (whose EGL start-up is slow and, without a
+    // display, noisy) only when they find no compute-capable adapter.
+    // WGPU_BACKEND, if set, chooses instead.
+    let enumerate = |backends: wgpu::Backends| {
+        std::panic::catch_unwind(|| {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+            let backends = if std::env::var_os("WGPU_BACKEND").is_some() {
+                desc.backends
+            } else {
+                backends
+            };
+            desc.backends = backends;
+            let instance = wgpu::Instance::new(desc);
+            let mut found = pollster::block_on(instance.enumerate_adapters(backends));
+            found.retain(|a| {
+                a.get_downlevel_capabilities()
+                    .flags
+                    .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
+            });
+            found
+        })
+        .unwrap_or_default()
     };
-    adapters.retain(|a| {
-        a.get_downlevel_capabilities()
-            .flags
-            .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
-    });
+    let mut adapters = enumerate(wgpu::Backends::PRIMARY);
+    if adapters.is_empty() {
+        adapters = enumerate(wgpu::Backends::all());
+    }
     adapters.sort_by_key(|a| backend_rank(a.get_info().backend));
     let mut seen: Vec<(String, u32, u32)> = Vec::new();
     let mut out = Vec::new();
