@@ -131,61 +131,6 @@ fn workloads() -> Vec<Workload> {
     w
 }
 
-/// STREAM-style bandwidth on this machine, in this run: bytes per second of
-/// a read (sum) and a triad (`a = b + s*c`) over `n` f32, on all threads,
-/// SIMD-dispatched like tandem's own loops. The ceiling for the
-/// bandwidth-bound workloads above.
-fn stream(n: usize, repeat: usize) -> (f64, f64) {
-    use rayon::prelude::*;
-    let b = vec![1.0f32; n];
-    let c = vec![2.0f32; n];
-    let mut a = vec![0.0f32; n];
-    let chunk = n.div_ceil(rayon::current_num_threads() * 4);
-    let best = |f: &mut dyn FnMut()| {
-        f();
-        (0..repeat)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64()
-            })
-            .fold(f64::MAX, f64::min)
-    };
-    let read = best(&mut || {
-        let s: f32 = b
-            .par_chunks(chunk)
-            .map(|x| {
-                // 64 independent lanes: bound by memory, not by add latency.
-                tandem_cpu::simd::dispatch(|| {
-                    let mut acc = [0.0f32; 64];
-                    for c in x.chunks_exact(64) {
-                        let c: &[f32; 64] = c.try_into().unwrap();
-                        for j in 0..64 {
-                            acc[j] += c[j];
-                        }
-                    }
-                    acc.iter().sum::<f32>()
-                })
-            })
-            .sum();
-        std::hint::black_box(s);
-    });
-    let triad = best(&mut || {
-        a.par_chunks_mut(chunk)
-            .zip(b.par_chunks(chunk))
-            .zip(c.par_chunks(chunk))
-            .for_each(|((a, b), c)| {
-                tandem_cpu::simd::dispatch(|| {
-                    for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {
-                        *a = b + 3.0 * c;
-                    }
-                })
-            });
-        std::hint::black_box(&a);
-    });
-    ((n * 4) as f64 / read, (3 * n * 4) as f64 / triad)
-}
-
 fn main() {
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -199,7 +144,7 @@ fn main() {
         .into_iter()
         .filter(|w| filter.is_empty() || filter.iter().any(|f| w.name.contains(f.as_str())))
         .collect();
-    let (read_bw, triad_bw) = stream(10_000_000, repeat);
+    let (read_bw, triad_bw) = tandem_cpu::bandwidth::stream(10_000_000, repeat);
     println!(
         "STREAM (this run, 10^7 f32, {} threads): read {:.1} GB/s, triad {:.1} GB/s\n",
         rayon::current_num_threads(),

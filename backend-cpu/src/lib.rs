@@ -5,6 +5,7 @@
 //! the running CPU (AVX-512, AVX2, NEON) and rayon across blocks for large
 //! arrays. See `exec.rs` for the execution model and `elem.rs` for the ops.
 
+pub mod bandwidth;
 mod cast;
 mod elem;
 mod exec;

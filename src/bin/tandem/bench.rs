@@ -161,60 +161,6 @@ pub struct Results {
     pub failures: Vec<String>,
 }
 
-/// STREAM-style bandwidth, in this run: bytes per second of a read (sum) and
-/// a triad (`a = b + s*c`) over `n` f32 on all threads, SIMD-dispatched like
-/// tandem's own loops; best of `repeat`. The same measurement as
-/// `benches/compare.rs`.
-pub fn stream(n: usize, repeat: usize) -> (f64, f64) {
-    use rayon::prelude::*;
-    let b = vec![1.0f32; n];
-    let c = vec![2.0f32; n];
-    let mut a = vec![0.0f32; n];
-    let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(64);
-    let best = |f: &mut dyn FnMut()| {
-        f();
-        (0..repeat.max(1))
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64()
-            })
-            .fold(f64::MAX, f64::min)
-    };
-    let read = best(&mut || {
-        let s: f32 = b
-            .par_chunks(chunk)
-            .map(|x| {
-                // 64 independent lanes: bound by memory, not by add latency.
-                tandem_cpu::simd::dispatch(|| {
-                    let mut acc = [0.0f32; 64];
-                    for c in x.chunks_exact(64) {
-                        for (acc, &v) in acc.iter_mut().zip(c) {
-                            *acc += v;
-                        }
-                    }
-                    acc.iter().sum::<f32>()
-                })
-            })
-            .sum();
-        std::hint::black_box(s);
-    });
-    let triad = best(&mut || {
-        a.par_chunks_mut(chunk)
-            .zip(b.par_chunks(chunk))
-            .zip(c.par_chunks(chunk))
-            .for_each(|((a, b), c)| {
-                tandem_cpu::simd::dispatch(|| {
-                    for ((a, &b), &c) in a.iter_mut().zip(b).zip(c) {
-                        *a = b + 3.0 * c;
-                    }
-                })
-            });
-        std::hint::black_box(&a);
-    });
-    ((n * 4) as f64 / read, (3 * n * 4) as f64 / triad)
-}
-
 /// Waits for every GPU's submitted work, so a GPU timing covers execution.
 fn synchronize(device: Device) -> tandem::Result<()> {
     if let Device::Gpu(_) = device {
@@ -353,7 +299,7 @@ pub fn measure(plan: &Plan) -> Results {
     );
     bar.set_prefix("bench");
     bar.set_message("STREAM bandwidth");
-    let (stream_read, stream_triad) = stream(plan.stream_n, plan.repeat);
+    let (stream_read, stream_triad) = tandem_cpu::bandwidth::stream(plan.stream_n, plan.repeat);
     bar.inc(1);
 
     let mut measurements = Vec::new();
