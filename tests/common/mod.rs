@@ -64,20 +64,24 @@ pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/elementwise")
 }
 
-/// Loads (once per test binary) and returns a fixture file, e.g. `"unary.json"`.
-pub fn load(name: &str) -> &'static Value {
-    static CACHE: OnceLock<Mutex<HashMap<String, &'static Value>>> = OnceLock::new();
+/// Loads (once per test binary) and returns fixture `name` of `group`, the
+/// folder `tests/fixtures/<group>` written by `scripts/fixtures/<group>.py`.
+pub fn load_fixture(group: &str, name: &str) -> &'static Value {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, &'static Value>>> = OnceLock::new();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(group)
+        .join(name);
     let mut cache = CACHE
         .get_or_init(|| Mutex::new(HashMap::new()))
         .lock()
         .unwrap_or_else(|e| e.into_inner());
-    if let Some(v) = cache.get(name) {
+    if let Some(v) = cache.get(&path) {
         return v;
     }
-    let path = fixtures_dir().join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read fixture {}: {e}; regenerate with `python3 scripts/fixtures/elementwise.py`",
+            "cannot read fixture {}: {e}; regenerate with `python3 scripts/fixtures/{group}.py`",
             path.display()
         )
     });
@@ -85,8 +89,13 @@ pub fn load(name: &str) -> &'static Value {
         Box::leak(Box::new(serde_json::from_str(&text).unwrap_or_else(|e| {
             panic!("fixture {} is not JSON: {e}", path.display())
         })));
-    cache.insert(name.to_string(), v);
+    cache.insert(path, v);
     v
+}
+
+/// Loads an elementwise fixture, e.g. `"unary.json"`.
+pub fn load(name: &str) -> &'static Value {
+    load_fixture("elementwise", name)
 }
 
 /// The cases array `v[key]` of a fixture.
@@ -832,29 +841,9 @@ pub fn views_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/views")
 }
 
-/// Loads (once per test binary) and returns a views fixture, e.g. `"slicing.json"`.
+/// Loads a views fixture, e.g. `"slicing.json"`.
 pub fn load_views(name: &str) -> &'static Value {
-    static CACHE: OnceLock<Mutex<HashMap<String, &'static Value>>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(|| Mutex::new(HashMap::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(v) = cache.get(name) {
-        return v;
-    }
-    let path = views_dir().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read fixture {}: {e}; regenerate with `python3 scripts/fixtures/views.py`",
-            path.display()
-        )
-    });
-    let v: &'static Value =
-        Box::leak(Box::new(serde_json::from_str(&text).unwrap_or_else(|e| {
-            panic!("fixture {} is not JSON: {e}", path.display())
-        })));
-    cache.insert(name.to_string(), v);
-    v
+    load_fixture("views", name)
 }
 
 /// What a views fixture's `"error"` requires of a tandem `Err`.
@@ -1061,29 +1050,9 @@ pub fn reductions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reductions")
 }
 
-/// Loads (once per test binary) and returns a reductions fixture, e.g. `"basic.json"`.
+/// Loads a reductions fixture, e.g. `"basic.json"`.
 pub fn load_reductions(name: &str) -> &'static Value {
-    static CACHE: OnceLock<Mutex<HashMap<String, &'static Value>>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(|| Mutex::new(HashMap::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(v) = cache.get(name) {
-        return v;
-    }
-    let path = reductions_dir().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read fixture {}: {e}; regenerate with `python3 scripts/fixtures/reductions.py`",
-            path.display()
-        )
-    });
-    let v: &'static Value =
-        Box::leak(Box::new(serde_json::from_str(&text).unwrap_or_else(|e| {
-            panic!("fixture {} is not JSON: {e}", path.display())
-        })));
-    cache.insert(name.to_string(), v);
-    v
+    load_fixture("reductions", name)
 }
 
 /// The values of `data` (C order, `shape`) grouped by output element of a
