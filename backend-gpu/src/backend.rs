@@ -3,12 +3,14 @@
 //! cannot run (a dtype the adapter lacks, an op without a GPU form, too
 //! many bindings) so the core routes that kernel to the CPU.
 
+use crate::batch::Batch;
+use crate::bind_cache::BindCache;
 use crate::codegen::ops;
 use crate::device::{Gpu, Limits};
 use crate::pipeline_cache::PipelineCache;
-use crate::plan::ShaderKey;
+use crate::plan::{ShaderKey, Signature};
 use crate::pool::{GpuBuffer, Pool, PoolStats, STORAGE};
-use crate::{codegen, exec, reduce, transfer};
+use crate::{exec, reduce, transfer};
 use std::sync::Arc;
 use tandem_core::backend::{Buffer, DeviceBuffer};
 use tandem_core::buffer::HostBuffer;
@@ -24,6 +26,8 @@ pub(crate) struct Inner {
     pub gpu: Gpu,
     pub pool: Arc<Pool>,
     pub cache: PipelineCache,
+    pub binds: BindCache,
+    pub batch: Batch,
     pub index: usize,
 }
 
@@ -46,6 +50,8 @@ impl GpuBackend {
                 gpu,
                 pool: Arc::new(Pool::default()),
                 cache: PipelineCache::default(),
+                binds: BindCache::default(),
+                batch: Batch::default(),
                 index,
             }),
         }
@@ -110,6 +116,7 @@ impl GpuBackend {
     /// # Ok::<(), tandem_core::Error>(())
     /// ```
     pub fn synchronize(&self) -> Result<()> {
+        self.flush()?;
         self.inner.gpu.wait()
     }
 
@@ -241,11 +248,12 @@ impl Backend for GpuBackend {
                 ));
             }
         }
-        let key = self.key_of(kernel)?;
         // Every op/dtype the body uses must have a GPU form.
-        codegen::generate(&key, self.inner.gpu.limits.workgroup)
-            .map(|_| ())
-            .map_err(|m| Error::unsupported("gpu kernel", m))
+        self.inner.cache.check(
+            Signature::of(kernel),
+            || self.key_of(kernel),
+            self.inner.gpu.limits.workgroup,
+        )
     }
 
     fn alloc(&self, bytes: usize) -> Result<Buffer> {
@@ -305,18 +313,23 @@ impl Backend for GpuBackend {
         };
         if matches!(result, Err(Error::OutOfMemory { .. })) {
             self.inner.pool.clear();
+            self.inner.binds.clear();
         }
         result
     }
 
+    fn flush(&self) -> Result<()> {
+        self.inner.batch.flush(&self.inner.gpu, &self.inner.pool)
+    }
+
     fn upload(&self, data: &HostBuffer) -> Result<Buffer> {
-        let b = transfer::upload(&self.inner.gpu, &self.inner.pool, data)?;
+        let b = transfer::upload(&self.inner, data)?;
         Ok(Buffer::Device(Arc::new(b)))
     }
 
     fn download(&self, buffer: &Buffer) -> Result<HostBuffer> {
         let b = self.ours(buffer, "the buffer to download")?;
-        transfer::download(&self.inner.gpu, &self.inner.pool, b, b.byte_len())
+        transfer::download(&self.inner, b, b.byte_len())
     }
 
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {

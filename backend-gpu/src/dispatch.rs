@@ -3,15 +3,15 @@
 //! limit (an array larger than `max_storage_buffer_binding_size` is bound
 //! piece by piece, at aligned offsets, never copied), 2-D grids for more
 //! than `max_compute_workgroups_per_dimension` workgroups, and encoding the
-//! dispatches with one uniform slot each.
+//! dispatches, each with its cached bind group.
 
+use crate::backend::Inner;
 use crate::device::{Gpu, Limits};
 use crate::pipeline_cache::Compiled;
 use crate::plan::Access;
-use crate::pool::{GpuBuffer, Pool, UNIFORM};
-use std::num::NonZeroU64;
+use crate::pool::GpuBuffer;
 use std::sync::Arc;
-use tandem_core::{Error, Result};
+use tandem_core::Error;
 
 /// The part of a buffer bound for one dispatch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,73 +151,27 @@ pub(crate) struct Dispatch<'a> {
 }
 
 /// Records `dispatches` of `compiled` into `enc` in one compute pass, each
-/// with its own slot of one uniform buffer (returned: it must live until
-/// the submission, which the pool guarantees by queue ordering).
+/// with its bind group (uniform words and buffer windows) from the
+/// device's bind group cache.
 pub(crate) fn encode(
-    gpu: &Gpu,
-    pool: &Arc<Pool>,
+    inner: &Inner,
     enc: &mut wgpu::CommandEncoder,
-    compiled: &Compiled,
+    compiled: &Arc<Compiled>,
     dispatches: &[Dispatch<'_>],
-) -> Result<GpuBuffer> {
-    let block = dispatches
-        .first()
-        .map_or(16, |d| (d.words.len() * 4) as u64)
-        .max(16);
-    let slot = block.div_ceil(gpu.limits.uniform_align) * gpu.limits.uniform_align;
-    let ubuf = pool.get(
-        gpu,
-        UNIFORM,
-        slot * dispatches.len() as u64,
-        "kernel parameters",
-    )?;
-    let mut data = vec![0u8; (slot * dispatches.len() as u64) as usize];
-    for (i, d) in dispatches.iter().enumerate() {
-        let at = i * slot as usize;
-        data[at..at + d.words.len() * 4].copy_from_slice(bytemuck::cast_slice(&d.words));
-    }
-    gpu.queue.write_buffer(ubuf.raw(), 0, &data);
+) {
     let groups: Vec<wgpu::BindGroup> = dispatches
         .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let mut entries = vec![wgpu::BindGroupEntry {
-                binding: 0,
-                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                    buffer: ubuf.raw(),
-                    offset: i as u64 * slot,
-                    size: NonZeroU64::new(block),
-                }),
-            }];
-            for (k, b) in d.bound.iter().enumerate() {
-                entries.push(wgpu::BindGroupEntry {
-                    binding: 1 + k as u32,
-                    resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                        buffer: b.buffer.raw(),
-                        offset: b.window.offset,
-                        size: NonZeroU64::new(b.window.size),
-                    }),
-                });
-            }
-            gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some("tandem kernel"),
-                layout: &compiled.layout,
-                entries: &entries,
-            })
-        })
+        .map(|d| inner.binds.get(&inner.gpu, &inner.pool, compiled, d))
         .collect();
-    {
-        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some("tandem kernel"),
-            timestamp_writes: None,
-        });
-        pass.set_pipeline(&compiled.pipeline);
-        for (d, g) in dispatches.iter().zip(&groups) {
-            pass.set_bind_group(0, g, &[]);
-            pass.dispatch_workgroups(d.grid.0, d.grid.1, 1);
-        }
+    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some("tandem kernel"),
+        timestamp_writes: None,
+    });
+    pass.set_pipeline(&compiled.pipeline);
+    for (d, g) in dispatches.iter().zip(&groups) {
+        pass.set_bind_group(0, g, &[]);
+        pass.dispatch_workgroups(d.grid.0, d.grid.1, 1);
     }
-    Ok(ubuf)
 }
 
 /// The error for work that cannot be split to fit the limits.

@@ -1,7 +1,8 @@
 //! Running an elementwise kernel: normalise it, fetch its pipeline from the
 //! cache, split the iteration range into dispatches that fit the limits,
 //! fill each dispatch's uniform words (sizes, window-relative bases,
-//! strides, constants) and submit. Nothing waits: readback does.
+//! strides, constants) and record it into the device's pending batch
+//! (`batch.rs`). Nothing waits: readback does.
 
 use crate::backend::Inner;
 use crate::codegen::elementwise;
@@ -142,14 +143,8 @@ pub(crate) fn run(
             }
         })
         .collect();
-    gpu.scoped("kernel", 0, || -> Result<()> {
-        let mut enc = gpu
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("tandem kernel"),
-            });
-        let _params = dispatch::encode(gpu, &inner.pool, &mut enc, &compiled, &dispatches)?;
-        gpu.queue.submit([enc.finish()]);
-        Ok(())
-    })?
+    gpu.scoped("kernel", 0, || {
+        let mut rec = inner.batch.record(gpu);
+        dispatch::encode(inner, rec.encoder(), &compiled, &dispatches);
+    })
 }

@@ -10,6 +10,8 @@
 //! - `pipeline_cache.rs`: compiled pipelines by structure.
 //! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
 //! - `exec.rs`: elementwise kernels; `reduce.rs`: reductions.
+//! - `batch.rs`: kernels recorded into one pending submission per forced graph;
+//!   `bind_cache.rs`: bind groups and uniform blocks reused across runs.
 //! - `backend.rs`: the `Backend` implementation.
 //!
 //! ```
@@ -21,6 +23,8 @@
 //! ```
 
 mod backend;
+mod batch;
+mod bind_cache;
 mod codegen;
 mod device;
 mod dispatch;

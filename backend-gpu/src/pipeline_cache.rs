@@ -6,8 +6,8 @@
 
 use crate::codegen;
 use crate::device::Gpu;
-use crate::plan::ShaderKey;
-use std::collections::HashMap;
+use crate::plan::{ShaderKey, Signature};
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex};
 use tandem_core::{Error, Result};
 
@@ -31,10 +31,37 @@ pub(crate) struct Compiled {
 /// One device's cache.
 #[derive(Default)]
 pub(crate) struct PipelineCache {
-    map: Mutex<HashMap<ShaderKey, Arc<Compiled>>>,
+    map: Mutex<FxHashMap<ShaderKey, Arc<Compiled>>>,
+    /// Whether a shader can be generated, per kernel [`Signature`] seen by
+    /// `check` (`Err`: why not). Placement asks for every kernel, and
+    /// normalising it and generating its source each time cost about as
+    /// much as a small kernel's whole dispatch on lavapipe.
+    verdicts: Mutex<FxHashMap<Signature, std::result::Result<(), String>>>,
 }
 
 impl PipelineCache {
+    /// `Ok` if a shader for kernels of signature `sig` can be generated,
+    /// else why not. `key` (called on the first kernel of a signature
+    /// only) gives that kernel's shader key.
+    pub fn check(
+        &self,
+        sig: Signature,
+        key: impl FnOnce() -> Result<ShaderKey>,
+        workgroup: u32,
+    ) -> Result<()> {
+        let mut verdicts = self.verdicts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = verdicts.get(&sig) {
+            return v.clone().map_err(|m| Error::unsupported("gpu kernel", m));
+        }
+        let v = match key() {
+            Ok(key) => codegen::generate(&key, workgroup).map(|_| ()),
+            Err(Error::Unsupported { message, .. }) => Err(message),
+            Err(e) => return Err(e),
+        };
+        verdicts.insert(sig, v.clone());
+        v.map_err(|m| Error::unsupported("gpu kernel", m))
+    }
+
     /// The pipeline for `key` (with `bindings` in binding order), compiled
     /// on first use.
     pub fn get(&self, gpu: &Gpu, key: &ShaderKey, bindings: &[BindKind]) -> Result<Arc<Compiled>> {

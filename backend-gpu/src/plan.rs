@@ -40,6 +40,49 @@ pub(crate) enum KOp {
     Cast(usize),
 }
 
+impl KOp {
+    /// `op` with its constant's value stripped.
+    pub(crate) fn of(op: &Op) -> KOp {
+        match op {
+            Op::Load(i) => KOp::Load(*i),
+            Op::Const(_) => KOp::Const,
+            Op::Unary(o, a) => KOp::Unary(*o, *a),
+            Op::Binary(o, a, b) => KOp::Binary(*o, *a, *b),
+            Op::Select(c, a, b) => KOp::Select(*c, *a, *b),
+            Op::Cast(a) => KOp::Cast(*a),
+        }
+    }
+}
+
+/// What decides whether the GPU can run a kernel: its instructions and
+/// dtypes, its outputs and its reduction, but not its layouts, sizes or
+/// constant values. Shader generation fails only for an op or dtype without
+/// a WGSL form (never for a layout), so `check` keeps one verdict per
+/// signature instead of normalising and generating for every kernel.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Signature {
+    instrs: Vec<(KOp, DType)>,
+    inputs: Vec<DType>,
+    outputs: Vec<(usize, DType)>,
+    reduction: Option<(ReduceOp, usize)>,
+}
+
+impl Signature {
+    /// The signature of `kernel`.
+    pub(crate) fn of(kernel: &Kernel) -> Signature {
+        Signature {
+            instrs: kernel
+                .instrs
+                .iter()
+                .map(|i| (KOp::of(&i.op), i.dtype))
+                .collect(),
+            inputs: kernel.inputs.iter().map(|i| i.dtype).collect(),
+            outputs: kernel.outputs.iter().map(|o| (o.value, o.dtype)).collect(),
+            reduction: kernel.reduction.as_ref().map(|r| (r.op, r.axes.len())),
+        }
+    }
+}
+
 /// One buffer operand of a normalised kernel.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Operand {
@@ -198,18 +241,10 @@ fn body_of(kernel: &Kernel, rank: usize, inputs: &[Operand]) -> (BodyKey, Vec<Sc
         .instrs
         .iter()
         .map(|ins| {
-            let op = match &ins.op {
-                Op::Load(i) => KOp::Load(*i),
-                Op::Const(s) => {
-                    consts.push(s.cast(ins.dtype));
-                    KOp::Const
-                }
-                Op::Unary(o, a) => KOp::Unary(*o, *a),
-                Op::Binary(o, a, b) => KOp::Binary(*o, *a, *b),
-                Op::Select(c, a, b) => KOp::Select(*c, *a, *b),
-                Op::Cast(a) => KOp::Cast(*a),
-            };
-            (op, ins.dtype)
+            if let Op::Const(s) = &ins.op {
+                consts.push(s.cast(ins.dtype));
+            }
+            (KOp::of(&ins.op), ins.dtype)
         })
         .collect();
     let body = BodyKey {

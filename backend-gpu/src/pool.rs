@@ -6,7 +6,11 @@
 //! cap of pooled bytes.
 //!
 //! Reuse is safe without waiting: wgpu orders every later queue write and
-//! dispatch after the work already submitted that used the buffer.
+//! dispatch after the work already submitted that used the buffer. Work
+//! recorded but not yet submitted (see `batch.rs`) is the exception for
+//! queue writes, which land before it: each free buffer remembers the
+//! submission epoch it was released in, and [`GpuBuffer::recycled_unsubmitted`]
+//! tells an upload to flush first.
 
 use crate::device::Gpu;
 use std::any::Any;
@@ -24,9 +28,6 @@ const POOL_MAX_BYTES: u64 = 1 << 30;
 pub(crate) const STORAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_SRC)
     .union(wgpu::BufferUsages::COPY_DST);
-/// Uniform blocks.
-pub(crate) const UNIFORM: wgpu::BufferUsages =
-    wgpu::BufferUsages::UNIFORM.union(wgpu::BufferUsages::COPY_DST);
 /// Staging buffers for readback.
 pub(crate) const READBACK: wgpu::BufferUsages =
     wgpu::BufferUsages::MAP_READ.union(wgpu::BufferUsages::COPY_DST);
@@ -63,9 +64,12 @@ pub struct PoolStats {
     pub pooled_bytes: u64,
 }
 
+/// A free buffer: serial number, submission epoch of its release, buffer.
+type FreeBuffer = (u64, u64, wgpu::Buffer);
+
 #[derive(Default)]
 struct Free {
-    buckets: HashMap<(u32, u64), Vec<(u64, wgpu::Buffer)>>,
+    buckets: HashMap<(u32, u64), Vec<FreeBuffer>>,
     bytes: u64,
 }
 
@@ -76,6 +80,11 @@ pub(crate) struct Pool {
     reused: AtomicU64,
     created: AtomicU64,
     next_id: AtomicU64,
+    /// Submissions so far (see the module docs).
+    epoch: AtomicU64,
+    /// Serial numbers of buffers given back to the driver since the bind
+    /// group cache last looked (it drops groups that keep them alive).
+    dropped: Mutex<Vec<u64>>,
 }
 
 impl Pool {
@@ -106,7 +115,7 @@ impl Pool {
             }
             hit
         };
-        let (id, buffer) = match found {
+        let (id, released, buffer) = match found {
             Some(b) => {
                 self.reused.fetch_add(1, Ordering::Relaxed);
                 b
@@ -121,13 +130,18 @@ impl Pool {
                     })
                 })?;
                 self.created.fetch_add(1, Ordering::Relaxed);
-                (self.next_id.fetch_add(1, Ordering::Relaxed), buffer)
+                (
+                    self.next_id.fetch_add(1, Ordering::Relaxed),
+                    u64::MAX,
+                    buffer,
+                )
             }
         };
         Ok(GpuBuffer {
             buffer: Some(buffer),
             len: bytes as usize,
             id,
+            released,
             usage,
             pool: Arc::downgrade(self),
         })
@@ -135,14 +149,41 @@ impl Pool {
 
     fn put(&self, usage: wgpu::BufferUsages, id: u64, buffer: wgpu::Buffer) {
         let size = buffer.size();
+        let epoch = self.epoch();
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         if free.bytes + size <= POOL_MAX_BYTES {
             free.bytes += size;
             free.buckets
                 .entry((usage.bits(), size))
                 .or_default()
-                .push((id, buffer));
+                .push((id, epoch, buffer));
+        } else {
+            drop(free);
+            self.note_dropped([id]);
         }
+    }
+
+    fn note_dropped(&self, ids: impl IntoIterator<Item = u64>) {
+        self.dropped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(ids);
+    }
+
+    /// Serial numbers of buffers given back to the driver since the last call.
+    pub fn take_dropped(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.dropped.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The number of submissions so far.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Marks a submission: buffers released before it are no longer read
+    /// by unsubmitted work.
+    pub fn advance_epoch(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
     }
 
     /// A snapshot of the counters.
@@ -157,8 +198,14 @@ impl Pool {
     /// Frees every pooled buffer (e.g. after an out-of-memory error).
     pub fn clear(&self) {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        free.buckets.clear();
+        let ids: Vec<u64> = free
+            .buckets
+            .drain()
+            .flat_map(|(_, v)| v.into_iter().map(|(id, _, _)| id))
+            .collect();
         free.bytes = 0;
+        drop(free);
+        self.note_dropped(ids);
     }
 }
 
@@ -177,6 +224,8 @@ pub struct GpuBuffer {
     buffer: Option<wgpu::Buffer>,
     len: usize,
     id: u64,
+    /// The pool epoch this buffer was last released in (`u64::MAX`: new).
+    released: u64,
     usage: wgpu::BufferUsages,
     pool: std::sync::Weak<Pool>,
 }
@@ -203,6 +252,13 @@ impl GpuBuffer {
     /// ```
     pub fn serial(&self) -> u64 {
         self.id
+    }
+
+    /// Whether work recorded but not yet submitted may still read this
+    /// buffer's memory (it was recycled within the current epoch), so a
+    /// queue write into it must flush that work first.
+    pub(crate) fn recycled_unsubmitted(&self, pool: &Pool) -> bool {
+        self.released == pool.epoch()
     }
 }
 

@@ -221,11 +221,7 @@ pub(crate) fn run(
         .cache
         .get(gpu, &ShaderKey::Reduce(key.clone()), &first_binds(&key))?;
     let pl = first_layout(&key);
-    let mut enc = gpu
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("tandem reduction"),
-        });
+    let mut rec = inner.batch.record(gpu);
     let mut keep_alive: Vec<GpuBuffer> = Vec::new();
     let first_out = if key.last {
         None
@@ -313,16 +309,9 @@ pub(crate) fn run(
             grid: grid(unit_groups(u1 - u0), limits),
         });
     }
-    gpu.scoped("reduction", 0, || -> Result<()> {
-        keep_alive.push(dispatch::encode(
-            gpu,
-            &inner.pool,
-            &mut enc,
-            &compiled,
-            &ds,
-        )?);
-        Ok(())
-    })??;
+    gpu.scoped("reduction", 0, || {
+        dispatch::encode(inner, rec.encoder(), &compiled, &ds);
+    })?;
     drop(ds);
 
     // Later passes: partials of `prev_c` per row, reduced in chunks again.
@@ -407,24 +396,16 @@ pub(crate) fn run(
                 grid: grid((u1 - u0) as u64, limits),
             });
         }
-        gpu.scoped("reduction", 0, || -> Result<()> {
-            keep_alive.push(dispatch::encode(
-                gpu,
-                &inner.pool,
-                &mut enc,
-                &compiled,
-                &ds,
-            )?);
-            Ok(())
-        })??;
+        gpu.scoped("reduction", 0, || {
+            dispatch::encode(inner, rec.encoder(), &compiled, &ds);
+        })?;
         drop(ds);
         keep_alive.push(p.values);
         keep_alive.extend(p.indices);
         prev = next;
         prev_c = c2;
     }
-    gpu.scoped("reduction", 0, || {
-        gpu.queue.submit([enc.finish()]);
-    })?;
+    // Recorded into the pending batch: the core's flush submits it.
+    drop(rec);
     Ok(())
 }

@@ -1,18 +1,25 @@
 //! Moving bytes between host and GPU: upload through the queue's staging
 //! writes, readback through a pooled `MAP_READ` staging buffer, `map_async`
-//! and a blocking poll. Buffers keep the host layout byte for byte (`Bool`
+//! and a blocking poll. A readback's copy joins the pending batch, so a
+//! graph forced by reading its result is one submission in all. Buffers keep the host layout byte for byte (`Bool`
 //! is one byte per element on both sides).
 
-use crate::device::Gpu;
-use crate::pool::{GpuBuffer, Pool, READBACK, STORAGE};
-use std::sync::{mpsc, Arc};
+use crate::backend::Inner;
+use crate::pool::{GpuBuffer, READBACK, STORAGE};
+use std::sync::mpsc;
 use tandem_core::buffer::HostBuffer;
 use tandem_core::{Error, Result};
 
 /// Copies `data` into a new device buffer.
-pub(crate) fn upload(gpu: &Gpu, pool: &Arc<Pool>, data: &HostBuffer) -> Result<GpuBuffer> {
+pub(crate) fn upload(inner: &Inner, data: &HostBuffer) -> Result<GpuBuffer> {
+    let (gpu, pool) = (&inner.gpu, &inner.pool);
     let bytes = data.as_bytes();
     let buf = pool.get(gpu, STORAGE, bytes.len() as u64, "upload")?;
+    if buf.recycled_unsubmitted(pool) {
+        // Queue writes land before the pending work, which may still read
+        // this memory under its previous owner.
+        inner.batch.flush(gpu, pool)?;
+    }
     gpu.scoped("upload", bytes.len() as u64, || {
         // Queue writes must be multiples of 4 bytes: pad the tail.
         let whole = bytes.len() / 4 * 4;
@@ -29,27 +36,18 @@ pub(crate) fn upload(gpu: &Gpu, pool: &Arc<Pool>, data: &HostBuffer) -> Result<G
 }
 
 /// Copies the first `len` bytes of `buf` to the host.
-pub(crate) fn download(
-    gpu: &Gpu,
-    pool: &Arc<Pool>,
-    buf: &GpuBuffer,
-    len: usize,
-) -> Result<HostBuffer> {
+pub(crate) fn download(inner: &Inner, buf: &GpuBuffer, len: usize) -> Result<HostBuffer> {
+    let (gpu, pool) = (&inner.gpu, &inner.pool);
     let mut host = HostBuffer::try_for_overwrite("download", len)?;
     if len == 0 {
         return Ok(host);
     }
     let size = (len as u64).div_ceil(4) * 4;
     let staging = pool.get(gpu, READBACK, size, "download")?;
-    gpu.scoped("download", size, || {
-        let mut enc = gpu
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                label: Some("tandem readback"),
-            });
+    let copy = |enc: &mut wgpu::CommandEncoder| {
         enc.copy_buffer_to_buffer(buf.raw(), 0, staging.raw(), 0, size);
-        gpu.queue.submit([enc.finish()]);
-    })?;
+    };
+    inner.batch.submit_with(gpu, pool, Some(&copy))?;
     let (tx, rx) = mpsc::channel();
     staging
         .raw()

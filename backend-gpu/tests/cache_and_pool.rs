@@ -185,3 +185,52 @@ fn the_adapter_is_described() {
     }
     eprintln!("{info}");
 }
+
+#[test]
+fn an_upload_into_a_recycled_buffer_waits_for_the_pending_kernel() {
+    // `execute` only records; the kernel reading `x` is still unsubmitted
+    // when `x` goes back to the pool and the next upload takes the same
+    // memory. The upload must not land before the kernel reads `x`.
+    let Some(gpu) = gpu() else { return };
+    gpu.synchronize().expect("idle");
+    let n = 1 << 12;
+    let old: Vec<f32> = (0..n).map(|i| i as f32).collect();
+    let x = gpu
+        .upload(&HostBuffer::from_bytes(bytemuck::cast_slice(&old)))
+        .expect("upload");
+    let Buffer::Device(d) = &x else {
+        panic!("device memory")
+    };
+    let serial = d
+        .as_any()
+        .downcast_ref::<tandem_gpu::GpuBuffer>()
+        .expect("ours")
+        .serial();
+    let mut out = [gpu.alloc(n * 4).expect("alloc")];
+    // x - 2 + 1 (not `axpy` itself: the cache-hit test counts its pipeline).
+    let mut k = axpy(n, 2.0);
+    k.instrs[2].op = Op::Binary(BinaryOp::Sub, 0, 1);
+    gpu.execute(&k, std::slice::from_ref(&x), &mut out)
+        .expect("execute");
+    drop(x);
+    let new = vec![-1f32; n];
+    let y = gpu
+        .upload(&HostBuffer::from_bytes(bytemuck::cast_slice(&new)))
+        .expect("upload");
+    let Buffer::Device(d) = &y else {
+        panic!("device memory")
+    };
+    assert_eq!(
+        d.as_any()
+            .downcast_ref::<tandem_gpu::GpuBuffer>()
+            .expect("ours")
+            .serial(),
+        serial,
+        "the upload reuses the freed buffer (else this test proves nothing)"
+    );
+    let got = gpu.download(&out[0]).expect("download");
+    let want: Vec<f32> = old.iter().map(|v| v - 2.0 + 1.0).collect();
+    assert_eq!(got.typed::<f32>(), &want[..]);
+    let back = gpu.download(&y).expect("download");
+    assert_eq!(back.typed::<f32>(), &new[..]);
+}

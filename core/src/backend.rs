@@ -192,6 +192,22 @@ pub trait Backend: Send + Sync {
     /// the kernel runs, and no output aliases an input.
     fn execute(&self, kernel: &Kernel, inputs: &[Buffer], outputs: &mut [Buffer]) -> Result<()>;
 
+    /// Starts the work `execute` has recorded since the last flush. The core
+    /// calls it once at the end of every forced graph, so a backend that
+    /// queues commands (a GPU) submits each graph's kernels together, in one
+    /// submission; `download` and any wait must flush first. Backends that
+    /// run kernels eagerly keep this default, which does nothing.
+    ///
+    /// ```
+    /// use tandem_core::Backend;
+    /// # fn check(b: &dyn Backend) -> tandem_core::Result<()> {
+    /// b.flush()?; // nothing recorded: nothing to do
+    /// # Ok(()) }
+    /// ```
+    fn flush(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Copies host data into a new buffer of this backend.
     fn upload(&self, data: &HostBuffer) -> Result<Buffer> {
         Ok(Buffer::Host(Arc::new(data.clone())))

@@ -360,6 +360,55 @@ fn place(fused: &Fused, want: Device, why: bool) -> Result<(usize, String)> {
     })
 }
 
+thread_local! {
+    /// How deep this thread is in nested [`batch`]es, and the backends that
+    /// ran kernels since the outermost one began.
+    static BATCH: std::cell::RefCell<(usize, Vec<usize>)> =
+        const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
+/// Runs `f` (which forces a graph, and may read its result) as one batch:
+/// every backend that ran a kernel inside it is flushed once at the end of
+/// the outermost batch, so a GPU submits the whole graph (and the readback
+/// of its result) in one submission instead of one per kernel.
+pub(crate) fn batch<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    BATCH.with(|b| b.borrow_mut().0 += 1);
+    let value = f();
+    let done = BATCH.with(|b| {
+        let mut b = b.borrow_mut();
+        b.0 -= 1;
+        if b.0 == 0 {
+            std::mem::take(&mut b.1)
+        } else {
+            Vec::new()
+        }
+    });
+    let rt = runtime();
+    // Flush even when `f` failed: kernels recorded before the failure must
+    // not wait for some later, unrelated graph.
+    let flushed = done.iter().try_for_each(|&i| rt.backend(i).flush());
+    let value = value?;
+    flushed?;
+    Ok(value)
+}
+
+/// Notes that `backend` has work to flush at the end of this batch (or
+/// flushes it now when no batch is open).
+fn touched(backend: usize) -> Result<()> {
+    let open = BATCH.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.0 > 0 && !b.1.contains(&backend) {
+            b.1.push(backend);
+        }
+        b.0 > 0
+    });
+    if open {
+        Ok(())
+    } else {
+        runtime().backend(backend).flush()
+    }
+}
+
 /// Moves a fused kernel's inputs to `backend` and runs it into `outputs`.
 pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Result<()> {
     let rt = runtime();
@@ -370,6 +419,7 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
         .collect::<Result<Vec<_>>>()?;
     rt.backend(backend)
         .execute(&fused.kernel, &inputs, outputs)?;
+    touched(backend)?;
     let name = rt.name(backend);
     let k = &fused.kernel;
     let read: usize = k
@@ -474,6 +524,14 @@ pub(crate) fn assemble(
     size: usize,
     parts: &[(Arc<Node>, Layout)],
 ) -> Result<Arc<Storage>> {
+    batch(|| assemble_parts(dtype, size, parts))
+}
+
+fn assemble_parts(
+    dtype: crate::DType,
+    size: usize,
+    parts: &[(Arc<Node>, Layout)],
+) -> Result<Arc<Storage>> {
     let rt = runtime();
     let bytes = size * dtype.size_of();
     let parts: Vec<&(Arc<Node>, Layout)> = parts.iter().filter(|(_, r)| r.size() > 0).collect();
@@ -504,6 +562,10 @@ pub(crate) fn assemble(
 /// nothing, when the buffer has other holders or several copies; the caller
 /// must have checked that no array can observe the storage.
 pub(crate) fn write_in_place(storage: &Storage, value: &Arc<Node>, region: Layout) -> Result<bool> {
+    batch(|| write_in_place_now(storage, value, region))
+}
+
+fn write_in_place_now(storage: &Storage, value: &Arc<Node>, region: Layout) -> Result<bool> {
     let rt = runtime();
     let mut copies = storage.copies();
     // Move the only copy out, so the backend holds the only handle while writing.
@@ -542,6 +604,10 @@ pub(crate) fn contiguous(node: &Arc<Node>) -> Result<Arc<Node>> {
 }
 
 fn contiguous_on(node: &Arc<Node>, want: Device) -> Result<Arc<Node>> {
+    batch(|| contiguous_now(node, want))
+}
+
+fn contiguous_now(node: &Arc<Node>, want: Device) -> Result<Arc<Node>> {
     force_on(node, want)?;
     let (_, layout) = node.as_data().expect("a forced node holds data");
     if layout.is_contiguous() || layout.size() == 0 {
@@ -561,6 +627,10 @@ pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
     if node.as_data().is_some() {
         return Ok(());
     }
+    batch(|| force_now(node, want))
+}
+
+fn force_now(node: &Arc<Node>, want: Device) -> Result<()> {
     let size: usize = node.shape.iter().product();
     if size == 0 {
         node.set_data(

@@ -11,7 +11,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::graph::{Node, Storage};
 use crate::layout::{normalize_index, Layout};
-use crate::runtime::{force, force_on, host_copy, runtime};
+use crate::runtime::{batch, force, force_on, host_copy, runtime};
 use crate::scalar::Scalar;
 use std::fmt;
 use std::sync::Arc;
@@ -54,10 +54,13 @@ pub(crate) fn for_each_position(layout: &Layout, mut f: impl FnMut(usize)) {
 impl Array {
     /// Forces the array and returns its storage, layout and a host copy.
     fn host_view(&self) -> Result<(Arc<Storage>, Layout, Arc<HostBuffer>)> {
-        force(&self.node)?;
-        let (storage, layout) = self.node.as_data().expect("a forced node holds data");
-        let host = host_copy(&storage)?;
-        Ok((storage, layout, host))
+        // One batch: a GPU submits the graph and the readback together.
+        batch(|| {
+            force(&self.node)?;
+            let (storage, layout) = self.node.as_data().expect("a forced node holds data");
+            let host = host_copy(&storage)?;
+            Ok((storage, layout, host))
+        })
     }
 
     /// The elements in C order, as bytes of the array's dtype.
