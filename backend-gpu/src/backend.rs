@@ -133,17 +133,22 @@ impl GpuBackend {
         (&self.inner.gpu.device, &self.inner.gpu.queue)
     }
 
-    fn ours<'a>(&self, b: &'a Buffer, what: &str) -> Result<&'a GpuBuffer> {
+    /// `b` as this backend's buffer; `what` names it in the error (built
+    /// only then: formatting a name per operand showed up in small kernels).
+    fn ours<'a>(&self, b: &'a Buffer, what: impl Fn() -> String) -> Result<&'a GpuBuffer> {
         match b {
             Buffer::Device(d) => d.as_any().downcast_ref::<GpuBuffer>().ok_or_else(|| {
                 Error::invalid(
                     "gpu kernel",
-                    format!("{what} is another backend's device buffer ({d:?})"),
+                    format!("{} is another backend's device buffer ({d:?})", what()),
                 )
             }),
             Buffer::Host(h) => Err(Error::invalid(
                 "gpu kernel",
-                format!("{what} is host memory ({h:?}); the core must upload it first"),
+                format!(
+                    "{} is host memory ({h:?}); the core must upload it first",
+                    what()
+                ),
             )),
         }
     }
@@ -281,12 +286,12 @@ impl Backend for GpuBackend {
         let ins = inputs
             .iter()
             .enumerate()
-            .map(|(i, b)| self.ours(b, &format!("input {i}")))
+            .map(|(i, b)| self.ours(b, || format!("input {i}")))
             .collect::<Result<Vec<_>>>()?;
         let outs = outputs
             .iter()
             .enumerate()
-            .map(|(i, b)| self.ours(b, &format!("output {i}")))
+            .map(|(i, b)| self.ours(b, || format!("output {i}")))
             .collect::<Result<Vec<_>>>()?;
         for (i, (b, k)) in ins.iter().zip(&kernel.inputs).enumerate() {
             if b.byte_len() < k.buffer_len * k.dtype.size_of() {
@@ -328,7 +333,7 @@ impl Backend for GpuBackend {
     }
 
     fn download(&self, buffer: &Buffer) -> Result<HostBuffer> {
-        let b = self.ours(buffer, "the buffer to download")?;
+        let b = self.ours(buffer, || "the buffer to download".into())?;
         transfer::download(&self.inner, b, b.byte_len())
     }
 

@@ -114,15 +114,17 @@ fn build(
     dtype: DType,
     materialize: Materialize,
 ) -> Result<Fused> {
+    // Sized for a typical expression up front: growing these from empty
+    // was a handful of reallocations per kernel, visible on small arrays.
     let mut b = Builder {
         shape: root.shape.clone(),
-        inputs: Vec::new(),
-        storages: Vec::new(),
-        input_index: HashMap::default(),
-        instrs: Vec::new(),
-        memo: HashMap::default(),
+        inputs: Vec::with_capacity(4),
+        storages: Vec::with_capacity(4),
+        input_index: HashMap::with_capacity_and_hasher(4, Default::default()),
+        instrs: Vec::with_capacity(8),
+        memo: HashMap::with_capacity_and_hasher(8, Default::default()),
         consts: Vec::new(),
-        keep: Vec::new(),
+        keep: Vec::with_capacity(8),
         error: None,
         materialize,
     };

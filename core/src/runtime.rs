@@ -420,7 +420,8 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
     rt.backend(backend)
         .execute(&fused.kernel, &inputs, outputs)?;
     touched(backend)?;
-    let name = rt.name(backend);
+    let entry = rt.entry(backend);
+    let name = entry.name.as_str();
     let k = &fused.kernel;
     let read: usize = k
         .inputs
@@ -433,7 +434,14 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
         .map(|o| o.dtype.size_of() * o.layout.size())
         .sum();
     record(|s| {
-        *s.kernels.entry(name).or_default() += 1;
+        // Look up before inserting: cloning the name per kernel cost an
+        // allocation on every small kernel.
+        match s.kernels.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                s.kernels.insert(name.to_string(), 1);
+            }
+        }
         s.bytes_read += read as u64;
         s.bytes_written += written as u64;
     });
