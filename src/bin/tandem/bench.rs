@@ -309,7 +309,7 @@ pub fn measure(plan: &Plan) -> Results {
         tandem::set_default_device(info.device);
         for &(kind, n) in jobs {
             bar.set_message(format!("{} {kind}:{n}", info.device));
-            let timed = workloads::build(kind, n, info.device)
+            let timed = workloads::build(kind, n, tandem::DType::F32, info.device)
                 .and_then(|w| median_seconds(&w, info.device, plan.repeat).map(|s| (w, s)));
             match timed {
                 Ok((w, seconds)) => measurements.push(Measurement {

@@ -1,9 +1,10 @@
-//! The benchmark workloads of `tandem bench`, mirroring `benches/compare.rs`:
-//! the same names (`kind:elements`, which `benches/peers.py` understands at
-//! any size), the same inputs (`linspace` ramps in `f32`), the same bytes
-//! moved. Here they take a size and a device, so the command can sweep sizes
-//! and run every adapter; they use the `Result`-returning methods so that a
-//! device that cannot run one reports it instead of panicking.
+//! The benchmark workloads, shared by `tandem bench` and `benches/compare.rs`
+//! (which includes this file with `#[path]`): names `kind[_f64]:elements`,
+//! which `benches/peers.py` understands at any size, `linspace` ramps as
+//! inputs, and the bytes each must move. A workload takes a size, a dtype
+//! and a device, so the command can sweep sizes and run every adapter; they
+//! use the `Result`-returning methods so that a device that cannot run one
+//! reports it instead of panicking.
 
 use tandem::prelude::*;
 
@@ -40,6 +41,8 @@ pub struct Workload {
     pub kind: &'static str,
     /// Elements per input.
     pub n: usize,
+    /// The inputs' dtype.
+    pub dtype: DType,
     /// Bytes it must move (read + written), as compare.rs counts them.
     pub bytes: f64,
     /// Only reads (a reduction): its ceiling is the STREAM read, not the triad.
@@ -52,25 +55,37 @@ impl Workload {
     pub fn run(&self) -> tandem::Result<Array> {
         (self.run)()?.eval()
     }
+
+    /// The name peers.py knows it by: `add:1000000`, `fma2_f64:10000000`.
+    #[allow(dead_code)] // used by benches/compare.rs, which includes this file
+    pub fn name(&self) -> String {
+        let suffix = if self.dtype == DType::F64 { "_f64" } else { "" };
+        format!("{}{suffix}:{}", self.kind, self.n)
+    }
 }
 
-fn ramp(n: usize, lo: f64, hi: f64, device: Device) -> tandem::Result<Array> {
-    let a = Array::linspace(lo, hi, n, DType::F32).eval()?;
+fn ramp(n: usize, lo: f64, hi: f64, dtype: DType, device: Device) -> tandem::Result<Array> {
+    let a = Array::linspace(lo, hi, n, dtype).eval()?;
     match device {
         Device::Gpu(_) => a.to_device(device),
         _ => Ok(a),
     }
 }
 
-/// `kind` at `n` elements (for the matrix kinds, the nearest square), with
-/// its inputs placed on `device`.
-pub fn build(kind: &'static str, n: usize, device: Device) -> tandem::Result<Workload> {
-    let f4 = 4.0;
+/// `kind` at `n` elements (for the matrix kinds, the nearest square) of
+/// `dtype`, with its inputs placed on `device`.
+pub fn build(
+    kind: &'static str,
+    n: usize,
+    dtype: DType,
+    device: Device,
+) -> tandem::Result<Workload> {
+    let f4 = dtype.size_of() as f64;
     if MATRIX.contains(&kind) {
         let side = ((n as f64).sqrt().round() as usize).max(1);
         let n = side * side;
         let sq = |lo, hi| -> tandem::Result<Array> {
-            ramp(n, lo, hi, device)?.reshape(&[side as isize, side as isize])
+            ramp(n, lo, hi, dtype, device)?.reshape(&[side as isize, side as isize])
         };
         let m = sq(0.0, 1.0)?;
         let (bytes, reads_only, run): (f64, bool, Box<dyn Fn() -> tandem::Result<Array>>) =
@@ -101,21 +116,22 @@ pub fn build(kind: &'static str, n: usize, device: Device) -> tandem::Result<Wor
         return Ok(Workload {
             kind,
             n,
+            dtype,
             bytes,
             reads_only,
             run,
         });
     }
-    let a = ramp(n, 0.0, 1.0, device)?;
-    let b = ramp(n, 1.0, 2.0, device)?;
+    let a = ramp(n, 0.0, 1.0, dtype, device)?;
+    let b = ramp(n, 1.0, 2.0, dtype, device)?;
     let nf = n as f64 * f4;
     let (bytes, reads_only, run): (f64, bool, Box<dyn Fn() -> tandem::Result<Array>>) = match kind {
         "add" => (3.0 * nf, false, Box::new(move || a.try_add(&b))),
         "sum" => (nf, true, Box::new(move || a.try_sum())),
         "dot" => (2.0 * nf, true, Box::new(move || a.try_mul(&b)?.try_sum())),
         "fma2" => {
-            let c = ramp(n, -1.0, 1.0, device)?;
-            let e = ramp(n, 2.0, 3.0, device)?;
+            let c = ramp(n, -1.0, 1.0, dtype, device)?;
+            let e = ramp(n, 2.0, 3.0, dtype, device)?;
             (
                 5.0 * nf,
                 false,
@@ -123,7 +139,7 @@ pub fn build(kind: &'static str, n: usize, device: Device) -> tandem::Result<Wor
             )
         }
         "transc" => {
-            let c = ramp(n, -1.0, 1.0, device)?;
+            let c = ramp(n, -1.0, 1.0, dtype, device)?;
             (
                 4.0 * nf,
                 false,
@@ -140,6 +156,7 @@ pub fn build(kind: &'static str, n: usize, device: Device) -> tandem::Result<Wor
     Ok(Workload {
         kind,
         n,
+        dtype,
         bytes,
         reads_only,
         run,
