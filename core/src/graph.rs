@@ -97,6 +97,26 @@ impl Storage {
     pub fn copies(&self) -> MutexGuard<'_, Copies> {
         self.copies.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The host copy, moved out, when nothing else can observe it: this is
+    /// the only handle to the storage and to its host buffer (other copies,
+    /// on devices, are dropped). Otherwise the storage comes back unchanged.
+    #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
+    pub fn into_sole_host(self: Arc<Storage>) -> Result<HostBuffer, Arc<Storage>> {
+        let Storage { dtype, len, copies } = Arc::try_unwrap(self)?;
+        let copies = copies.into_inner().unwrap_or_else(|e| e.into_inner());
+        match copies.host.map(Arc::try_unwrap) {
+            Some(Ok(host)) => Ok(host),
+            host => Err(Arc::new(Storage {
+                dtype,
+                len,
+                copies: Mutex::new(Copies {
+                    host: host.map(|h| h.map_or_else(|shared| shared, Arc::new)),
+                    devices: copies.devices,
+                }),
+            })),
+        }
+    }
 }
 
 /// What a node is.
@@ -192,6 +212,15 @@ impl Node {
     pub fn as_data(&self) -> Option<(Arc<Storage>, Layout)> {
         match &*self.expr.lock().unwrap_or_else(|e| e.into_inner()) {
             Expr::Data { storage, layout } => Some((storage.clone(), layout.clone())),
+            _ => None,
+        }
+    }
+
+    /// The data of a node nobody else holds, moved out (`None` if it is lazy).
+    #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
+    pub fn into_data(self) -> Option<(Arc<Storage>, Layout)> {
+        match self.expr.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Expr::Data { storage, layout } => Some((storage, layout)),
             _ => None,
         }
     }

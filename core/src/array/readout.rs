@@ -263,6 +263,32 @@ impl Array {
         }
     }
 
+    /// The address of element `[0, 0, …]` in the host copy of the data, if
+    /// the array is data (not lazy) with a host copy; forces nothing. For
+    /// tests that check which memory an array uses (zero-copy conversions);
+    /// the pointer is only an address, valid while the data lives.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 2, 3], &[3])?;
+    /// let base = a.host_data_ptr().unwrap();
+    /// assert_eq!(a.slice(s![1..])?.host_data_ptr(), Some(base.wrapping_add(4)));
+    /// assert_eq!((&a + 1).host_data_ptr(), None); // lazy
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    #[doc(hidden)]
+    pub fn host_data_ptr(&self) -> Option<*const u8> {
+        let (storage, layout) = self.node.as_data()?;
+        let copies = storage.copies();
+        let start = layout.offset * storage.dtype.size_of();
+        copies
+            .host
+            .as_ref()?
+            .as_bytes()
+            .get(start..)
+            .map(<[u8]>::as_ptr)
+    }
+
     /// The array placed on `device`: computed there if lazy, copied there if
     /// not; kernels over it then run there. `Device::Auto` forces it wherever
     /// placement chooses.
