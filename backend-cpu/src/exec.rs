@@ -8,6 +8,7 @@
 
 use crate::cast::cast_slice;
 use crate::elem::Elem;
+use crate::stream;
 use rayon::prelude::*;
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::ops::UnaryOp;
@@ -251,8 +252,13 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
     let n = kernel.size();
     let reads = reads(kernel, inputs);
     let sinks: Vec<Sink> = outputs.iter_mut().map(|b| Sink::new(b)).collect();
+    // A large output computed straight into memory is written with
+    // streaming stores (see `stream.rs`).
+    let streaming = direct_output(kernel).is_some()
+        && n * kernel.outputs[0].dtype.size_of() >= stream::STREAM_MIN_BYTES
+        && stream::available();
     if n < PARALLEL_MIN {
-        let mut ws = Workspace::new(kernel);
+        let mut ws = Workspace::new(kernel, streaming);
         return ws.run_range(kernel, &reads, 0, n, &sinks);
     }
     // Chunks: a few per thread for load balance, whole blocks each.
@@ -260,7 +266,7 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
     let chunk = (n.div_ceil(threads * 4)).div_ceil(BLOCK) * BLOCK;
     let chunk = chunk.max(BLOCK * 16);
     (0..n.div_ceil(chunk)).into_par_iter().try_for_each_init(
-        || Workspace::new(kernel),
+        || Workspace::new(kernel, streaming),
         |ws, c| {
             let start = c * chunk;
             ws.run_range(kernel, &reads, start, (start + chunk).min(n), &sinks)
@@ -375,10 +381,12 @@ pub(crate) struct Workspace {
     is_const: Vec<bool>,
     /// Scratch for multi-index iteration of strided loads.
     index: Vec<usize>,
+    /// The direct output is computed into its register, then streamed out.
+    streaming: bool,
 }
 
 impl Workspace {
-    pub(crate) fn new(kernel: &Kernel) -> Workspace {
+    pub(crate) fn new(kernel: &Kernel, streaming: bool) -> Workspace {
         // Small kernels need small registers (zeroing BLOCK-sized ones would
         // cost more than the kernel).
         let block = BLOCK.min(kernel.size().max(1));
@@ -388,8 +396,9 @@ impl Workspace {
             .iter()
             .enumerate()
             .map(|(i, ins)| match &ins.op {
-                // Computed straight into the output: no register.
-                _ if direct == Some(i) => Reg::new(ins.dtype, 0),
+                // Computed straight into the output: no register (unless
+                // streamed out from one).
+                _ if direct == Some(i) && !streaming => Reg::new(ins.dtype, 0),
                 Op::Const(s) => Reg::filled(s.cast(ins.dtype), block),
                 // Contiguous loads are read in place and need no register.
                 Op::Load(k) if kernel.inputs[*k].layout.is_contiguous() => Reg::new(ins.dtype, 0),
@@ -405,6 +414,7 @@ impl Workspace {
             regs,
             is_const,
             index: vec![0; kernel.shape.len()],
+            streaming,
         }
     }
 
@@ -441,7 +451,15 @@ impl Workspace {
         let mut s = start;
         while s < end {
             let len = BLOCK.min(end - s);
-            if direct {
+            if direct && self.streaming {
+                let out = &kernel.outputs[0];
+                let size = out.dtype.size_of();
+                self.run_instrs(kernel, reads, s, len, last + 1)?;
+                // SAFETY: as below, this chunk alone writes these bytes.
+                let bytes =
+                    unsafe { sinks[0].slice_mut((out.layout.offset + s) * size, len * size) };
+                stream::copy(bytes, self.src(kernel, reads, last, s, len).bytes());
+            } else if direct {
                 let out = &kernel.outputs[0];
                 let size = out.dtype.size_of();
                 self.run_instrs(kernel, reads, s, len, last)?;
@@ -472,6 +490,9 @@ impl Workspace {
                 }
             }
             s += len;
+        }
+        if self.streaming {
+            stream::fence();
         }
         Ok(())
     }

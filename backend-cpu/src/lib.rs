@@ -11,6 +11,7 @@ mod elem;
 mod exec;
 mod reduce;
 pub mod simd;
+mod stream;
 pub mod vmath;
 
 use std::sync::Arc;

@@ -670,7 +670,7 @@ fn by_runs<T: Red>(
         };
     let n = outputs * per;
     if n < PARALLEL_MIN || outputs == 0 {
-        let mut ws = Workspace::new(k);
+        let mut ws = Workspace::new(k, false);
         return Ok(finish(range(&mut ws, 0, outputs, 0, per)?));
     }
     let threads = rayon::current_num_threads().max(1);
@@ -679,7 +679,7 @@ fn by_runs<T: Red>(
         let parts = (0..outputs.div_ceil(chunk))
             .into_par_iter()
             .map_init(
-                || Workspace::new(k),
+                || Workspace::new(k, false),
                 |ws, c| range(ws, c * chunk, ((c + 1) * chunk).min(outputs), 0, per),
             )
             .collect::<Result<Vec<_>>>()?;
@@ -692,7 +692,7 @@ fn by_runs<T: Red>(
         let parts = (0..per.div_ceil(chunk))
             .into_par_iter()
             .map_init(
-                || Workspace::new(k),
+                || Workspace::new(k, false),
                 |ws, c| {
                     range(ws, o, o + 1, c * chunk, ((c + 1) * chunk).min(per))
                         .map(|mut v| v.remove(0))
@@ -762,7 +762,7 @@ fn by_rows<T: Red>(
         Ok((acc, idx))
     };
     if outputs * per < PARALLEL_MIN {
-        let mut ws = Workspace::new(k);
+        let mut ws = Workspace::new(k, false);
         return slab(&mut ws, 0, outputs, 0, per);
     }
     let threads = rayon::current_num_threads().max(1);
@@ -774,7 +774,7 @@ fn by_rows<T: Red>(
         let parts = (0..per.div_ceil(band))
             .into_par_iter()
             .map_init(
-                || Workspace::new(k),
+                || Workspace::new(k, false),
                 |ws, b| slab(ws, 0, outputs, b * band, ((b + 1) * band).min(per)),
             )
             .collect::<Result<Vec<_>>>()?;
@@ -791,7 +791,7 @@ fn by_rows<T: Red>(
     let parts = (0..outputs.div_ceil(chunk))
         .into_par_iter()
         .map_init(
-            || Workspace::new(k),
+            || Workspace::new(k, false),
             |ws, c| slab(ws, c * chunk, ((c + 1) * chunk).min(outputs), 0, per),
         )
         .collect::<Result<Vec<_>>>()?;
