@@ -105,6 +105,18 @@ pub(crate) fn split(
     align: usize,
     fits: impl Fn(usize, usize) -> bool,
 ) -> Option<Vec<(usize, usize)>> {
+    split_at_most(total, align, usize::MAX, fits)
+}
+
+/// [`split`], giving up (`None`) past `max_parts` ranges: a caller with
+/// another way to cut the work tries it instead of planning thousands of
+/// tiny dispatches.
+pub(crate) fn split_at_most(
+    total: usize,
+    align: usize,
+    max_parts: usize,
+    fits: impl Fn(usize, usize) -> bool,
+) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::new();
     let mut s = 0;
     let mut len = total.max(1);
@@ -115,6 +127,9 @@ pub(crate) fn split(
                 return None;
             }
             l = (l / 2).div_ceil(align) * align;
+        }
+        if out.len() == max_parts {
+            return None;
         }
         out.push((s, s + l));
         s += l;

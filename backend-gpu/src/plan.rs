@@ -93,7 +93,8 @@ pub(crate) struct ReduceKey {
     pub out: (DType, Access),
     /// Rank of the kept (output) shape: the first axes of the body's.
     pub out_rank: usize,
-    /// One invocation per row (short rows) instead of a workgroup per chunk.
+    /// One invocation per unit (a part of a row: short rows, or rows cut
+    /// into short parts) instead of a workgroup per chunk.
     pub serial: bool,
 }
 
@@ -110,6 +111,9 @@ pub(crate) struct PartialsKey {
     pub out: (DType, Access),
     /// Rank of the kept (output) shape.
     pub out_rank: usize,
+    /// One invocation per row (few partials per row) instead of a
+    /// workgroup per chunk of partials.
+    pub serial: bool,
 }
 
 /// Any shader tandem-gpu builds.
