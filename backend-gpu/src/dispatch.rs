@@ -99,7 +99,9 @@ pub(crate) fn window(
 }
 
 /// Splits `0..total` into consecutive ranges (starts multiples of `align`)
-/// for which `fits` holds, each as long as possible by halving.
+/// for which `fits` holds: each tries twice the previous one's length and
+/// halves until it fits (so one awkward spot, such as a range across a row
+/// boundary of a strided operand, does not shrink every range after it).
 pub(crate) fn split(
     total: usize,
     align: usize,
@@ -133,7 +135,7 @@ pub(crate) fn split_at_most(
         }
         out.push((s, s + l));
         s += l;
-        len = l;
+        len = l.saturating_mul(2);
     }
     Some(out)
 }

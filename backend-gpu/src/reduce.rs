@@ -387,7 +387,8 @@ fn groups(serial: bool, units: usize, limits: &Limits) -> u64 {
 
 /// The cut for the first pass and its dispatch ranges: the usual cut if
 /// it fits in a reasonable number of dispatches, else the longest serial
-/// parts that do.
+/// parts that do, else (with more dispatches allowed, round by round) the
+/// first that fits at all.
 fn choose(
     p: &Prepared,
     op: ReduceOp,
@@ -429,14 +430,32 @@ fn choose(
                     input_window(p, o, &reg, limits, b.raw().size()).size <= limits.max_binding
                 })
         };
-        dispatch::split_at_most(units, 1, budget, fits)
+        if !cut.serial || cut.parts == 1 {
+            return dispatch::split_at_most(units, 1, budget, fits);
+        }
+        // Part by part: a range across two parts spans every row of both.
+        let mut all = Vec::new();
+        for base in (0..units).step_by(m) {
+            let left = budget.saturating_sub(all.len());
+            let part = dispatch::split_at_most(m, 1, left, |a, b| fits(base + a, base + b))?;
+            all.extend(part.into_iter().map(|(a, b)| (base + a, base + b)));
+        }
+        Some(all)
     };
-    cuts.iter()
-        .find_map(|c| try_cut(c, DISPATCH_BUDGET).map(|r| (*c, r)))
-        .or_else(|| {
-            cuts.iter()
-                .find_map(|c| try_cut(c, usize::MAX).map(|r| (*c, r)))
-        })
+    // The first cut (in order of preference) within the smallest budget:
+    // each round is capped, so planning stays cheap even when every cut
+    // needs many dispatches.
+    [
+        DISPATCH_BUDGET,
+        DISPATCH_BUDGET << 4,
+        DISPATCH_BUDGET << 8,
+        usize::MAX,
+    ]
+    .into_iter()
+    .find_map(|budget| {
+        cuts.iter()
+            .find_map(|c| try_cut(c, budget).map(|r| (*c, r)))
+    })
 }
 
 /// Runs a reduction kernel into `output`.

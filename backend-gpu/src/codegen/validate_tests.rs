@@ -432,7 +432,7 @@ fn fused_truth_values_and_rank_3_strided_reductions_validate() {
     let shape = vec![3, 4, 5];
     let layout = Layout {
         shape: shape.clone(),
-        strides: vec![1, 15, 3],
+        strides: vec![1, 20, 4],
         offset: 2,
     };
     let mut validated = 0;
@@ -453,7 +453,7 @@ fn fused_truth_values_and_rank_3_strided_reductions_validate() {
                     inputs: vec![KernelInput {
                         dtype: dt,
                         layout: layout.clone(),
-                        buffer_len: 64,
+                        buffer_len: 96,
                     }],
                     outputs: vec![KernelOutput {
                         value: instrs.len() - 1,
