@@ -243,7 +243,7 @@ fn tiny_limits_split_work_into_windows_and_grid_rows() {
     assert_eq!(g[0].as_bytes(), c[0].as_bytes());
     assert_eq!(g[1].as_bytes(), c[1].as_bytes());
     // Reductions of i32 matrices, split over many windows and passes.
-    // (Strided rows must fit one binding: the 30×20 case.)
+    // (Rows wider than a binding: tiny_limits_reduce_axes_whose_outputs_span_more_than_a_binding.)
     for (r, cols, axes, op) in [
         (30usize, 2000usize, vec![1], ReduceOp::Sum),
         (30, 2000, vec![1], ReduceOp::ArgMax),

@@ -259,16 +259,21 @@ fn out_bindings(
     }
 }
 
-/// The main function's body. Serial: an invocation per unit, units
-/// part-major (`row = u % rows`, `part = u / rows`) so that neighbouring
-/// invocations reduce neighbouring rows (coalesced when the kept axis is
-/// the contiguous one) and a dispatch covers one part of a range of rows,
-/// which bounds its window when the reduced axis has a huge stride.
-/// Workgroup: a workgroup per unit, units row-major (`row = u / C`), each
-/// a chunk of one row reduced by a grid-stride loop and a tree.
-fn main_body(serial: bool) -> String {
+/// The main function's body. Serial: an invocation per unit. With one part
+/// per row (`last`: this pass writes the results) the unit is the row;
+/// otherwise units are part-major (`row = u % rows`, `part = u / rows`) so
+/// that neighbouring invocations reduce neighbouring rows (coalesced when
+/// the kept axis is the contiguous one) and a dispatch covers one part of
+/// a range of rows, which bounds its window when the reduced axis has a
+/// huge stride. Workgroup: a workgroup per unit, units row-major
+/// (`row = u / C`), each a chunk of one row reduced by a grid-stride loop
+/// and a tree.
+fn main_body(serial: bool, last: bool) -> String {
+    if serial && last {
+        return "    let unit = wid.x * WG + t + wid.y * (nwg.x * WG);\n    if (unit >= pw(0u)) {\n        return;\n    }\n    let row = pw(1u) + unit;\n    var acc = identity();\n    for (var r = 0u; r < k; r = r + 1u) {\n        acc = combine(acc, element(row, r));\n    }\n    store(row, 0u, acc);\n".to_string();
+    }
     if serial {
-        return "    let unit = wid.x * WG + t + wid.y * (nwg.x * WG);\n    if (unit >= pw(0u)) {\n        return;\n    }\n    let u = pw(1u) + unit;\n    let row = u % max(rows, 1u);\n    let part = u / max(rows, 1u);\n    let r0 = part * chunk;\n    let r1 = min(r0 + chunk, k);\n    var acc = identity();\n    for (var r = r0; r < r1; r = r + 1u) {\n        acc = combine(acc, element(row, r));\n    }\n    store(row, part, acc);\n".to_string();
+        return "    let unit = wid.x * WG + t + wid.y * (nwg.x * WG);\n    if (unit >= pw(0u)) {\n        return;\n    }\n    let u = pw(1u) + unit;\n    let row = u % rows;\n    let part = u / rows;\n    let r0 = part * chunk;\n    let r1 = min(r0 + chunk, k);\n    var acc = identity();\n    for (var r = r0; r < r1; r = r + 1u) {\n        acc = combine(acc, element(row, r));\n    }\n    store(row, part, acc);\n".to_string();
     }
     "    let unit = wid.x + wid.y * nwg.x;\n    let live = unit < pw(0u);\n    let u = pw(1u) + unit;\n    let row = u / max(c, 1u);\n    let part = u % max(c, 1u);\n    var acc = identity();\n    if (live) {\n        let r1 = min(part * chunk + chunk, k);\n        for (var r = part * chunk + t; r < r1; r = r + WG) {\n            acc = combine(acc, element(row, r));\n        }\n    }\n    sv[t] = acc.v;\n    si[t] = acc.i;\n    workgroupBarrier();\n    for (var s = WG / 2u; s > 0u; s = s >> 1u) {\n        if (t < s) {\n            let m = combine(Acc(sv[t], si[t]), Acc(sv[t + s], si[t + s]));\n            sv[t] = m.v;\n            si[t] = m.i;\n        }\n        workgroupBarrier();\n    }\n    if (live && t == 0u) {\n        store(row, part, Acc(sv[0], si[0]));\n    }\n".to_string()
 }
@@ -363,7 +368,7 @@ pub(crate) fn generate_first(key: &ReduceKey, wg: u32) -> Result<String, String>
         &h,
         &[value, fns, element, store],
         acc_ty(key.op, value_dt),
-        key.serial,
+        main_body(key.serial, key.last),
         wg,
     ))
 }
@@ -407,7 +412,7 @@ pub(crate) fn generate_partials(key: &PartialsKey, wg: u32) -> Result<String, St
         &h,
         &[fns, element, store],
         acc_ty(key.op, value_dt),
-        key.serial,
+        main_body(key.serial, key.last),
         wg,
     ))
 }
@@ -418,7 +423,7 @@ fn assemble(
     h: &Helpers,
     fns: &[String],
     acc: &str,
-    serial: bool,
+    main: String,
     wg: u32,
 ) -> String {
     fill(
@@ -430,7 +435,7 @@ fn assemble(
             ("{{REDUCE_FNS}}", fns.join("\n")),
             ("{{ACC}}", acc.to_string()),
             ("{{WORKGROUP}}", wg.to_string()),
-            ("{{MAIN}}", main_body(serial)),
+            ("{{MAIN}}", main),
         ],
     )
 }
