@@ -1,14 +1,17 @@
 // tandem-gpu: the reduction template. The reduced axes are the last ones of
-// the (normalised) iteration space, so output `row` reduces the flat indices
-// row*K .. row*K+K. A dispatch runs "units": unit u is chunk u % C of row
-// u / C. Each workgroup reduces its unit's elements with a grid-stride loop
-// per invocation, then a tree reduction in workgroup memory, and invocation
-// 0 writes the unit's result: the final value through the output's layout
-// (when C == 1) or a partial that the next pass reduces (multi-pass for
-// large rows). For short rows, serial mode gives each invocation a whole
-// row instead. `codegen/reduce.rs` fills in the {{PLACEHOLDERS}}: bindings,
-// the accumulator type, identity/combine for the op, how an element is
-// read (the fused kernel body, or a partial), and how a result is stored.
+// the (normalised) iteration space, so output `row` reduces the elements
+// (row, 0) .. (row, K-1). Each row is cut into C parts of `chunk` elements,
+// and a dispatch runs "units", one part of one row each. Workgroup mode: a
+// workgroup per unit (unit u is part u % C of row u / C) reduces its
+// elements with a grid-stride loop per invocation, then a tree reduction in
+// workgroup memory, and invocation 0 writes the unit's result. Serial mode:
+// an invocation per unit (unit u is part u / rows of row u % rows), for
+// short rows or rows cut into short parts. The result is the final value
+// through the output's layout (when C == 1) or a partial that the next pass
+// reduces (multi-pass for large rows). `codegen/reduce.rs` fills in the
+// {{PLACEHOLDERS}}: bindings, the accumulator type, identity/combine for the
+// op, how an element is read (the fused kernel body, or a partial), and how
+// a result is stored.
 
 struct Params {
     w: array<vec4<u32>, {{PARAM_VEC4S}}>,
@@ -40,4 +43,5 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     let k = pw(2u);
     let c = pw(3u);
     let chunk = pw(4u);
+    let rows = pw(6u);
 {{MAIN}}}

@@ -731,6 +731,130 @@ reduction_tests!(
     nanargmin, nanargmax,
 );
 
+/// `sum`/`prod`/`nansum` of bools count (NumPy gives int64), and `any`/`all`
+/// of numbers test `x != 0` (NaN true, -0.0 false), on every device, with
+/// every kernel run by that device (the stats say where), over several
+/// shapes and axes: rows short and long, strided and contiguous.
+#[test]
+fn bool_counts_and_truth_values_run_on_every_device() {
+    let shapes: [&[usize]; 4] = [&[1000], &[4, 300], &[300, 4], &[2, 3, 20_000]];
+    let axis_sets = |nd: usize| -> Vec<Vec<usize>> {
+        let mut v: Vec<Vec<usize>> = (0..nd).map(|a| vec![a]).collect();
+        v.push((0..nd).collect());
+        if nd == 3 {
+            v.push(vec![0, 2]);
+        }
+        v
+    };
+    let mut failures = Vec::new();
+    let mut kernels = 0;
+    for_each_device(|info| {
+        let here = info.device.to_string();
+        tandem::reset_stats();
+        for (si, shape) in shapes.iter().enumerate() {
+            let n: usize = shape.iter().product();
+            // Bools: mostly true, runs of false; one all-true slice along axis 0.
+            let b: Vec<bool> = (0..n)
+                .map(|i| mix(i as u64 + si as u64) % 5 != 0 || i % shape[0] == 1)
+                .collect();
+            let a = on(info, &Array::from_vec(b.clone(), shape).unwrap());
+            for axes in axis_sets(shape.len()) {
+                let slices = reduction_slices(&b, shape, &axes);
+                let ax: Vec<isize> = axes.iter().map(|&x| x as isize).collect();
+                for op in ["sum", "nansum", "prod"] {
+                    let want: Vec<i64> = slices
+                        .iter()
+                        .map(|s| match op {
+                            "prod" => i64::from(s.iter().all(|&x| x)),
+                            _ => s.iter().filter(|&&x| x).count() as i64,
+                        })
+                        .collect();
+                    let got = call_axes(op, &a, &ax, false).and_then(|r| {
+                        if r.dtype() != DType::I64 {
+                            return Err(Error::invalid("test", format!("dtype {}", r.dtype())));
+                        }
+                        r.to_vec::<i64>()
+                    });
+                    match got {
+                        Ok(g) if g == want => {}
+                        other => failures.push(format!(
+                            "{op} of bool {shape:?} over {axes:?} on {here}: {other:?}"
+                        )),
+                    }
+                }
+            }
+            // Numbers: zeros of both signs, NaN, and a few non-zero values.
+            let vals: Vec<f64> = (0..n)
+                .map(|i| match mix(i as u64 * 7 + si as u64) % 9 {
+                    0 => f64::NAN,
+                    1 | 2 => 0.0,
+                    3 | 4 => -0.0,
+                    5 => -3.0,
+                    _ => 1.0,
+                })
+                .collect();
+            for dt in [DType::F32, DType::F64, DType::I32, DType::U32] {
+                let host = match dt {
+                    DType::F32 => Array::from_vec(vals.iter().map(|&x| x as f32).collect(), shape),
+                    DType::F64 => Array::from_vec(vals.clone(), shape),
+                    // NaN becomes 7 (true), -0.0 becomes 0 (false).
+                    DType::I32 => Array::from_vec(
+                        vals.iter()
+                            .map(|&x| if x.is_nan() { 7 } else { x as i32 })
+                            .collect(),
+                        shape,
+                    ),
+                    _ => Array::from_vec(
+                        vals.iter()
+                            .map(|&x| if x.is_nan() { u32::MAX } else { x.abs() as u32 })
+                            .collect(),
+                        shape,
+                    ),
+                }
+                .unwrap();
+                let a = on(info, &host);
+                let truth: Vec<bool> = vals.iter().map(|&x| x != 0.0 || x.is_nan()).collect();
+                for axes in axis_sets(shape.len()) {
+                    let slices = reduction_slices(&truth, shape, &axes);
+                    let ax: Vec<isize> = axes.iter().map(|&x| x as isize).collect();
+                    for op in ["any", "all"] {
+                        let want: Vec<bool> = slices
+                            .iter()
+                            .map(|s| {
+                                if op == "any" {
+                                    s.iter().any(|&x| x)
+                                } else {
+                                    s.iter().all(|&x| x)
+                                }
+                            })
+                            .collect();
+                        match call_axes(op, &a, &ax, false).and_then(|r| r.to_vec::<bool>()) {
+                            Ok(g) if g == want => {}
+                            other => failures.push(format!(
+                                "{op} of {} {shape:?} over {axes:?} on {here}: {:?}",
+                                dt.name(),
+                                other.map(|g| g.iter().take(20).copied().collect::<Vec<_>>())
+                            )),
+                        }
+                    }
+                }
+            }
+        }
+        let s = tandem::stats();
+        kernels += s.kernels_on(&here);
+        if s.kernels_on(&here) == 0 || s.kernels_on(&here) != s.total_kernels() {
+            failures.push(format!("on {here}, kernels ran elsewhere: {:?}", s.kernels));
+        }
+    });
+    assert!(kernels > 0);
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// The fixture files hold what the docstring of the script promises (a
 /// guard against a truncated regeneration).
 #[test]

@@ -45,7 +45,7 @@ pub(crate) trait Red: Copy + PartialOrd + Send + Sync + bytemuck::Pod + 'static 
 }
 
 macro_rules! red_int {
-    ($t:ty, $v:ident) => {
+    ($t:ty, $v:ident, $add:expr, $mul:expr) => {
         impl Red for $t {
             const ZERO: Self = 0;
             const ONE: Self = 1;
@@ -56,16 +56,16 @@ macro_rules! red_int {
             }
             #[inline(always)]
             fn add(self, o: Self) -> Self {
-                self.wrapping_add(o)
+                $add(self, o)
             }
             #[inline(always)]
             fn mul(self, o: Self) -> Self {
-                self.wrapping_mul(o)
+                $mul(self, o)
             }
             fn sum(v: &[Self]) -> Self {
                 crate::simd::dispatch(
                     #[inline(always)]
-                    || v.iter().fold(0 as $t, |a, &x| a.wrapping_add(x)),
+                    || v.iter().fold(0 as $t, |a, &x| $add(a, x)),
                 )
             }
             fn slice(r: Src<'_>) -> &[Self] {
@@ -77,10 +77,14 @@ macro_rules! red_int {
         }
     };
 }
-red_int!(u8, Bool);
-red_int!(i32, I32);
-red_int!(i64, I64);
-red_int!(u32, U32);
+// Bool values (0 or 1) add and multiply as NumPy's bool `add` and
+// `multiply`: logical or and logical and (a sum of 256 trues is true, not a
+// wrapped 0). The core sums bools as I64 counts; this is the kernel-level
+// `sum` of `Bool` into `Bool`.
+red_int!(u8, Bool, |a: u8, b: u8| a | b, |a: u8, b: u8| a & b);
+red_int!(i32, I32, i32::wrapping_add, i32::wrapping_mul);
+red_int!(i64, I64, i64::wrapping_add, i64::wrapping_mul);
+red_int!(u32, U32, u32::wrapping_add, u32::wrapping_mul);
 
 macro_rules! red_float {
     ($t:ty, $v:ident) => {

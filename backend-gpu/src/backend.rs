@@ -17,8 +17,13 @@ use tandem_core::buffer::HostBuffer;
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::{Backend, DeviceInfo, DeviceKind, Error, Memory, Result};
 
-/// Largest element count (and buffer length) a kernel may have: indices
-/// are 32-bit in the shaders.
+/// Largest element count (and buffer length) an elementwise kernel may
+/// have: its shader unravels one 32-bit flat index. (Such a kernel writes
+/// an output of that many elements, more than lavapipe's 2 GiB buffers
+/// hold, so a split into 64-bit dispatch bases is left until a device
+/// needs it.) Reductions have no such limit: their shaders index a row and
+/// a position in the row separately, each 32-bit, and every buffer
+/// relative to its window.
 const MAX_ELEMENTS: usize = i32::MAX as usize;
 
 /// The state one device's backend shares.
@@ -173,14 +178,40 @@ impl GpuBackend {
                 ));
             }
         }
-        let too_long = kernel.size() > MAX_ELEMENTS
-            || kernel.inputs.iter().any(|i| i.buffer_len > MAX_ELEMENTS)
-            || kernel.outputs.iter().any(|o| o.buffer_len > MAX_ELEMENTS);
-        if too_long {
-            return Err(Error::unsupported(
-                "gpu kernel",
-                format!("more than {MAX_ELEMENTS} elements (the shaders index with 32 bits)"),
-            ));
+        match &kernel.reduction {
+            None => {
+                let too_long = kernel.size() > MAX_ELEMENTS
+                    || kernel.inputs.iter().any(|i| i.buffer_len > MAX_ELEMENTS)
+                    || kernel.outputs.iter().any(|o| o.buffer_len > MAX_ELEMENTS);
+                if too_long {
+                    return Err(Error::unsupported(
+                        "gpu kernel",
+                        format!(
+                            "an elementwise kernel of more than {MAX_ELEMENTS} elements (its shader unravels a 32-bit flat index)"
+                        ),
+                    ));
+                }
+            }
+            Some(red) => {
+                let (mut rows, mut row) = (1usize, 1usize);
+                for (a, &d) in kernel.shape.iter().enumerate() {
+                    if red.axes.contains(&a) {
+                        row = row.saturating_mul(d);
+                    } else {
+                        rows = rows.saturating_mul(d);
+                    }
+                }
+                if rows > u32::MAX as usize || row > reduce::MAX_ROW {
+                    return Err(Error::unsupported(
+                        "gpu kernel",
+                        format!(
+                            "a reduction to {rows} outputs of {row} elements each (the shaders index outputs and rows with 32 bits: at most {} and {})",
+                            u32::MAX,
+                            reduce::MAX_ROW
+                        ),
+                    ));
+                }
+            }
         }
         let partial_buffers = if kernel.reduction.is_some() { 2 } else { 0 };
         let buffers = kernel.inputs.len() + kernel.outputs.len() + partial_buffers;
@@ -200,9 +231,11 @@ impl GpuBackend {
     fn key_of(&self, kernel: &Kernel) -> Result<ShaderKey> {
         match &kernel.reduction {
             None => Ok(ShaderKey::Elementwise(exec::elementwise_key(kernel).0)),
-            Some(red) => Ok(ShaderKey::Reduce(
-                reduce::first_key(kernel, red, reduce::chunk_len(&self.inner.gpu.limits))?.0,
-            )),
+            Some(red) => Ok(ShaderKey::Reduce(reduce::first_key(
+                kernel,
+                red,
+                &self.inner.gpu.limits,
+            )?)),
         }
     }
 }

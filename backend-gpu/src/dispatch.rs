@@ -99,10 +99,24 @@ pub(crate) fn window(
 }
 
 /// Splits `0..total` into consecutive ranges (starts multiples of `align`)
-/// for which `fits` holds, each as long as possible by halving.
+/// for which `fits` holds: each tries twice the previous one's length and
+/// halves until it fits (so one awkward spot, such as a range across a row
+/// boundary of a strided operand, does not shrink every range after it).
 pub(crate) fn split(
     total: usize,
     align: usize,
+    fits: impl Fn(usize, usize) -> bool,
+) -> Option<Vec<(usize, usize)>> {
+    split_at_most(total, align, usize::MAX, fits)
+}
+
+/// [`split`], giving up (`None`) past `max_parts` ranges: a caller with
+/// another way to cut the work tries it instead of planning thousands of
+/// tiny dispatches.
+pub(crate) fn split_at_most(
+    total: usize,
+    align: usize,
+    max_parts: usize,
     fits: impl Fn(usize, usize) -> bool,
 ) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::new();
@@ -116,9 +130,12 @@ pub(crate) fn split(
             }
             l = (l / 2).div_ceil(align) * align;
         }
+        if out.len() == max_parts {
+            return None;
+        }
         out.push((s, s + l));
         s += l;
-        len = l;
+        len = l.saturating_mul(2);
     }
     Some(out)
 }

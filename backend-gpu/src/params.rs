@@ -3,12 +3,13 @@
 //! reads through (`pw(i)`) and the host fills per dispatch. Sizes, strides,
 //! offsets and constants live here so they never enter the pipeline key.
 //!
-//! Words 0‥7 are the header: `n` (elements, or reduction units, in this
+//! Words 0‥8 are the header: `n` (elements, or reduction units, in this
 //! dispatch), `start` (the flat index of its first element, or first unit),
-//! and for reductions `K` (elements per row), `C` (chunks per row), the
-//! chunk length, and the flat index contiguous bases refer to. Then the
-//! shape, then per operand its base (and strides if strided), then the
-//! constants.
+//! and for reductions `K` (elements per row), `C` (parts per row), the
+//! part length, the flat index contiguous bases refer to, the number of
+//! rows, and the first element of the windows of the partial results
+//! written and read. Then the shape, then per operand its base (and strides
+//! if strided), then the constants.
 
 use crate::plan::Access;
 use tandem_core::{DType, Scalar};
@@ -19,12 +20,24 @@ pub(crate) const N: usize = 0;
 pub(crate) const START: usize = 1;
 /// Header word: elements per reduced row.
 pub(crate) const ROW: usize = 2;
-/// Header word: workgroup chunks per row.
+/// Header word: parts (chunks) per row.
 pub(crate) const CHUNKS: usize = 3;
-/// Header word: elements per chunk.
+/// Header word: elements per part.
 pub(crate) const CHUNK_LEN: usize = 4;
-/// Header word: the flat index whose position contiguous bases give.
+/// Header word: the flat index whose position contiguous bases give
+/// (modulo 2^32: positions are computed with wrapping `u32` arithmetic and
+/// are exact because each lands inside its window).
 pub(crate) const FLAT_BASE: usize = 5;
+/// Header word: rows (outputs) of a reduction.
+pub(crate) const ROWS: usize = 6;
+/// Header word: the partial-result index at the start of the window of
+/// partials a reduction pass writes.
+pub(crate) const OUT_BASE: usize = 7;
+/// Header word: the partial-result index at the start of the window of
+/// partials a later reduction pass reads.
+pub(crate) const IN_BASE: usize = 8;
+/// Words before the shape.
+const HEADER: usize = 9;
 
 /// Where one operand's words are.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +66,7 @@ impl ParamLayout {
     /// The layout for a shape of `rank`, operands of the given access (and
     /// stride counts), and constants of the given dtypes.
     pub fn new(rank: usize, operands: &[(Access, usize)], consts: &[DType]) -> ParamLayout {
-        let shape_at = 8;
+        let shape_at = HEADER;
         let mut at = shape_at + rank;
         let slots = operands
             .iter()
@@ -120,10 +133,10 @@ mod tests {
             &[(Access::Contig, 2), (Access::Strided, 2)],
             &[DType::F64, DType::F32],
         );
-        assert_eq!(l.slots[0].base, 10);
-        assert_eq!(l.slots[1].strides, Some(12));
-        assert_eq!(l.consts, vec![14, 16]);
-        assert_eq!(l.words, 17);
+        assert_eq!(l.slots[0].base, 11);
+        assert_eq!(l.slots[1].strides, Some(13));
+        assert_eq!(l.consts, vec![15, 17]);
+        assert_eq!(l.words, 18);
         assert_eq!(l.vec4s(), 5);
     }
 }

@@ -136,7 +136,8 @@ pub(crate) struct ReduceKey {
     pub out: (DType, Access),
     /// Rank of the kept (output) shape: the first axes of the body's.
     pub out_rank: usize,
-    /// One invocation per row (short rows) instead of a workgroup per chunk.
+    /// One invocation per unit (a part of a row: short rows, or rows cut
+    /// into short parts) instead of a workgroup per chunk.
     pub serial: bool,
 }
 
@@ -153,6 +154,9 @@ pub(crate) struct PartialsKey {
     pub out: (DType, Access),
     /// Rank of the kept (output) shape.
     pub out_rank: usize,
+    /// One invocation per row (few partials per row) instead of a
+    /// workgroup per chunk of partials.
+    pub serial: bool,
 }
 
 /// Any shader tandem-gpu builds.
@@ -307,9 +311,29 @@ pub(crate) fn normalize(kernel: &Kernel) -> Normalized {
 /// Normalises a reduction kernel: the kept axes first, the reduced axes
 /// last (each group collapsed on its own), the output given zero strides
 /// over the reduced axes. Returns the kernel and the number of kept axes.
+///
+/// The reduced axes stay in order for the arg-reductions (their index is
+/// the C-order position, and ties go to the first). For the others the
+/// order is free, so they are sorted by decreasing stride: consecutive
+/// positions in a row are then as close in memory as the inputs allow (a
+/// full reduction of a transposed matrix reads it in storage order, and
+/// collapses to one contiguous row when it can).
 pub(crate) fn normalize_reduction(kernel: &Kernel, axes: &[usize]) -> (Normalized, usize) {
     let rank = kernel.shape.len();
     let kept: Vec<usize> = (0..rank).filter(|a| !axes.contains(a)).collect();
+    let mut axes = axes.to_vec();
+    if kernel.reduction.as_ref().is_some_and(|r| !r.op.is_arg()) {
+        let widest = |a: usize| {
+            kernel
+                .inputs
+                .iter()
+                .map(|i| i.layout.strides[a].unsigned_abs())
+                .max()
+                .unwrap_or(0)
+        };
+        // Stable: equal strides (broadcasts) keep their order.
+        axes.sort_by_key(|&a| std::cmp::Reverse(widest(a)));
+    }
     let order: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
     let shape: Vec<usize> = order.iter().map(|&a| kernel.shape[a]).collect();
     let mut strides: Vec<Vec<isize>> = kernel
@@ -393,6 +417,50 @@ mod tests {
         assert_eq!(st, vec![vec![1]]);
         assert_eq!(access_of(&s, &st[0]), Access::Contig);
         assert_eq!(access_of(&[], &[]), Access::Scalar);
+    }
+
+    #[test]
+    fn reduced_axes_follow_storage_order_except_for_arg_reductions() {
+        use tandem_core::kernel::{Instr, KernelInput, KernelOutput, Reduction};
+        use tandem_core::layout::Layout;
+        // A full reduction of a transposed (3, 5) matrix.
+        let k = |op| Kernel {
+            shape: vec![5, 3],
+            inputs: vec![KernelInput {
+                dtype: DType::F32,
+                layout: Layout {
+                    shape: vec![5, 3],
+                    strides: vec![1, 5],
+                    offset: 0,
+                },
+                buffer_len: 15,
+            }],
+            instrs: vec![Instr {
+                op: Op::Load(0),
+                dtype: DType::F32,
+            }],
+            outputs: vec![KernelOutput {
+                value: 0,
+                dtype: if op == ReduceOp::Sum {
+                    DType::F32
+                } else {
+                    DType::I64
+                },
+                layout: Layout::contiguous(&[]),
+                buffer_len: 1,
+            }],
+            reduction: Some(Reduction {
+                op,
+                axes: vec![0, 1],
+            }),
+        };
+        let (n, split) = normalize_reduction(&k(ReduceOp::Sum), &[0, 1]);
+        assert_eq!(
+            (n.shape, split, n.inputs[0].access),
+            (vec![15], 0, Access::Contig)
+        );
+        let (n, _) = normalize_reduction(&k(ReduceOp::ArgMax), &[0, 1]);
+        assert_eq!((n.shape, n.inputs[0].access), (vec![5, 3], Access::Strided));
     }
 
     #[test]

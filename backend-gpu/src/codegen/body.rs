@@ -16,19 +16,35 @@ use tandem_core::DType;
 
 /// `let i0 … i{rank-1}`: the multi-index of flat index `f`.
 pub(crate) fn unravel(rank: usize, shape_at: usize, flat: &str, prefix: &str) -> String {
+    unravel_axes(0..rank, shape_at, flat, prefix)
+}
+
+/// `let i{a} … i{b-1}` for `axes = a..b`: the multi-index over those axes
+/// alone of `flat`, a flat index over their sub-shape. Reductions unravel a
+/// row over the kept axes and a position in the row over the reduced ones
+/// separately, so neither index needs more than 32 bits even when the
+/// kernel has more than 2^32 elements.
+pub(crate) fn unravel_axes(
+    axes: std::ops::Range<usize>,
+    shape_at: usize,
+    flat: &str,
+    prefix: &str,
+) -> String {
     let mut s = String::new();
-    if rank == 0 {
+    if axes.is_empty() {
         return s;
     }
-    let _ = writeln!(s, "    var {prefix}r = {flat};");
-    for k in (1..rank).rev() {
+    let first = axes.start;
+    let tmp = format!("{prefix}r{first}");
+    let _ = writeln!(s, "    var {tmp} = {flat};");
+    for k in (first + 1..axes.end).rev() {
         let n = pw(shape_at + k);
         let _ = writeln!(
             s,
-            "    let {prefix}{k} = {prefix}r % {n};\n    {prefix}r = {prefix}r / {n};"
+            "    let {prefix}{k} = {tmp} % {n};\n    {tmp} = {tmp} / {n};"
         );
     }
-    let _ = writeln!(s, "    let {prefix}0 = {prefix}r;");
+    let _ = writeln!(s, "    let {prefix}{first} = {tmp};");
     s
 }
 

@@ -5,12 +5,20 @@
 //! `min`/`max`/`argmin`/`argmax` propagate the first NaN, the `nan*`
 //! variants skip NaN (`nanarg*` give -1 for an all-NaN row), arg-reductions
 //! break ties by the smaller index, whatever order the tree combines in.
+//!
+//! Every op reduces every dtype. The output dtype is the value's (the
+//! kernel contract; the core casts first when NumPy widens), so `sum` and
+//! `prod` of `Bool` values are NumPy's `add`/`multiply` in `bool`: logical
+//! or and logical and. `any`/`all` of any dtype accumulate truth values
+//! (`x != 0`, with NaN true and -0.0 false, exactly as a cast to `Bool`)
+//! and write 0 or 1 in the value's dtype.
 
-use super::body::{self, unravel};
+use super::body::{self, unravel, unravel_axes};
 use super::helpers::Helpers;
+use super::ops;
 use super::types::{lit, scalar_ty, Width};
 use super::{bindings_header, fill};
-use crate::params::{pw, ParamLayout, Slot, FLAT_BASE, ROW};
+use crate::params::{pw, ParamLayout, Slot, CHUNKS, FLAT_BASE, IN_BASE, OUT_BASE, ROW};
 use crate::plan::{Access, KOp, PartialsKey, ReduceKey};
 use std::fmt::Write;
 use tandem_core::ops::ReduceOp;
@@ -18,37 +26,18 @@ use tandem_core::DType;
 
 const TEMPLATE: &str = include_str!("../../../shaders/reduce.wgsl");
 
-/// The accumulator's WGSL type for values of `dt` (`Bool` as 0/1 in a `u32`).
-pub(crate) fn acc_ty(dt: DType) -> &'static str {
-    match dt {
-        DType::Bool => "u32",
-        _ => scalar_ty(dt),
-    }
-}
-
-/// The accumulator dtype (what partial buffers hold).
-pub(crate) fn acc_dtype(dt: DType) -> DType {
-    match dt {
-        DType::Bool => DType::U32,
+/// The accumulator dtype of `op` over values of `dt` (what partial buffers
+/// hold): truth values and `Bool` as 0/1 in a `u32`, else the value's.
+pub(crate) fn acc_dtype(op: ReduceOp, dt: DType) -> DType {
+    match (op, dt) {
+        (ReduceOp::Any | ReduceOp::All, _) | (_, DType::Bool) => DType::U32,
         _ => dt,
     }
 }
 
-/// Whether the GPU reduces `op` over values of `dt`, and if not why.
-pub(crate) fn supported(op: ReduceOp, dt: DType) -> Result<(), String> {
-    use ReduceOp::*;
-    match (op, dt) {
-        (Sum | Prod | NanSum, DType::Bool) => Err(format!(
-            "{} of bool (the core casts bools to an integer dtype first)",
-            op.name()
-        )),
-        (Any | All, d) if d != DType::Bool => Err(format!(
-            "{} of {} (the core makes the value bool first)",
-            op.name(),
-            d.name()
-        )),
-        _ => Ok(()),
-    }
+/// The accumulator's WGSL type.
+pub(crate) fn acc_ty(op: ReduceOp, dt: DType) -> &'static str {
+    scalar_ty(acc_dtype(op, dt))
 }
 
 /// The output dtype of `op` over values of `dt`.
@@ -63,8 +52,11 @@ pub(crate) fn out_dtype(op: ReduceOp, dt: DType) -> DType {
 /// Identity, combine, and element preparation for `op` on values of `dt`.
 fn op_fns(op: ReduceOp, dt: DType, h: &mut Helpers) -> Result<(String, String), String> {
     use ReduceOp::*;
-    let a = acc_dtype(dt);
+    let a = acc_dtype(op, dt);
     let float = dt.is_float();
+    let truth = matches!(op, Any | All);
+    // Bool sums and products are NumPy's bool add (or) and multiply (and).
+    let logical = dt == DType::Bool && matches!(op, Sum | NanSum | Prod);
     let max_lit = match a {
         DType::I32 => "2147483647i".to_string(),
         DType::U32 => "4294967295u".to_string(),
@@ -107,6 +99,8 @@ fn op_fns(op: ReduceOp, dt: DType, h: &mut Helpers) -> Result<(String, String), 
     let lt = matches!(op, Min | NanMin | ArgMin | NanArgMin);
     let cmp = if lt { "<" } else { ">" };
     let combine = match op {
+        Sum | NanSum if logical => "return Acc(a.v | b.v, min(a.i, b.i));".to_string(),
+        Prod if logical => "return Acc(a.v & b.v, min(a.i, b.i));".to_string(),
         Sum | NanSum => "return Acc(a.v + b.v, min(a.i, b.i));".to_string(),
         Prod => "return Acc(a.v * b.v, min(a.i, b.i));".to_string(),
         Any => "return Acc(a.v | b.v, min(a.i, b.i));".to_string(),
@@ -132,7 +126,13 @@ fn op_fns(op: ReduceOp, dt: DType, h: &mut Helpers) -> Result<(String, String), 
         }
     };
     // How a value `x` at row position `r` becomes an accumulator.
-    let x = if dt == DType::Bool {
+    let x = if truth {
+        // The same truth test as a cast to Bool (`!(x == 0)`: NaN is true).
+        format!(
+            "select(0u, 1u, {})",
+            ops::cast(dt, DType::Bool, Width::Scalar, "x", h)?
+        )
+    } else if dt == DType::Bool {
         "select(0u, 1u, x)".to_string()
     } else {
         "x".to_string()
@@ -169,21 +169,28 @@ fn out_position(access: Access, slot: &Slot, out_rank: usize) -> String {
     }
 }
 
-/// `fn store(row, u, a)`: the final value through the output's layout, or a partial.
+/// `fn store(row, part, a)`: the final value through the output's layout,
+/// or the partial of part `part` of `row` (partials are laid out row by
+/// row, `C` per row, relative to the window bound at `OUT_BASE`).
 fn store_fn(
     last: bool,
     out: (DType, Access),
-    value_dt: DType,
     op: ReduceOp,
     slot: Option<&Slot>,
     shape_at: usize,
     out_rank: usize,
 ) -> String {
-    let mut s = String::from("fn store(row: u32, u: u32, a: Acc) {\n");
+    let mut s = String::from("fn store(row: u32, part: u32, a: Acc) {\n");
     if !last {
-        s.push_str("    pv[u] = a.v;\n");
+        let _ = writeln!(
+            s,
+            "    let q = row * {} + part - {};",
+            pw(CHUNKS),
+            pw(OUT_BASE)
+        );
+        s.push_str("    pv[q] = a.v;\n");
         if op.is_arg() {
-            s.push_str("    pi[u] = a.i;\n");
+            s.push_str("    pi[q] = a.i;\n");
         }
         s.push_str("}\n");
         return s;
@@ -196,10 +203,17 @@ fn store_fn(
     let p = out_position(access, slot, out_rank);
     let _ = writeln!(s, "    let p = {p};");
     let v = if op.is_arg() {
-        // EMPTY (no non-NaN element) becomes -1, as the core expects.
-        "i64(bitcast<i32>(a.i))".to_string()
-    } else if value_dt == DType::Bool {
+        // EMPTY (no non-NaN element) becomes -1, as the core expects; an
+        // index is zero-extended by hand (rows may hold 2^31 or more).
+        "select(i64(a.i & 0x7fffffffu) + select(0li, 2147483648li, a.i >= 0x80000000u), -1li, a.i == EMPTY)".to_string()
+    } else if odt == DType::Bool {
         "(a.v != 0u)".to_string()
+    } else if matches!(op, ReduceOp::Any | ReduceOp::All) {
+        format!(
+            "select({}, {}, a.v != 0u)",
+            lit(odt, Width::Scalar, "0"),
+            lit(odt, Width::Scalar, "1")
+        )
     } else {
         "a.v".to_string()
     };
@@ -232,7 +246,7 @@ fn out_bindings(
     } else {
         let mut s = format!(
             "@group(0) @binding({at}) var<storage, read_write> pv: array<{}>;\n",
-            acc_ty(value_dt)
+            acc_ty(op, value_dt)
         );
         if op.is_arg() {
             let _ = writeln!(
@@ -245,12 +259,23 @@ fn out_bindings(
     }
 }
 
-/// The main function's body: a workgroup per unit, or an invocation per row.
-fn main_body(serial: bool) -> String {
-    if serial {
-        return "    let row_in = wid.x * WG + t + wid.y * (nwg.x * WG);\n    if (row_in >= pw(0u)) {\n        return;\n    }\n    let row = pw(1u) + row_in;\n    var acc = identity();\n    for (var r = 0u; r < k; r = r + 1u) {\n        acc = combine(acc, element(row, r));\n    }\n    store(row, row, acc);\n".to_string();
+/// The main function's body. Serial: an invocation per unit. With one part
+/// per row (`last`: this pass writes the results) the unit is the row;
+/// otherwise units are part-major (`row = u % rows`, `part = u / rows`) so
+/// that neighbouring invocations reduce neighbouring rows (coalesced when
+/// the kept axis is the contiguous one) and a dispatch covers one part of
+/// a range of rows, which bounds its window when the reduced axis has a
+/// huge stride. Workgroup: a workgroup per unit, units row-major
+/// (`row = u / C`), each a chunk of one row reduced by a grid-stride loop
+/// and a tree.
+fn main_body(serial: bool, last: bool) -> String {
+    if serial && last {
+        return "    let unit = wid.x * WG + t + wid.y * (nwg.x * WG);\n    if (unit >= pw(0u)) {\n        return;\n    }\n    let row = pw(1u) + unit;\n    var acc = identity();\n    for (var r = 0u; r < k; r = r + 1u) {\n        acc = combine(acc, element(row, r));\n    }\n    store(row, 0u, acc);\n".to_string();
     }
-    "    let unit = wid.x + wid.y * nwg.x;\n    let live = unit < pw(0u);\n    let u = pw(1u) + unit;\n    let row = u / max(c, 1u);\n    let part = u % max(c, 1u);\n    var acc = identity();\n    if (live) {\n        let r1 = min(part * chunk + chunk, k);\n        for (var r = part * chunk + t; r < r1; r = r + WG) {\n            acc = combine(acc, element(row, r));\n        }\n    }\n    sv[t] = acc.v;\n    si[t] = acc.i;\n    workgroupBarrier();\n    for (var s = WG / 2u; s > 0u; s = s >> 1u) {\n        if (t < s) {\n            let m = combine(Acc(sv[t], si[t]), Acc(sv[t + s], si[t + s]));\n            sv[t] = m.v;\n            si[t] = m.i;\n        }\n        workgroupBarrier();\n    }\n    if (live && t == 0u) {\n        store(row, u, Acc(sv[0], si[0]));\n    }\n".to_string()
+    if serial {
+        return "    let unit = wid.x * WG + t + wid.y * (nwg.x * WG);\n    if (unit >= pw(0u)) {\n        return;\n    }\n    let u = pw(1u) + unit;\n    let row = u % rows;\n    let part = u / rows;\n    let r0 = part * chunk;\n    let r1 = min(r0 + chunk, k);\n    var acc = identity();\n    for (var r = r0; r < r1; r = r + 1u) {\n        acc = combine(acc, element(row, r));\n    }\n    store(row, part, acc);\n".to_string();
+    }
+    "    let unit = wid.x + wid.y * nwg.x;\n    let live = unit < pw(0u);\n    let u = pw(1u) + unit;\n    let row = u / max(c, 1u);\n    let part = u % max(c, 1u);\n    var acc = identity();\n    if (live) {\n        let r1 = min(part * chunk + chunk, k);\n        for (var r = part * chunk + t; r < r1; r = r + WG) {\n            acc = combine(acc, element(row, r));\n        }\n    }\n    sv[t] = acc.v;\n    si[t] = acc.i;\n    workgroupBarrier();\n    for (var s = WG / 2u; s > 0u; s = s >> 1u) {\n        if (t < s) {\n            let m = combine(Acc(sv[t], si[t]), Acc(sv[t + s], si[t + s]));\n            sv[t] = m.v;\n            si[t] = m.i;\n        }\n        workgroupBarrier();\n    }\n    if (live && t == 0u) {\n        store(row, part, Acc(sv[0], si[0]));\n    }\n".to_string()
 }
 
 /// The uniform layout of a first pass.
@@ -288,7 +313,6 @@ pub(crate) fn generate_first(key: &ReduceKey, wg: u32) -> Result<String, String>
         .get(key.value)
         .map(|x| x.1)
         .ok_or("the reduced value does not exist")?;
-    supported(key.op, value_dt)?;
     if key.last && key.out.0 != out_dtype(key.op, value_dt) {
         return Err(format!(
             "{} of {} writes {}, not {}",
@@ -304,26 +328,35 @@ pub(crate) fn generate_first(key: &ReduceKey, wg: u32) -> Result<String, String>
     let mut bindings = bindings_header(&key.body, Width::Scalar);
     bindings.push_str(&out_bindings(key.last, key.out, value_dt, key.op, 1 + ni));
 
+    // `row` over the kept axes and `r` over the reduced ones are unravelled
+    // separately (the flat index `row * K + r` may pass 2^32); contiguous
+    // inputs read at `item`, the flat index relative to `FLAT_BASE`, in
+    // wrapping arithmetic (exact: every position lies inside its window).
     let mut value = format!(
-        "fn value(f: u32) -> {} {{\n    let item = f - {};\n",
+        "fn value(row: u32, r: u32) -> {} {{\n    let item = row * {} + r - {};\n",
         scalar_ty(value_dt),
+        pw(ROW),
         pw(FLAT_BASE)
     );
     if body::needs_index(&key.body) {
-        value.push_str(&unravel(key.body.rank, pl.shape_at, "f", "i"));
+        value.push_str(&unravel_axes(0..key.out_rank, pl.shape_at, "row", "i"));
+        value.push_str(&unravel_axes(
+            key.out_rank..key.body.rank,
+            pl.shape_at,
+            "r",
+            "i",
+        ));
     }
     value.push_str(&body::emit(&key.body, &pl, Width::Scalar, "i", &mut h)?);
     let _ = write!(value, "    return v{};\n}}\n", key.value);
 
     let (fns, prep) = op_fns(key.op, value_dt, &mut h)?;
     let element = format!(
-        "fn element(row: u32, r: u32) -> Acc {{\n    let x = value(row * {} + r);\n    {prep}\n}}\n",
-        pw(ROW)
+        "fn element(row: u32, r: u32) -> Acc {{\n    let x = value(row, r);\n    {prep}\n}}\n"
     );
     let store = store_fn(
         key.last,
         key.out,
-        value_dt,
         key.op,
         pl.slots.get(ni),
         pl.shape_at,
@@ -334,8 +367,8 @@ pub(crate) fn generate_first(key: &ReduceKey, wg: u32) -> Result<String, String>
         bindings,
         &h,
         &[value, fns, element, store],
-        value_dt,
-        key.serial,
+        acc_ty(key.op, value_dt),
+        main_body(key.serial, key.last),
         wg,
     ))
 }
@@ -344,12 +377,11 @@ pub(crate) fn generate_first(key: &ReduceKey, wg: u32) -> Result<String, String>
 /// partial per unit or the final result out).
 pub(crate) fn generate_partials(key: &PartialsKey, wg: u32) -> Result<String, String> {
     let value_dt = key.dtype;
-    supported(key.op, value_dt)?;
     let pl = partials_layout(key);
     let mut h = Helpers::default();
     let mut bindings = format!(
         "@group(0) @binding(1) var<storage, read> qv: array<{}>;\n",
-        acc_ty(value_dt)
+        acc_ty(key.op, value_dt)
     );
     let mut next = 2;
     if key.op.is_arg() {
@@ -359,14 +391,16 @@ pub(crate) fn generate_partials(key: &PartialsKey, wg: u32) -> Result<String, St
     bindings.push_str(&out_bindings(key.last, key.out, value_dt, key.op, next));
     let (fns, _) = op_fns(key.op, value_dt, &mut h)?;
     let idx = if key.op.is_arg() { "qi[p]" } else { "r" };
+    // Partials of row `row` are `K` consecutive values, read relative to
+    // the window bound at `IN_BASE`.
     let element = format!(
-        "fn element(row: u32, r: u32) -> Acc {{\n    let p = row * {} + r;\n    return Acc(qv[p], {idx});\n}}\n",
-        pw(ROW)
+        "fn element(row: u32, r: u32) -> Acc {{\n    let p = row * {} + r - {};\n    return Acc(qv[p], {idx});\n}}\n",
+        pw(ROW),
+        pw(IN_BASE)
     );
     let store = store_fn(
         key.last,
         key.out,
-        value_dt,
         key.op,
         pl.slots.first(),
         pl.shape_at,
@@ -377,8 +411,8 @@ pub(crate) fn generate_partials(key: &PartialsKey, wg: u32) -> Result<String, St
         bindings,
         &h,
         &[fns, element, store],
-        value_dt,
-        false,
+        acc_ty(key.op, value_dt),
+        main_body(key.serial, key.last),
         wg,
     ))
 }
@@ -388,8 +422,8 @@ fn assemble(
     bindings: String,
     h: &Helpers,
     fns: &[String],
-    value_dt: DType,
-    serial: bool,
+    acc: &str,
+    main: String,
     wg: u32,
 ) -> String {
     fill(
@@ -399,9 +433,9 @@ fn assemble(
             ("{{BINDINGS}}", bindings),
             ("{{HELPERS}}", h.source()),
             ("{{REDUCE_FNS}}", fns.join("\n")),
-            ("{{ACC}}", acc_ty(value_dt).to_string()),
+            ("{{ACC}}", acc.to_string()),
             ("{{WORKGROUP}}", wg.to_string()),
-            ("{{MAIN}}", main_body(serial)),
+            ("{{MAIN}}", main),
         ],
     )
 }

@@ -1,12 +1,15 @@
 //! naga validation of every shader variant the generator can produce: all
 //! unary and binary ops × dtypes, casts between every dtype pair, select,
 //! constants, contiguous (`vec4`) / strided / broadcast inputs, strided
-//! outputs, and every reduction op × dtype × contiguous/strided axis ×
-//! pass kind. Runs on any machine; a GPU is never needed.
+//! outputs, and every reduction op × dtype (bool sums and any/all of every
+//! dtype included) × contiguous/strided axes × pass kind (first or later
+//! pass, serial or workgroup units, final or partial results). Runs on any
+//! machine; a GPU is never needed.
 
 use super::generate;
+use crate::device::Limits;
 use crate::exec::elementwise_key;
-use crate::plan::{Access, PartialsKey, ShaderKey};
+use crate::plan::{Access, PartialsKey, ReduceKey, ShaderKey};
 use crate::reduce::first_key;
 use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction};
 use tandem_core::layout::Layout;
@@ -338,15 +341,48 @@ const REDUCE_OPS: [ReduceOp; 13] = [
     ReduceOp::NanArgMax,
 ];
 
+fn limits() -> Limits {
+    Limits {
+        max_binding: 1 << 27,
+        max_buffer: 1 << 31,
+        max_workgroups: 65535,
+        storage_align: 256,
+        uniform_align: 256,
+        max_storage_buffers: 8,
+        workgroup: 64,
+    }
+}
+
+/// Every shader a reduction whose first pass is `key` can run: the first
+/// pass with serial or workgroup units writing final or partial results,
+/// and the later passes of each kind.
+fn pass_keys(key: &ReduceKey, dt: DType, op: ReduceOp) -> Vec<ShaderKey> {
+    let mut keys = Vec::new();
+    for serial in [false, true] {
+        for last in [false, true] {
+            let mut k = key.clone();
+            k.serial = serial;
+            k.last = last;
+            keys.push(ShaderKey::Reduce(k));
+            keys.push(ShaderKey::Partials(PartialsKey {
+                dtype: dt,
+                op,
+                last,
+                out: (key.out.0, key.out.1),
+                out_rank: key.out_rank,
+                serial,
+            }));
+        }
+    }
+    keys
+}
+
 #[test]
 fn every_reduction_op_dtype_and_axis_validates() {
     let mut validated = 0;
     let mut failures = Vec::new();
     for op in REDUCE_OPS {
         for dt in DType::ALL {
-            if crate::codegen::reduce::supported(op, dt).is_err() {
-                continue;
-            }
             for axes in [vec![0], vec![1], vec![0, 1]] {
                 for transposed in [false, true] {
                     for long in [false, true] {
@@ -356,30 +392,18 @@ fn every_reduction_op_dtype_and_axis_validates() {
                             op.name(),
                             dt.name()
                         );
-                        let (key, _, _) =
-                            match first_key(&k, k.reduction.as_ref().expect("a reduction"), 4096) {
-                                Ok(x) => x,
-                                Err(e) => {
-                                    failures.push(format!("{what}: {e}"));
-                                    continue;
-                                }
-                            };
-                        let mut keys = vec![ShaderKey::Reduce(key.clone())];
-                        if !key.last {
-                            let mut last = key.clone();
-                            last.last = true;
-                            keys.push(ShaderKey::Reduce(last));
-                        }
-                        for final_pass in [false, true] {
-                            keys.push(ShaderKey::Partials(PartialsKey {
-                                dtype: dt,
-                                op,
-                                last: final_pass,
-                                out: (key.out.0, key.out.1),
-                                out_rank: key.out_rank,
-                            }));
-                        }
-                        for key in keys {
+                        let key = match first_key(
+                            &k,
+                            k.reduction.as_ref().expect("a reduction"),
+                            &limits(),
+                        ) {
+                            Ok(x) => x,
+                            Err(e) => {
+                                failures.push(format!("{what}: {e}"));
+                                continue;
+                            }
+                        };
+                        for key in pass_keys(&key, dt, op) {
                             match generate(&key, 256).and_then(|s| validate(&s)) {
                                 Ok(()) => validated += 1,
                                 Err(e) => failures.push(format!("{what} {key:?}: {e}")),
@@ -396,7 +420,65 @@ fn every_reduction_op_dtype_and_axis_validates() {
         failures.len(),
         failures.join("\n\n")
     );
-    assert!(validated > 500, "only {validated} variants validated");
+    assert!(validated > 4000, "only {validated} variants validated");
+}
+
+#[test]
+fn fused_truth_values_and_rank_3_strided_reductions_validate() {
+    // any/all over a fused comparison and over a cast-free float value,
+    // bool sums over a fused comparison, and every op over a rank-3
+    // transposed input with kept and reduced axes interleaved (two
+    // separate unravellings, row and position in the row).
+    let shape = vec![3, 4, 5];
+    let layout = Layout {
+        shape: shape.clone(),
+        strides: vec![1, 20, 4],
+        offset: 2,
+    };
+    let mut validated = 0;
+    for op in REDUCE_OPS {
+        for dt in [DType::F32, DType::F64, DType::I32, DType::U32, DType::Bool] {
+            for compare in [false, true] {
+                let mut instrs = vec![ins(Op::Load(0), dt)];
+                let vdt = if compare {
+                    instrs.push(ins(Op::Const(Scalar::I32(1).cast(dt)), dt));
+                    instrs.push(ins(Op::Binary(BinaryOp::Ne, 0, 1), DType::Bool));
+                    DType::Bool
+                } else {
+                    dt
+                };
+                let odt = if op.is_arg() { DType::I64 } else { vdt };
+                let k = Kernel {
+                    shape: shape.clone(),
+                    inputs: vec![KernelInput {
+                        dtype: dt,
+                        layout: layout.clone(),
+                        buffer_len: 96,
+                    }],
+                    outputs: vec![KernelOutput {
+                        value: instrs.len() - 1,
+                        dtype: odt,
+                        layout: Layout::contiguous(&[4]),
+                        buffer_len: 4,
+                    }],
+                    instrs,
+                    reduction: Some(Reduction {
+                        op,
+                        axes: vec![0, 2],
+                    }),
+                };
+                let key = first_key(&k, k.reduction.as_ref().expect("a reduction"), &limits())
+                    .unwrap_or_else(|e| panic!("{}({}): {e}", op.name(), dt.name()));
+                assert_eq!((key.body.rank, key.out_rank), (3, 1));
+                for key in pass_keys(&key, vdt, op) {
+                    let src = generate(&key, 256).unwrap_or_else(|e| panic!("{key:?}: {e}"));
+                    validate(&src).unwrap_or_else(|e| panic!("{key:?}: {e}"));
+                    validated += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(validated, 13 * 5 * 2 * 8);
 }
 
 #[test]
@@ -408,8 +490,8 @@ fn strided_reduction_outputs_validate() {
         offset: 9,
     };
     k.outputs[0].buffer_len = 10;
-    let (key, _, _) =
-        first_key(&k, k.reduction.as_ref().expect("a reduction"), 4096).expect("supported");
+    let key =
+        first_key(&k, k.reduction.as_ref().expect("a reduction"), &limits()).expect("supported");
     assert_eq!(key.out.1, Access::Strided);
     validate(&generate(&ShaderKey::Reduce(key), 256).expect("generated")).expect("valid");
 }
