@@ -129,47 +129,6 @@ pub struct HostBuffer {
     len: usize,
 }
 
-/// Buffers of at least this many bytes ask the kernel for transparent huge
-/// pages: a 40 MB array spans 10,000 4-KiB pages, more than the TLB holds,
-/// so streaming over several of them takes a page walk every 4 KiB.
-const HUGE_PAGES_MIN: usize = 4 << 20;
-
-/// `n` fresh zeroed lines, or `None` if the allocation fails. Large ones
-/// are advised to use huge pages before their first touch (when the pages
-/// are actually mapped).
-fn new_lines(n: usize) -> Option<Vec<Line>> {
-    let mut lines: Vec<Line> = Vec::new();
-    lines.try_reserve_exact(n).ok()?;
-    if n * 64 >= HUGE_PAGES_MIN {
-        advise_huge_pages(lines.as_ptr() as usize, n * 64);
-    }
-    lines.resize(n, Line::zeroed());
-    Some(lines)
-}
-
-/// Asks Linux to back the whole 2 MiB pages inside `[addr, addr + len)`
-/// with transparent huge pages (where THP is enabled in "madvise" mode, as
-/// on most distributions, nothing else does). Advice only: failure is
-/// harmless and ignored; other systems do nothing.
-fn advise_huge_pages(addr: usize, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let start = addr.next_multiple_of(HUGE);
-        let end = (addr + len) / HUGE * HUGE;
-        if end > start {
-            // SAFETY: madvise only changes how the kernel backs this range,
-            // which lies inside our own fresh, not yet touched allocation;
-            // MADV_HUGEPAGE never changes its contents.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (addr, len);
-}
-
 impl HostBuffer {
     fn lines_for(len: usize) -> usize {
         len.div_ceil(64)
@@ -183,9 +142,7 @@ impl HostBuffer {
     /// ```
     pub fn for_overwrite(len: usize) -> HostBuffer {
         let n = Self::lines_for(len);
-        let lines = take_from_pool(n)
-            .or_else(|| new_lines(n))
-            .unwrap_or_else(|| vec![Line::zeroed(); n]);
+        let lines = take_from_pool(n).unwrap_or_else(|| vec![Line::zeroed(); n]);
         LIVE.fetch_add(len, Ordering::Relaxed);
         HostBuffer {
             backing: Backing::Lines(lines),
@@ -209,11 +166,13 @@ impl HostBuffer {
                 len,
             });
         }
-        let lines = new_lines(n).ok_or_else(|| Error::OutOfMemory {
+        let mut lines: Vec<Line> = Vec::new();
+        lines.try_reserve_exact(n).map_err(|_| Error::OutOfMemory {
             op,
             device: "cpu".into(),
             bytes: len as u64,
         })?;
+        lines.resize(n, Line::zeroed());
         LIVE.fetch_add(len, Ordering::Relaxed);
         Ok(HostBuffer {
             backing: Backing::Lines(lines),
