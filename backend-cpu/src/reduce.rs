@@ -674,7 +674,7 @@ fn by_runs<T: Red>(
         };
     let n = outputs * per;
     if n < PARALLEL_MIN || outputs == 0 {
-        let mut ws = Workspace::new(k, false);
+        let mut ws = Workspace::new(k, BLOCK, false);
         return Ok(finish(range(&mut ws, 0, outputs, 0, per)?));
     }
     let threads = rayon::current_num_threads().max(1);
@@ -683,7 +683,7 @@ fn by_runs<T: Red>(
         let parts = (0..outputs.div_ceil(chunk))
             .into_par_iter()
             .map_init(
-                || Workspace::new(k, false),
+                || Workspace::new(k, BLOCK, false),
                 |ws, c| range(ws, c * chunk, ((c + 1) * chunk).min(outputs), 0, per),
             )
             .collect::<Result<Vec<_>>>()?;
@@ -696,7 +696,7 @@ fn by_runs<T: Red>(
         let parts = (0..per.div_ceil(chunk))
             .into_par_iter()
             .map_init(
-                || Workspace::new(k, false),
+                || Workspace::new(k, BLOCK, false),
                 |ws, c| {
                     range(ws, o, o + 1, c * chunk, ((c + 1) * chunk).min(per))
                         .map(|mut v| v.remove(0))
@@ -766,7 +766,7 @@ fn by_rows<T: Red>(
         Ok((acc, idx))
     };
     if outputs * per < PARALLEL_MIN {
-        let mut ws = Workspace::new(k, false);
+        let mut ws = Workspace::new(k, BLOCK, false);
         return slab(&mut ws, 0, outputs, 0, per);
     }
     let threads = rayon::current_num_threads().max(1);
@@ -778,7 +778,7 @@ fn by_rows<T: Red>(
         let parts = (0..per.div_ceil(band))
             .into_par_iter()
             .map_init(
-                || Workspace::new(k, false),
+                || Workspace::new(k, BLOCK, false),
                 |ws, b| slab(ws, 0, outputs, b * band, ((b + 1) * band).min(per)),
             )
             .collect::<Result<Vec<_>>>()?;
@@ -795,7 +795,7 @@ fn by_rows<T: Red>(
     let parts = (0..outputs.div_ceil(chunk))
         .into_par_iter()
         .map_init(
-            || Workspace::new(k, false),
+            || Workspace::new(k, BLOCK, false),
             |ws, c| slab(ws, c * chunk, ((c + 1) * chunk).min(outputs), 0, per),
         )
         .collect::<Result<Vec<_>>>()?;
