@@ -716,3 +716,36 @@ fn float64_atan2_and_pow_within_2_ulp_of_glibc() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// On an adapter without SHADER_F64 (opened here with the feature left
+/// off), `check` refuses float64 transcendental kernels with a reason, so
+/// the core runs them on the CPU; float32 ones still run on the GPU.
+#[test]
+fn without_shader_f64_float64_is_refused_with_a_reason() {
+    if gpu().is_none() {
+        return;
+    }
+    let opts = tandem_gpu::GpuOptions {
+        without_f64: true,
+        ..Default::default()
+    };
+    let Some(g) = tandem_gpu::backends_with(&opts).into_iter().next() else {
+        panic!("the adapter opened by gpu() did not open again without SHADER_F64");
+    };
+    assert!(!g.info().dtypes.contains(&DType::F64));
+    for op in [UnaryOp::Exp, UnaryOp::Sin, UnaryOp::Sigmoid] {
+        let k = kernel(Op::Unary(op, 0), DType::F64, 16, 1);
+        match g.check(&k) {
+            Err(tandem_core::Error::Unsupported { .. }) => {
+                let msg = g.check(&k).unwrap_err().to_string();
+                assert!(msg.contains("float64"), "{msg}");
+            }
+            other => panic!("{}(float64) without SHADER_F64: {other:?}", op.name()),
+        }
+        let k = kernel(Op::Unary(op, 0), DType::F32, 16, 1);
+        g.check(&k)
+            .unwrap_or_else(|e| panic!("{}(float32) must run on the GPU: {e}", op.name()));
+    }
+    let k = kernel(Op::Binary(BinaryOp::Pow, 0, 1), DType::F64, 16, 2);
+    assert!(g.check(&k).is_err());
+}
