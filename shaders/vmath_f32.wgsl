@@ -21,6 +21,14 @@
 //   cannot prove to be zero) keeps the rewrite away; rounding uses `round`.
 // * NaN and infinities are tested on bits (`isnan_f32`), as WGSL lets
 //   compilers assume floats are finite.
+//
+// Constants are hexadecimal float literals: exactly vmath's values (the
+// float32 or float64 its decimal constants parse to) or the named
+// mathematical constant rounded to nearest; "split" constants are a head
+// with trailing zero bits (so products with it are exact) plus the rest.
+// Subnormal inputs and results are handled as the CPU does (lavapipe keeps
+// float32 subnormals); a device that flushes them to zero returns zero
+// where the exact result is subnormal.
 
 // @fn scale_f32
 // p * 2^n for n in [-252, 254]: two normal factors, so only the last

@@ -19,6 +19,7 @@
 // reassociates sums), and NaN/inf are tested on bits. No 64-bit integer
 // arithmetic beyond masks: llvmpipe miscompiles some of it (see `fmod_f64`
 // in math.wgsl); exponents come from `frexp`, powers of two from `ldexp`.
+// Constants are hexadecimal float literals, as in vmath_f32.wgsl.
 
 // @fn scale_f64
 // p * 2^n for n in [-2044, 2046]: two normal factors, so only the last

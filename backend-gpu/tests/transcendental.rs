@@ -749,3 +749,573 @@ fn without_shader_f64_float64_is_refused_with_a_reason() {
     let k = kernel(Op::Binary(BinaryOp::Pow, 0, 1), DType::F64, 16, 2);
     assert!(g.check(&k).is_err());
 }
+
+/// Runs unary `op` on the GPU over `cases` (input, exact expected output)
+/// and lists the mismatches (NaN matches any NaN; zeros by sign).
+fn exact_unary<T: bytemuck::Pod + Copy + std::fmt::Debug + Into<f64>>(
+    gpu: &GpuBackend,
+    dt: DType,
+    op: UnaryOp,
+    cases: &[(T, T)],
+    failures: &mut Vec<String>,
+) {
+    let xs: Vec<T> = cases.iter().map(|c| c.0).collect();
+    let got = on_gpu::<T>(gpu, &kernel(Op::Unary(op, 0), dt, xs.len(), 1), &[&xs]);
+    for (&(x, want), &g) in cases.iter().zip(&got) {
+        let (g, w): (f64, f64) = (g.into(), want.into());
+        if !((g.is_nan() && w.is_nan()) || g.to_bits() == w.to_bits()) {
+            failures.push(format!("{}({x:?}) = {g:e}, want {w:e}", op.name()));
+        }
+    }
+}
+
+/// The special values vmath's own tests require exactly (backend-cpu's
+/// `special_values`, `atan2` and `pow` tests): NaN, infinities, signed
+/// zeros, overflow and underflow thresholds, subnormal results, exact
+/// powers and logarithms, saturation of tanh and sigmoid, the C99 tables
+/// of atan2 and pow. The GPU must give the very same values.
+#[test]
+fn special_values_are_exactly_vmaths() {
+    let Some(gpu) = gpu() else { return };
+    use UnaryOp::*;
+    let mut failures = Vec::new();
+    let (inf, nan) = (f32::INFINITY, f32::NAN);
+    let odd_zero: [(f32, f32); 5] = [
+        (nan, nan),
+        (0.0, 0.0),
+        (-0.0, -0.0),
+        (1e-40, 1e-40),
+        (-1e-8, -1e-8),
+    ];
+    let logs: [(f32, f32); 8] = [
+        (nan, nan),
+        (inf, inf),
+        (-inf, nan),
+        (0.0, -inf),
+        (-0.0, -inf),
+        (-1.0, nan),
+        (-1e-45, nan),
+        (1.0, 0.0),
+    ];
+    let cases32: Vec<(UnaryOp, Vec<(f32, f32)>)> = vec![
+        (
+            Exp,
+            vec![
+                (nan, nan),
+                (inf, inf),
+                (-inf, 0.0),
+                (0.0, 1.0),
+                (-0.0, 1.0),
+                (88.72284, inf),
+                (89.0, inf),
+                (1e30, inf),
+                (-104.0, 0.0),
+                (-1e30, 0.0),
+                (-103.28, 1e-45),
+            ],
+        ),
+        (
+            Exp2,
+            vec![
+                (nan, nan),
+                (inf, inf),
+                (-inf, 0.0),
+                (0.0, 1.0),
+                (128.0, inf),
+                (127.0, 1.7014118e38),
+                (-149.0, 1e-45),
+                (-150.0, 0.0),
+                (-126.0, f32::MIN_POSITIVE),
+                (3.0, 8.0),
+                (-1.0, 0.5),
+            ],
+        ),
+        (Ln, [&logs[..], &[(1e-45, -103.27893)]].concat()),
+        (
+            Log2,
+            [
+                &logs[..],
+                &[
+                    (1e-45, -149.0),
+                    (f32::MIN_POSITIVE, -126.0),
+                    (0.5, -1.0),
+                    (1024.0, 10.0),
+                    (2f32.powi(127), 127.0),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Log10,
+            [
+                &logs[..],
+                &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (0.1, -1.0)],
+            ]
+            .concat(),
+        ),
+        (Sin, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+        (Tan, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+        (
+            Cos,
+            vec![
+                (nan, nan),
+                (0.0, 1.0),
+                (-0.0, 1.0),
+                (1e-8, 1.0),
+                (inf, nan),
+                (-inf, nan),
+            ],
+        ),
+        (
+            Tanh,
+            [
+                &odd_zero[..],
+                &[
+                    (inf, 1.0),
+                    (-inf, -1.0),
+                    (10.0, 1.0),
+                    (-1e30, -1.0),
+                    (1e-8, 1e-8),
+                    (-3e-20, -3e-20),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Sigmoid,
+            vec![
+                (nan, nan),
+                (inf, 1.0),
+                (-inf, 0.0),
+                (0.0, 0.5),
+                (-0.0, 0.5),
+                (20.0, 1.0),
+                (-200.0, 0.0),
+                (1e-9, 0.5),
+            ],
+        ),
+        (
+            Sinh,
+            [
+                &odd_zero[..],
+                &[(inf, inf), (-inf, -inf), (90.0, inf), (-90.0, -inf)],
+            ]
+            .concat(),
+        ),
+        (
+            Cosh,
+            vec![(nan, nan), (inf, inf), (-inf, inf), (0.0, 1.0), (90.0, inf)],
+        ),
+        (
+            Atan,
+            [
+                &odd_zero[..],
+                &[
+                    (inf, std::f32::consts::FRAC_PI_2),
+                    (-inf, -std::f32::consts::FRAC_PI_2),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Asin,
+            [
+                &odd_zero[..],
+                &[
+                    (1.0, std::f32::consts::FRAC_PI_2),
+                    (-1.0, -std::f32::consts::FRAC_PI_2),
+                    (1.0000001, nan),
+                    (-2.0, nan),
+                    (inf, nan),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Acos,
+            vec![
+                (nan, nan),
+                (1.0, 0.0),
+                (-1.0, std::f32::consts::PI),
+                (0.0, std::f32::consts::FRAC_PI_2),
+                (1.0000001, nan),
+                (-inf, nan),
+            ],
+        ),
+    ];
+    for (op, cases) in &cases32 {
+        exact_unary(&gpu, DType::F32, *op, cases, &mut failures);
+    }
+    // A subnormal sigmoid: positive, below the smallest normal.
+    let tiny = on_gpu::<f32>(
+        &gpu,
+        &kernel(Op::Unary(Sigmoid, 0), DType::F32, 1, 1),
+        &[&[-100.0f32]],
+    );
+    if !(tiny[0] > 0.0 && tiny[0] < f32::MIN_POSITIVE) {
+        failures.push(format!("sigmoid(-100f32) = {:e}", tiny[0]));
+    }
+
+    if gpu.info().dtypes.contains(&DType::F64) {
+        let (inf, nan) = (f64::INFINITY, f64::NAN);
+        let odd_zero: [(f64, f64); 5] = [
+            (nan, nan),
+            (0.0, 0.0),
+            (-0.0, -0.0),
+            (1e-310, 1e-310),
+            (-1e-17, -1e-17),
+        ];
+        let logs: [(f64, f64); 8] = [
+            (nan, nan),
+            (inf, inf),
+            (-inf, nan),
+            (0.0, -inf),
+            (-0.0, -inf),
+            (-1.0, nan),
+            (-5e-324, nan),
+            (1.0, 0.0),
+        ];
+        let cases64: Vec<(UnaryOp, Vec<(f64, f64)>)> = vec![
+            (
+                Exp,
+                vec![
+                    (nan, nan),
+                    (inf, inf),
+                    (-inf, 0.0),
+                    (0.0, 1.0),
+                    (-0.0, 1.0),
+                    (709.8, inf),
+                    (1e300, inf),
+                    (-746.0, 0.0),
+                    (-1e300, 0.0),
+                    (-745.0, 5e-324),
+                ],
+            ),
+            (
+                Exp2,
+                vec![
+                    (nan, nan),
+                    (inf, inf),
+                    (-inf, 0.0),
+                    (0.0, 1.0),
+                    (1024.0, inf),
+                    (1023.0, 2f64.powi(1023)),
+                    (-1074.0, 5e-324),
+                    (-1075.0, 0.0),
+                    (-1022.0, f64::MIN_POSITIVE),
+                    (3.0, 8.0),
+                ],
+            ),
+            (Ln, logs.to_vec()),
+            (
+                Log2,
+                [
+                    &logs[..],
+                    &[
+                        (5e-324, -1074.0),
+                        (f64::MIN_POSITIVE, -1022.0),
+                        (0.5, -1.0),
+                        (1024.0, 10.0),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Log10,
+                [
+                    &logs[..],
+                    &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (1e-300, -300.0)],
+                ]
+                .concat(),
+            ),
+            (Sin, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+            (Tan, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+            (
+                Cos,
+                vec![
+                    (nan, nan),
+                    (0.0, 1.0),
+                    (-0.0, 1.0),
+                    (1e-9, 1.0),
+                    (inf, nan),
+                    (-inf, nan),
+                ],
+            ),
+            (
+                Tanh,
+                [
+                    &odd_zero[..],
+                    &[
+                        (inf, 1.0),
+                        (-inf, -1.0),
+                        (20.0, 1.0),
+                        (-1e300, -1.0),
+                        (-3e-200, -3e-200),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Sigmoid,
+                vec![
+                    (nan, nan),
+                    (inf, 1.0),
+                    (-inf, 0.0),
+                    (0.0, 0.5),
+                    (-0.0, 0.5),
+                    (40.0, 1.0),
+                    (-800.0, 0.0),
+                    (1e-18, 0.5),
+                ],
+            ),
+            (
+                Sinh,
+                [
+                    &odd_zero[..],
+                    &[(inf, inf), (-inf, -inf), (711.0, inf), (-711.0, -inf)],
+                ]
+                .concat(),
+            ),
+            (
+                Cosh,
+                vec![
+                    (nan, nan),
+                    (inf, inf),
+                    (-inf, inf),
+                    (0.0, 1.0),
+                    (711.0, inf),
+                ],
+            ),
+            (
+                Atan,
+                [
+                    &odd_zero[..],
+                    &[
+                        (inf, std::f64::consts::FRAC_PI_2),
+                        (-inf, -std::f64::consts::FRAC_PI_2),
+                        (1.0, std::f64::consts::FRAC_PI_4),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Asin,
+                [
+                    &odd_zero[..],
+                    &[
+                        (1.0, std::f64::consts::FRAC_PI_2),
+                        (-1.0, -std::f64::consts::FRAC_PI_2),
+                        (1.0000000000000002, nan),
+                        (-2.0, nan),
+                        (inf, nan),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Acos,
+                vec![
+                    (nan, nan),
+                    (1.0, 0.0),
+                    (-1.0, std::f64::consts::PI),
+                    (0.0, std::f64::consts::FRAC_PI_2),
+                    (1.0000000000000002, nan),
+                    (-inf, nan),
+                ],
+            ),
+        ];
+        for (op, cases) in &cases64 {
+            exact_unary(&gpu, DType::F64, *op, cases, &mut failures);
+        }
+    }
+
+    // atan2's C99 table, every sign of y; pow's C99 / NumPy table.
+    let (pi, pi2, pi4) = (
+        std::f64::consts::PI,
+        std::f64::consts::FRAC_PI_2,
+        std::f64::consts::FRAC_PI_4,
+    );
+    let (inf, nan) = (f64::INFINITY, f64::NAN);
+    let mut atan2: Vec<(f64, f64, f64)> = Vec::new();
+    for &(y, x, want) in &[
+        (0.0, 0.0, 0.0),
+        (0.0, -0.0, pi),
+        (0.0, 1.0, 0.0),
+        (0.0, -1.0, pi),
+        (1.0, 0.0, pi2),
+        (1.0, -0.0, pi2),
+        (1.0, inf, 0.0),
+        (1.0, -inf, pi),
+        (inf, 1.0, pi2),
+        (inf, -1.0, pi2),
+        (inf, inf, pi4),
+        (inf, -inf, 3.0 * pi4),
+        (1e-300, 1e300, 0.0),
+        (1e300, 1e-300, pi2),
+        (nan, 1.0, nan),
+        (1.0, nan, nan),
+    ] {
+        atan2.push((y, x, want));
+        atan2.push((-y, x, -want));
+    }
+    let pow: Vec<(f64, f64, f64)> = vec![
+        (nan, 0.0, 1.0),
+        (nan, -0.0, 1.0),
+        (1.0, nan, 1.0),
+        (1.0, inf, 1.0),
+        (-1.0, inf, 1.0),
+        (-1.0, -inf, 1.0),
+        (nan, 1.0, nan),
+        (2.0, nan, nan),
+        (-2.0, 0.5, nan),
+        (-2.0, 3.0, -8.0),
+        (-2.0, 2.0, 4.0),
+        (-2.0, -1.0, -0.5),
+        (0.0, -1.0, inf),
+        (-0.0, -1.0, -inf),
+        (-0.0, -2.0, inf),
+        (-0.0, -0.5, inf),
+        (0.0, 3.0, 0.0),
+        (-0.0, 3.0, -0.0),
+        (-0.0, 2.0, 0.0),
+        (-0.0, 0.5, 0.0),
+        (0.5, -inf, inf),
+        (2.0, -inf, 0.0),
+        (0.5, inf, 0.0),
+        (2.0, inf, inf),
+        (-0.5, inf, 0.0),
+        (-2.0, inf, inf),
+        (-inf, -3.0, -0.0),
+        (-inf, -2.0, 0.0),
+        (-inf, 3.0, -inf),
+        (-inf, 2.0, inf),
+        (-inf, 0.5, inf),
+        (inf, -1.0, 0.0),
+        (inf, 0.5, inf),
+        (2.0, 1024.0, inf),
+        (2.0, -1075.0, 0.0),
+        (-1.0, 1e300, 1.0),
+    ];
+    let f64_too = gpu.info().dtypes.contains(&DType::F64);
+    for (op, table, parity) in [
+        (BinaryOp::Atan2, atan2, vec![]),
+        (
+            BinaryOp::Pow,
+            pow,
+            // Parity of large exponents (not float32 values).
+            vec![
+                (-1.0, 9007199254740991.0, -1.0),
+                (-1.0, 9007199254740992.0, 1.0),
+                (-1.0, 4503599627370497.0, -1.0),
+                (-1.0, 4503599627370495.5, nan),
+            ],
+        ),
+    ] {
+        let k32 = kernel(Op::Binary(op, 0, 1), DType::F32, table.len(), 2);
+        let a: Vec<f32> = table.iter().map(|c| c.0 as f32).collect();
+        let b: Vec<f32> = table.iter().map(|c| c.1 as f32).collect();
+        let got = on_gpu::<f32>(&gpu, &k32, &[&a, &b]);
+        for (c, g) in table.iter().zip(got) {
+            let w = c.2 as f32;
+            if !((g.is_nan() && w.is_nan()) || g.to_bits() == w.to_bits()) {
+                failures.push(format!(
+                    "{}({:?}, {:?}) f32 = {g:e}, want {w:e}",
+                    op.name(),
+                    c.0,
+                    c.1
+                ));
+            }
+        }
+        if f64_too {
+            let all: Vec<(f64, f64, f64)> = table.iter().chain(&parity).copied().collect();
+            let k64 = kernel(Op::Binary(op, 0, 1), DType::F64, all.len(), 2);
+            let a: Vec<f64> = all.iter().map(|c| c.0).collect();
+            let b: Vec<f64> = all.iter().map(|c| c.1).collect();
+            let got = on_gpu::<f64>(&gpu, &k64, &[&a, &b]);
+            for (c, g) in all.iter().zip(got) {
+                if !((g.is_nan() && c.2.is_nan()) || g.to_bits() == c.2.to_bits()) {
+                    failures.push(format!(
+                        "{}({:?}, {:?}) f64 = {g:e}, want {:e}",
+                        op.name(),
+                        c.0,
+                        c.1,
+                        c.2
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every float32 input (all 2^32 bit patterns) for the unary functions,
+/// like vmath's `exhaustive_f32`; a few minutes per function on lavapipe
+/// (`TRANSCENDENTAL_ONLY=sin,tan` picks some):
+/// `cargo test -p tandem-gpu --test transcendental exhaustive -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn exhaustive_float32() {
+    let Some(gpu) = gpu() else { return };
+    const CHUNK: usize = 1 << 24;
+    let mut failures = Vec::new();
+    for (op, reference, _, _, _, _) in unary_cases() {
+        if !selected(op.name()) {
+            continue;
+        }
+        let k = kernel(Op::Unary(op, 0), DType::F32, CHUNK, 1);
+        let mut worst_all = (0.0f64, 0.0f32);
+        for c in 0..(1usize << 32) / CHUNK {
+            let xs: Vec<f32> = (0..CHUNK)
+                .map(|i| f32::from_bits((c * CHUNK + i) as u32))
+                .collect();
+            let got = on_gpu::<f32>(&gpu, &k, &[&xs]);
+            // The reference on every core.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let part = CHUNK.div_ceil(threads);
+            let w = std::thread::scope(|s| {
+                let handles: Vec<_> = xs
+                    .chunks(part)
+                    .zip(got.chunks(part))
+                    .map(|(x, g)| {
+                        s.spawn(move || {
+                            let (e, i) = worst(
+                                g.iter()
+                                    .zip(x)
+                                    .map(|(&g, &x)| err32(g, reference(x as f64))),
+                            );
+                            (e, x[i])
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("reference thread"))
+                    .fold((0.0f64, 0.0f32), |a, b| {
+                        if b.0 > a.0 || b.0.is_nan() {
+                            b
+                        } else {
+                            a
+                        }
+                    })
+            });
+            if w.0 > worst_all.0 || w.0.is_nan() {
+                worst_all = w;
+            }
+        }
+        println!(
+            "EXHAUSTIVE {} f32 on the GPU: max error {:.3} ULP at x = {:e}",
+            op.name(),
+            worst_all.0,
+            worst_all.1
+        );
+        if !within(worst_all.0, ULP) {
+            failures.push(format!(
+                "{}: {} ULP at {:e}",
+                op.name(),
+                worst_all.0,
+                worst_all.1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
