@@ -203,3 +203,36 @@ fn a_fused_transcendental_expression_runs_as_one_gpu_kernel() {
         }
     }
 }
+
+/// A reduction fed by transcendental functions (`sum(exp(x) * cos(x))`,
+/// float64 where the adapter has it) is one GPU kernel too, and agrees with
+/// the CPU backend.
+#[test]
+fn a_reduction_of_transcendentals_runs_on_the_gpu() {
+    for info in gpus() {
+        let dt = if info.dtypes.contains(&DType::F64) {
+            DType::F64
+        } else {
+            DType::F32
+        };
+        let xs: Vec<f64> = (0..10_000).map(|i| (i as f64) * 1e-3 - 5.0).collect();
+        let host = Array::from_vec(xs, &[10_000]).unwrap().astype(dt);
+        let x = on(&info, &host.eval().unwrap());
+        let (got, on_gpu, on_cpu, _) =
+            kernels(&info, || (x.exp() * x.cos()).sum().item::<f64>().unwrap());
+        assert!(
+            on_gpu >= 1 && on_cpu == 0,
+            "sum(exp(x) cos(x)) on {}: {on_gpu} GPU and {on_cpu} CPU kernels",
+            label(&info)
+        );
+        let cpu = host.to_device(Device::Cpu).unwrap();
+        let want = (cpu.exp() * cpu.cos()).sum().item::<f64>().unwrap();
+        let tol = if dt == DType::F64 { 1e-12 } else { 1e-4 };
+        assert!(
+            (got - want).abs() <= tol * want.abs().max(1.0),
+            "{} on {}: gpu {got} vs cpu {want}",
+            dt.name(),
+            label(&info)
+        );
+    }
+}
