@@ -6,7 +6,9 @@
 // and cast.rs): NaN tests on bits (WGSL lets compilers assume no NaN in
 // float comparisons; llvmpipe evaluates `!=` as ordered, so `x != y` is
 // written `!(x == y)`), exact `fmod`, NumPy's remainder and floor_divide,
-// saturating float → int casts with NaN → 0, integer power by squaring.
+// saturating float → int casts with NaN → 0, integer power by squaring;
+// and the error-free sums and products the transcendental functions of
+// vmath_f32.wgsl / vmath_f64.wgsl build on.
 
 // @fn isnan
 fn isnan_{T}(x: {F}) -> bool {
@@ -31,6 +33,100 @@ fn signbit_{T}(x: {F}) -> bool {
 // @fn copysign
 fn copysign_{T}(mag: {F}, sgn: {F}) -> {F} {
     return bitcast<{F}>((bitcast<{U}>(mag) & {ABSMASK}) | (bitcast<{U}>(sgn) & {SIGN}));
+}
+
+// @fn oz
+// A zero the shader compiler cannot prove to be zero (the leading zeros of
+// a nonzero word number at most 31), for `hide`.
+fn oz_{T}(x: {F}) -> u32 {
+    return countLeadingZeros(u32(bitcast<{U}>(x) & 0xffffffff{US}) | 1u) >> 5u;
+}
+
+// @fn hide
+// `v` itself, through an OR with `z` (from `oz`). NIR (Mesa's shader
+// optimiser) reassociates float sums freely, rewriting `(a + b) - a` to `b`
+// and `(x - p) - ((u - p) + v)` to `x - u - v`, which is right in real
+// numbers and wrong for the error-free sums and products below, whose
+// whole point is the rounding error. It cannot see through this OR. LLVM
+// can, and removes it, so it costs nothing on lavapipe.
+fn hide_{T}(v: {F}, z: u32) -> {F} {
+    return bitcast<{F}>(bitcast<{U}>(v) | {U}(z));
+}
+
+// @fn fast2sum needs hide
+// (s, e) with s = a + b rounded and s + e = a + b exactly, for |a| >= |b|
+// or a = 0 (Dekker's Fast2Sum). Both results are hidden from the
+// optimiser, so that what the caller does with them cannot cancel terms.
+fn fast2sum_{T}(a: {F}, b: {F}, z: u32) -> vec2<{F}> {
+    let s = a + b;
+    let e = b - (hide_{T}(s, z) - a);
+    return vec2<{F}>(hide_{T}(s, z), hide_{T}(e, z));
+}
+
+// @fn two_sum needs hide
+// (s, e) with s + e = a + b exactly, any magnitudes (Knuth's TwoSum).
+fn two_sum_{T}(a: {F}, b: {F}, z: u32) -> vec2<{F}> {
+    let s = a + b;
+    let bb = hide_{T}(s, z) - a;
+    let e = (a - (s - bb)) + (b - bb);
+    return vec2<{F}>(hide_{T}(s, z), hide_{T}(e, z));
+}
+
+// @fn hihalf
+// `a` with the low half of its significand cleared (a - hihalf(a) is exact).
+fn hihalf_{T}(a: {F}) -> {F} {
+    return bitcast<{F}>(bitcast<{U}>(a) & {SPLITMASK});
+}
+
+// @fn two_prod needs hihalf hide
+// (p, e) with p = a * b rounded and p + e = a * b (Dekker's product, the
+// operands split by masking, which cannot overflow). No `fma`: Vulkan lets
+// it round twice, and lavapipe's does.
+fn two_prod_{T}(a: {F}, b: {F}, z: u32) -> vec2<{F}> {
+    let p = a * b;
+    let ah = hihalf_{T}(a);
+    let al = a - ah;
+    let bh = hihalf_{T}(b);
+    let bl = b - bh;
+    let e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    return vec2<{F}>(hide_{T}(p, z), hide_{T}(e, z));
+}
+
+// @fn mulwide
+// The 64-bit product of two u32 as (low word, high word), from 16-bit
+// halves (WGSL has no widening multiply; the Payne-Hanek reductions of
+// vmath_f32/f64.wgsl keep to 32-bit integers).
+fn mulwide_{T}(a: u32, b: u32) -> vec2<u32> {
+    let a0 = a & 0xffffu;
+    let a1 = a >> 16u;
+    let b0 = b & 0xffffu;
+    let b1 = b >> 16u;
+    let p00 = a0 * b0;
+    let p01 = a0 * b1;
+    let p10 = a1 * b0;
+    let mid = (p00 >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
+    return vec2<u32>((mid << 16u) | (p00 & 0xffffu), a1 * b1 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u));
+}
+
+// @fn pio2bits
+// The 32 bits of 2/pi after its bit `o` (bits o+1 .. o+32 after the binary
+// point, o >= -64), for Payne-Hanek reductions: the table holds 2/pi to
+// 1280 bits (enough for every float64), after two zero words.
+const PIO2BITS_{T} = array<u32, 42>(
+    0x00000000u, 0x00000000u, 0xa2f9836eu, 0x4e441529u, 0xfc2757d1u, 0xf534ddc0u, 0xdb629599u,
+    0x3c439041u, 0xfe5163abu, 0xdebbc561u, 0xb7246e3au, 0x424dd2e0u, 0x06492eeau, 0x09d1921cu,
+    0xfe1deb1cu, 0xb129a73eu, 0xe88235f5u, 0x2ebb4484u, 0xe99c7026u, 0xb45f7e41u, 0x3991d639u,
+    0x835339f4u, 0x9c845f8bu, 0xbdf9283bu, 0x1ff897ffu, 0xde05980fu, 0xef2f118bu, 0x5a0a6d1fu,
+    0x6d367ecfu, 0x27cb09b7u, 0x4f463f66u, 0x9e5fea2du, 0x7527bac7u, 0xebe5f17bu, 0x3d0739f7u,
+    0x8a5292eau, 0x6bfb5fb1u, 0x1f8d5d08u, 0x56033046u, 0xfc7b6babu, 0xf0cfbc20u, 0x9af4361du
+);
+fn pio2bits_{T}(o: i32) -> u32 {
+    let p = u32(o + 64);
+    let w = p >> 5u;
+    let sh = p & 31u;
+    let a = PIO2BITS_{T}[w];
+    let b = PIO2BITS_{T}[w + 1u];
+    return select((a << sh) | (b >> ((32u - sh) & 31u)), a, sh == 0u);
 }
 
 // @fn fmod needs isnan
@@ -175,8 +271,9 @@ fn floordiv_{T}(x: {F}, y: {F}) -> {F} {
     return copysign_{T}(0.0{FS}, x / y);
 }
 
-// @fn pow needs isnan isinf signbit
-// C99 pow: special values by the book, |x|^y as exp2(y * log2|x|).
+// @fn pow needs isnan isinf signbit powcore
+// C99 pow (as vmath's pow lanes): special values by the book, |x|^y for
+// finite x != 0 and finite y != 0 from `powcore` (vmath_f32/f64.wgsl).
 fn pow_{T}(x: {F}, y: {F}) -> {F} {
     if (y == 0.0{FS} || x == 1.0{FS}) {
         return 1.0{FS};
@@ -200,7 +297,7 @@ fn pow_{T}(x: {F}, y: {F}) -> {F} {
         }
         r = select(0.0{FS}, inf, (ax > 1.0{FS}) == (y > 0.0{FS}));
     } else {
-        r = exp2(y * log2(ax));
+        r = powcore_{T}(ax, y);
     }
     if (signbit_{T}(x)) {
         if (!yint && ax != 0.0{FS} && !isinf_{T}(ax)) {
@@ -211,15 +308,6 @@ fn pow_{T}(x: {F}, y: {F}) -> {F} {
         }
     }
     return r;
-}
-
-// @fn sigmoid
-// SciPy's expit: exp(-|x|) never overflows, and e/(1+e) keeps the tiny
-// results of large negative x.
-fn sigmoid_{T}(x: {F}) -> {F} {
-    let e = exp(-abs(x));
-    let r = 1.0{FS} / (1.0{FS} + e);
-    return select(e * r, r, x >= 0.0{FS});
 }
 
 // @fn sign

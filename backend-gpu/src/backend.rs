@@ -5,7 +5,6 @@
 
 use crate::batch::Batch;
 use crate::bind_cache::BindCache;
-use crate::codegen::ops;
 use crate::device::{Gpu, Limits};
 use crate::pipeline_cache::PipelineCache;
 use crate::plan::{ShaderKey, Signature};
@@ -14,7 +13,7 @@ use crate::{exec, reduce, transfer};
 use std::sync::Arc;
 use tandem_core::backend::{Buffer, DeviceBuffer};
 use tandem_core::buffer::HostBuffer;
-use tandem_core::kernel::{Kernel, Op};
+use tandem_core::kernel::Kernel;
 use tandem_core::{Backend, DeviceInfo, DeviceKind, Error, Memory, Result};
 
 /// Largest element count (and buffer length) an elementwise kernel may
@@ -267,25 +266,6 @@ impl Backend for GpuBackend {
     fn check(&self, kernel: &Kernel) -> Result<()> {
         self.inner.gpu.check_lost()?;
         self.check_shape(kernel)?;
-        let is_float = |v: usize| kernel.instrs.get(v).is_some_and(|i| i.dtype.is_float());
-        for ins in &kernel.instrs {
-            let approx = match ins.op {
-                Op::Unary(op, a) if ops::approximate_unary(op) && is_float(a) => Some(op.name()),
-                Op::Binary(op, a, _) if ops::approximate_binary(op) && is_float(a) => {
-                    Some(op.name())
-                }
-                _ => None,
-            };
-            if let Some(name) = approx {
-                return Err(Error::unsupported(
-                    "gpu kernel",
-                    format!(
-                        "{name} on {}: the WGSL built-in is not accurate to NumPy's results, so this kernel runs on the CPU",
-                        ins.dtype.name()
-                    ),
-                ));
-            }
-        }
         // Every op/dtype the body uses must have a GPU form.
         self.inner.cache.check(
             Signature::of(kernel),

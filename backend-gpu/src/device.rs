@@ -61,7 +61,8 @@ impl Limits {
 }
 
 /// Overrides for tests: smaller limits than the adapter's, to exercise the
-/// paths for huge arrays and huge dispatches on small data.
+/// paths for huge arrays and huge dispatches on small data, and features
+/// left off, to see how tandem behaves on adapters without them.
 ///
 /// ```
 /// let opts = tandem_gpu::GpuOptions { max_binding_bytes: Some(1 << 16), ..Default::default() };
@@ -75,6 +76,9 @@ pub struct GpuOptions {
     pub max_binding_bytes: Option<u64>,
     /// Use at most this many workgroups per dispatch dimension.
     pub max_workgroups_per_dim: Option<u32>,
+    /// Open the device without `SHADER_F64`, as on adapters that lack it
+    /// (most integrated and mobile GPUs): float64 kernels then go to the CPU.
+    pub without_f64: bool,
 }
 
 /// One opened adapter.
@@ -175,8 +179,11 @@ fn open(
     label: String,
     opts: &GpuOptions,
 ) -> Option<Gpu> {
-    let wanted =
+    let mut wanted =
         wgpu::Features::SHADER_F64 | wgpu::Features::SHADER_INT64 | wgpu::Features::SHADER_F16;
+    if opts.without_f64 {
+        wanted.remove(wgpu::Features::SHADER_F64);
+    }
     let features = adapter.features() & wanted;
     let limits = adapter.limits();
     let desc = wgpu::DeviceDescriptor {

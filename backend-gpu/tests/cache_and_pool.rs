@@ -138,7 +138,9 @@ fn faults_are_errors_not_panics() {
     ));
     // Too few inputs.
     assert!(gpu.execute(&k, &[], &mut outs).is_err());
-    // A float64 transcendental: check says why and the core routes it to the CPU.
+    // A float64 transcendental: it runs here if the adapter has SHADER_F64;
+    // without (opened so on purpose) check says why, and the core routes
+    // it to the CPU.
     let l = Layout::contiguous(&[4]);
     let sin = Kernel {
         shape: vec![4],
@@ -165,8 +167,22 @@ fn faults_are_errors_not_panics() {
         }],
         reduction: None,
     };
-    match gpu.check(&sin) {
-        Err(Error::Unsupported { message, .. }) => assert!(message.contains("sin"), "{message}"),
+    if gpu.info().dtypes.contains(&DType::F64) {
+        gpu.check(&sin)
+            .expect("float64 sin runs on an adapter with SHADER_F64");
+    }
+    let opts = tandem_gpu::GpuOptions {
+        without_f64: true,
+        ..Default::default()
+    };
+    let no_f64 = tandem_gpu::backends_with(&opts)
+        .into_iter()
+        .next()
+        .expect("the adapter opens without SHADER_F64 too");
+    match no_f64.check(&sin) {
+        Err(Error::Unsupported { message, .. }) => {
+            assert!(message.contains("float64"), "{message}")
+        }
         other => panic!("expected Unsupported, got {other:?}"),
     }
     // An allocation beyond the device's largest buffer.

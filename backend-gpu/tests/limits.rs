@@ -180,6 +180,7 @@ fn tiny_limits_split_work_into_windows_and_grid_rows() {
     let opts = GpuOptions {
         max_binding_bytes: Some(4096),
         max_workgroups_per_dim: Some(3),
+        ..Default::default()
     };
     let Some(small) = tandem_gpu::backends_with(&opts).into_iter().next() else {
         let _ = gpu();
@@ -466,6 +467,7 @@ fn tiny_limits_reduce_axes_whose_outputs_span_more_than_a_binding() {
     let opts = GpuOptions {
         max_binding_bytes: Some(4096),
         max_workgroups_per_dim: Some(7),
+        ..Default::default()
     };
     let Some(small_gpu) = tandem_gpu::backends_with(&opts).into_iter().next() else {
         let _ = gpu();

@@ -1,21 +1,31 @@
-//! Instantiates the helper functions of `shaders/math.wgsl` that a shader
-//! calls: each `// @fn NAME [needs A B …]` section is a template over one
-//! dtype, filled in per dtype by replacing its `{PLACEHOLDERS}`; `vec4`
-//! versions are generated as componentwise wrappers of the scalar ones.
+//! Instantiates the helper functions of `shaders/math.wgsl` (and of the
+//! transcendental functions in `shaders/vmath_f32.wgsl`, `vmath_f64.wgsl`)
+//! that a shader calls: each `// @fn NAME [needs A B …]` section is a
+//! template over one dtype, filled in per dtype by replacing its
+//! `{PLACEHOLDERS}`; `vec4` versions are generated as componentwise
+//! wrappers of the scalar ones.
 //!
 //! Placeholders: `{T}` the dtype's tag (`f32`), `{F}` the float type, `{U}`
 //! the unsigned type of the same width, `{US}`/`{FS}` literal suffixes,
 //! `{SIGN}`/`{ABSMASK}`/`{EXPMASK}`/`{QNAN}`/`{MANTMASK}` bit patterns,
 //! `{MANT}` mantissa bits, `{EXPMAXU}`/`{EXPMAXI}` the all-ones exponent,
 //! `{P_MANT}`/`{P_TOP}`/`{P_HIGH}` the powers of two shifts multiply by, `{I32MAXF}`/`{I64MAXF}` the largest float
-//! below 2^31/2^63, and for integer templates `{I}`, `{ZERO}`, `{ONE}`, `{TWO}`.
+//! below 2^31/2^63, `{SPLITMASK}` the mask keeping the high half of the
+//! significand (Dekker's split), and for integer templates `{I}`, `{ZERO}`,
+//! `{ONE}`, `{TWO}`.
 
 use super::types::{scalar_ty, Width};
 use std::collections::BTreeMap;
 use tandem_core::DType;
 
-/// The helper templates (compiled into the crate).
-const MATH: &str = include_str!("../../../shaders/math.wgsl");
+/// The helper templates (compiled into the crate): the general helpers, and
+/// the float32 and float64 transcendental functions (one file per dtype, as
+/// their algorithms differ).
+const TEMPLATES: [&str; 3] = [
+    include_str!("../../../shaders/math.wgsl"),
+    include_str!("../../../shaders/vmath_f32.wgsl"),
+    include_str!("../../../shaders/vmath_f64.wgsl"),
+];
 
 /// One template section: its dependencies and body.
 struct Section {
@@ -23,10 +33,15 @@ struct Section {
     body: &'static str,
 }
 
-/// Finds the `// @fn name` section of `math.wgsl`.
+/// Finds the `// @fn name` section of the templates.
 fn section(name: &str) -> Option<Section> {
+    TEMPLATES.iter().find_map(|t| section_in(t, name))
+}
+
+/// Finds the `// @fn name` section of one template file.
+fn section_in(text: &'static str, name: &str) -> Option<Section> {
     let marker = "// @fn ";
-    let mut rest = MATH;
+    let mut rest = text;
     while let Some(at) = rest.find(marker) {
         let after = &rest[at + marker.len()..];
         let line_end = after.find('\n').unwrap_or(after.len());
@@ -47,6 +62,31 @@ fn section(name: &str) -> Option<Section> {
         rest = body_all;
     }
     None
+}
+
+/// Every section of the templates: its name, and the float dtype it is
+/// limited to when its name ends in one (`fmod_f64`; `to_i32` is a generic
+/// float helper named after the type it converts to).
+#[cfg(test)]
+pub(crate) fn section_names() -> Vec<(String, Option<DType>)> {
+    let marker = "// @fn ";
+    let mut out = Vec::new();
+    for t in TEMPLATES {
+        for line in t.lines() {
+            if let Some(rest) = line.strip_prefix(marker) {
+                let name = rest.split_whitespace().next().unwrap_or("").to_string();
+                let only = [DType::F32, DType::F64]
+                    .into_iter()
+                    .find(|dt| name.ends_with(&format!("_{}", scalar_ty(*dt))));
+                let base = match only {
+                    Some(dt) => name[..name.len() - 1 - scalar_ty(dt).len()].to_string(),
+                    None => name,
+                };
+                out.push((base, only));
+            }
+        }
+    }
+    out
 }
 
 /// The placeholder values for dtype `dt`.
@@ -71,6 +111,7 @@ fn placeholders(dt: DType) -> Vec<(&'static str, &'static str)> {
             ("{P_HIGH}", "0x80000000u"),
             ("{I32MAXF}", "2147483520.0f"),
             ("{I64MAXF}", "9223371487098961920.0f"),
+            ("{SPLITMASK}", "0xfffff000u"),
         ],
         DType::F64 => vec![
             ("{T}", "f64"),
@@ -91,6 +132,7 @@ fn placeholders(dt: DType) -> Vec<(&'static str, &'static str)> {
             ("{P_HIGH}", "0x8000000000000000lu"),
             ("{I32MAXF}", "2147483647.0lf"),
             ("{I64MAXF}", "9223372036854774784.0lf"),
+            ("{SPLITMASK}", "0xfffffffff8000000lu"),
         ],
         DType::I32 => vec![
             ("{T}", "i32"),

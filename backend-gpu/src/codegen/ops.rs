@@ -6,7 +6,9 @@
 //! Semantics are the CPU backend's (backend-cpu/src/elem.rs, cast.rs):
 //! wrapping integer arithmetic, NumPy's remainder/floor_divide signs,
 //! integer division by zero = 0, NaN-propagating maximum/minimum, sign of
-//! NaN is NaN, round half to even, saturating float → int casts.
+//! NaN is NaN, round half to even, saturating float → int casts; the
+//! transcendental functions are helpers ported from the CPU's vmath
+//! (shaders/vmath_f32.wgsl, vmath_f64.wgsl), within 2 ULP as it is.
 
 use super::helpers::Helpers;
 use super::types::{lit, splat, ty, Width};
@@ -17,9 +19,12 @@ use tandem_core::DType;
 pub(crate) type Expr = Result<String, String>;
 
 fn helper(h: &mut Helpers, name: &str, dt: DType, w: Width, args: &[&str]) -> Expr {
-    let f = h
-        .call(name, dt, w)
-        .ok_or_else(|| format!("shaders/math.wgsl has no `{name}` helper"))?;
+    let f = h.call(name, dt, w).ok_or_else(|| {
+        format!(
+            "the WGSL templates (shaders/math.wgsl, vmath_*.wgsl) have no `{name}` helper for {}",
+            dt.name()
+        )
+    })?;
     Ok(format!("{f}({})", args.join(", ")))
 }
 
@@ -28,70 +33,10 @@ fn bool_lit(w: Width, v: bool) -> String {
     lit(DType::Bool, w, if v { "true" } else { "false" })
 }
 
-/// Float ops Vulkan has no 64-bit built-in for (GLSL.std.450's
-/// transcendentals take 16/32-bit floats only).
-fn f64_unsupported(what: &str) -> String {
-    format!(
-        "float64 {what}: Vulkan/WGSL have no 64-bit transcendental built-ins, so the GPU backend leaves it to the CPU"
-    )
-}
-
-/// Float functions whose WGSL built-ins are not accurate to NumPy's
-/// results (WGSL allows e.g. 2^-11 absolute error for `sin`, and llvmpipe's
-/// `tanh(1e-30)` is 3e-8): the shaders for them are generated and
-/// validated, but `check` routes such kernels to the CPU until tandem has
-/// its own accurate WGSL versions (as the CPU backend's `vmath`).
-pub(crate) fn approximate_unary(op: UnaryOp) -> bool {
-    use UnaryOp::*;
-    matches!(
-        op,
-        Exp | Exp2
-            | Ln
-            | Log2
-            | Log10
-            | Sin
-            | Cos
-            | Tan
-            | Tanh
-            | Asin
-            | Acos
-            | Atan
-            | Sinh
-            | Cosh
-            | Sigmoid
-    )
-}
-
-/// [`approximate_unary`] for binary ops (float `pow` and `atan2`).
-pub(crate) fn approximate_binary(op: BinaryOp) -> bool {
-    matches!(op, BinaryOp::Pow | BinaryOp::Atan2)
-}
-
 /// `op(x)` where `x` has dtype `dt` (the op's compute dtype).
 pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) -> Expr {
     use UnaryOp::*;
     let float = dt.is_float();
-    if dt == DType::F64
-        && matches!(
-            op,
-            Exp | Exp2
-                | Ln
-                | Log2
-                | Log10
-                | Sin
-                | Cos
-                | Tan
-                | Tanh
-                | Asin
-                | Acos
-                | Atan
-                | Sinh
-                | Cosh
-                | Sigmoid
-        )
-    {
-        return Err(f64_unsupported(op.name()));
-    }
     let builtin = |f: &str| Ok(format!("{f}({x})"));
     match (op, dt) {
         (IsNan | IsInf, _) if !float => Ok(bool_lit(w, false)),
@@ -147,23 +92,24 @@ pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) 
             op.name()
         )),
         (Sqrt, _) => builtin("sqrt"),
-        (Exp, _) => builtin("exp"),
-        (Exp2, _) => builtin("exp2"),
-        (Ln, _) => builtin("log"),
-        (Log2, _) => builtin("log2"),
-        (Log10, _) => Ok(format!(
-            "(log2({x}) * {})",
-            lit(dt, w, "0.30102999566398119521")
-        )),
-        (Sin, _) => builtin("sin"),
-        (Cos, _) => builtin("cos"),
-        (Tan, _) => builtin("tan"),
-        (Tanh, _) => builtin("tanh"),
-        (Asin, _) => builtin("asin"),
-        (Acos, _) => builtin("acos"),
-        (Atan, _) => builtin("atan"),
-        (Sinh, _) => builtin("sinh"),
-        (Cosh, _) => builtin("cosh"),
+        // Not WGSL's built-ins: those may be far less accurate than NumPy
+        // (WGSL allows sin an absolute error of 2^-11; llvmpipe's
+        // tanh(1e-30) is 3e-8) and have no float64 forms. The helpers port
+        // the CPU backend's vmath (shaders/vmath_f32.wgsl, vmath_f64.wgsl).
+        (Exp, _) => helper(h, "exp", dt, w, &[x]),
+        (Exp2, _) => helper(h, "exp2", dt, w, &[x]),
+        (Ln, _) => helper(h, "ln", dt, w, &[x]),
+        (Log2, _) => helper(h, "log2", dt, w, &[x]),
+        (Log10, _) => helper(h, "log10", dt, w, &[x]),
+        (Sin, _) => helper(h, "sin", dt, w, &[x]),
+        (Cos, _) => helper(h, "cos", dt, w, &[x]),
+        (Tan, _) => helper(h, "tan", dt, w, &[x]),
+        (Tanh, _) => helper(h, "tanh", dt, w, &[x]),
+        (Asin, _) => helper(h, "asin", dt, w, &[x]),
+        (Acos, _) => helper(h, "acos", dt, w, &[x]),
+        (Atan, _) => helper(h, "atan", dt, w, &[x]),
+        (Sinh, _) => helper(h, "sinh", dt, w, &[x]),
+        (Cosh, _) => helper(h, "cosh", dt, w, &[x]),
         (Sigmoid, _) => helper(h, "sigmoid", dt, w, &[x]),
         (LogicalNot, _) => Err("logical_not takes bool (the core casts first)".into()),
     }
@@ -211,12 +157,10 @@ pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mu
         Div if float => cmp("/"),
         Rem if float => helper(h, "rem", dt, w, &[a, b]),
         FloorDiv if float => helper(h, "floordiv", dt, w, &[a, b]),
-        Pow if dt == DType::F64 => Err(f64_unsupported("pow")),
         Pow if float => helper(h, "pow", dt, w, &[a, b]),
         Maximum if float => helper(h, "maximum", dt, w, &[a, b]),
         Minimum if float => helper(h, "minimum", dt, w, &[a, b]),
-        Atan2 if dt == DType::F64 => Err(f64_unsupported("atan2")),
-        Atan2 if float => Ok(format!("atan2({a}, {b})")),
+        Atan2 if float => helper(h, "atan2", dt, w, &[a, b]),
         Rem => helper(h, "irem", dt, w, &[a, b]),
         FloorDiv => helper(h, "ifloordiv", dt, w, &[a, b]),
         Pow => helper(h, "ipow", dt, w, &[a, b]),

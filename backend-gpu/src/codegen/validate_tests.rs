@@ -1,10 +1,12 @@
 //! naga validation of every shader variant the generator can produce: all
-//! unary and binary ops × dtypes, casts between every dtype pair, select,
-//! constants, contiguous (`vec4`) / strided / broadcast inputs, strided
-//! outputs, and every reduction op × dtype (bool sums and any/all of every
-//! dtype included) × contiguous/strided axes × pass kind (first or later
-//! pass, serial or workgroup units, final or partial results). Runs on any
-//! machine; a GPU is never needed.
+//! unary and binary ops × dtypes (the transcendental functions for float32
+//! and float64 included: every op must have a GPU form), casts between
+//! every dtype pair, select, constants, contiguous (`vec4`) / strided /
+//! broadcast inputs, strided outputs, every reduction op × dtype (bool sums
+//! and any/all of every dtype included) × contiguous/strided axes × pass
+//! kind (first or later pass, serial or workgroup units, final or partial
+//! results), and every helper section of the templates on its own. Runs on
+//! any machine; a GPU is never needed.
 
 use super::generate;
 use crate::device::Limits;
@@ -104,15 +106,6 @@ const VARIANTS: [(In, bool); 4] = [
     (In::Offset, true),
 ];
 
-fn f64_gap(what: &str) -> bool {
-    // Ops the GPU leaves to the CPU on float64 (no 64-bit transcendental built-ins).
-    [
-        "exp", "exp2", "ln", "log2", "log10", "sin", "cos", "tan", "tanh", "asin", "acos", "atan",
-        "sinh", "cosh", "sigmoid", "pow", "atan2",
-    ]
-    .contains(&what)
-}
-
 #[test]
 fn every_unary_op_and_dtype_validates() {
     let mut validated = 0;
@@ -138,15 +131,11 @@ fn every_unary_op_and_dtype_validates() {
                             failures.push(format!("{}({}) {how:?}: {e}", op.name(), compute.name()))
                         }
                     },
-                    Err(reason) => {
-                        if !(compute == DType::F64 && f64_gap(op.name())) {
-                            failures.push(format!(
-                                "{}({}) not generated: {reason}",
-                                op.name(),
-                                compute.name()
-                            ));
-                        }
-                    }
+                    Err(reason) => failures.push(format!(
+                        "{}({}) not generated: {reason}",
+                        op.name(),
+                        compute.name()
+                    )),
                 }
             }
         }
@@ -184,15 +173,11 @@ fn every_binary_op_and_dtype_validates() {
                             failures.push(format!("{}({}) {how:?}: {e}", op.name(), compute.name()))
                         }
                     },
-                    Err(reason) => {
-                        if !(compute == DType::F64 && f64_gap(op.name())) {
-                            failures.push(format!(
-                                "{}({}) not generated: {reason}",
-                                op.name(),
-                                compute.name()
-                            ));
-                        }
-                    }
+                    Err(reason) => failures.push(format!(
+                        "{}({}) not generated: {reason}",
+                        op.name(),
+                        compute.name()
+                    )),
                 }
             }
         }
@@ -494,4 +479,67 @@ fn strided_reduction_outputs_validate() {
         first_key(&k, k.reduction.as_ref().expect("a reduction"), &limits()).expect("supported");
     assert_eq!(key.out.1, Access::Strided);
     validate(&generate(&ShaderKey::Reduce(key), 256).expect("generated")).expect("valid");
+}
+
+#[test]
+fn every_helper_section_validates_for_its_dtypes() {
+    use super::helpers::{section_names, Helpers};
+    use super::types::Width;
+    let mut validated = 0;
+    let mut failures = Vec::new();
+    for (name, only) in section_names() {
+        let dtypes: Vec<DType> = match only {
+            Some(dt) => vec![dt],
+            None => DType::ALL.to_vec(),
+        };
+        for dt in dtypes {
+            // Generic sections are written for floats or for integers.
+            if only.is_none() && !applies(&name, dt) {
+                continue;
+            }
+            let mut h = Helpers::default();
+            let Some(_) = h.call(&name, dt, Width::Scalar) else {
+                failures.push(format!(
+                    "{name} for {}: a section it needs is missing",
+                    dt.name()
+                ));
+                continue;
+            };
+            let src = format!(
+                "{}\n@compute @workgroup_size(1)\nfn main() {{}}\n",
+                h.source()
+            );
+            if let Some(p) = leftover_placeholder(&src) {
+                failures.push(format!("{name} for {}: placeholder {p} left", dt.name()));
+            }
+            match validate(&src) {
+                Ok(()) => validated += 1,
+                Err(e) => failures.push(format!("{name} for {}: {e}", dt.name())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(validated > 60, "only {validated} helper sections validated");
+}
+
+/// A `{PLACEHOLDER}` (upper-case letters and `_` in braces) left in `src`.
+fn leftover_placeholder(src: &str) -> Option<&str> {
+    src.match_indices('{').find_map(|(at, _)| {
+        let rest = &src[at + 1..];
+        let end = rest.find('}')?;
+        let inner = &rest[..end];
+        (!inner.is_empty() && inner.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .then(|| &src[at..at + end + 2])
+    })
+}
+
+/// Whether a generic section is meant for `dt` (float helpers for floats,
+/// integer helpers for integers).
+fn applies(name: &str, dt: DType) -> bool {
+    let int_helpers = ["irem", "ifloordiv", "ipow"];
+    if int_helpers.contains(&name) {
+        matches!(dt, DType::I32 | DType::I64 | DType::U32)
+    } else {
+        dt.is_float()
+    }
 }

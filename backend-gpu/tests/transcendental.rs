@@ -1,0 +1,1321 @@
+//! Accuracy of the GPU's transcendental functions (shaders/vmath_f32.wgsl,
+//! vmath_f64.wgsl), run for real through `GpuBackend::execute`:
+//!
+//! * float32: about 4.5 million inputs per unary function — every 1024th
+//!   bit pattern (all signs, exponents, subnormals, infinities, NaNs) plus
+//!   the function's interesting ranges and special values — and 1.6 million
+//!   pairs for `atan2` and `pow`. The error is measured in ULP of the exact
+//!   result (`std`'s float64 function, exact to far below a float32 ULP)
+//!   and must be at most 2: the bound the CPU backend's vmath is tested
+//!   to. The distance to the CPU backend's result is reported too; it may
+//!   reach the sum of both errors, so it is held to 4 ULP.
+//! * float64 (adapters with SHADER_F64): the same kinds of inputs, fewer of
+//!   them; the distance in ULP to `std` (glibc) must be at most 2, as
+//!   vmath's float64 tests require of the CPU, and the distance to the CPU
+//!   backend at most 4 (the two bounds added).
+//!
+//! Special values (NaN, ±inf, ±0, overflow, underflow) must agree exactly
+//! in class and sign. Run with `--nocapture` for the table of measured errors.
+
+mod common;
+
+use common::*;
+use tandem_core::buffer::HostBuffer;
+use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op};
+use tandem_core::layout::Layout;
+use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::{Backend, DType};
+use tandem_gpu::GpuBackend;
+
+/// The most the GPU's float32 result may be from the exact one, and its
+/// float64 result from glibc's, in ULP: vmath's own bound.
+const ULP: f64 = 2.0;
+/// The most the GPU and the CPU backend may differ (both within [`ULP`]).
+const CPU_ULP: f64 = 4.0;
+
+/// `e <= bound`, and false for NaN.
+fn within(e: f64, bound: f64) -> bool {
+    e <= bound
+}
+
+/// A binary function: op, reference, the CPU backend's version.
+type Binary<T> = (BinaryOp, fn(f64, f64) -> f64, fn(&[T], &[T], &mut [T]));
+
+/// xorshift64*: deterministic inputs.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+    /// ±2^e, e uniform in [lo, hi].
+    fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        let v = self.uniform(lo, hi).exp2();
+        if self.next() & 1 == 1 {
+            -v
+        } else {
+            v
+        }
+    }
+}
+
+/// A family of inputs.
+#[derive(Clone, Copy)]
+enum Gen {
+    /// Uniform in [lo, hi].
+    U(f64, f64),
+    /// ±2^e, e uniform in [lo, hi].
+    Log(f64, f64),
+    /// Near multiples of pi/2 (hard for range reduction): k pi/2 + d,
+    /// k < kmax, |d| <= dmax.
+    NearPio2(f64, f64),
+}
+
+fn gen(rng: &mut Rng, g: Gen) -> f64 {
+    match g {
+        Gen::U(lo, hi) => rng.uniform(lo, hi),
+        Gen::Log(lo, hi) => rng.log_uniform(lo, hi),
+        Gen::NearPio2(kmax, dmax) => {
+            let k = (rng.unit() * kmax).round();
+            let s = if rng.next() & 1 == 1 { -1.0 } else { 1.0 };
+            s * (k * std::f64::consts::FRAC_PI_2 + rng.uniform(-dmax, dmax))
+        }
+    }
+}
+
+/// Values every function is checked on.
+const SPECIAL: [f64; 26] = [
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    2.0,
+    -2.0,
+    10.0,
+    1e-8,
+    -1e-8,
+    1e-30,
+    1e30,
+    -1e30,
+    88.72283,
+    88.72284,
+    -103.97,
+    -87.33655,
+    709.782712893384,
+    -745.1332191019411,
+    1e300,
+    1e-300,
+    1e22,
+];
+
+fn inputs_f32(seed: u64, gens: &[Gen], per_gen: usize, stride: u64) -> Vec<f32> {
+    let mut rng = Rng(seed);
+    let mut v: Vec<f32> = (0..(1u64 << 32) / stride)
+        .map(|i| f32::from_bits((i * stride) as u32 ^ (rng.next() as u32 & (stride as u32 - 1))))
+        .collect();
+    for &g in gens {
+        v.extend((0..per_gen).map(|_| gen(&mut rng, g) as f32));
+    }
+    v.extend(SPECIAL.iter().map(|&x| x as f32));
+    v.extend([f32::MIN_POSITIVE, 1e-45, -1e-45, 1e-40, f32::MAX, f32::MIN]);
+    v
+}
+
+fn inputs_f64(seed: u64, gens: &[Gen], per_gen: usize, n_bits: usize) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    let mut v: Vec<f64> = (0..n_bits).map(|_| f64::from_bits(rng.next())).collect();
+    for &g in gens {
+        v.extend((0..per_gen).map(|_| gen(&mut rng, g)));
+    }
+    v.extend(SPECIAL);
+    v.extend([
+        f64::MIN_POSITIVE,
+        5e-324,
+        -5e-324,
+        1e-310,
+        f64::MAX,
+        f64::MIN,
+    ]);
+    v
+}
+
+/// Error of `got` in ULP of the exact result `exact` (float64): infinite
+/// when the classes differ (NaN, infinity, the sign of an exact zero).
+fn err32(got: f32, exact: f64) -> f64 {
+    let want = exact as f32;
+    if want.is_nan() || got.is_nan() {
+        return if want.is_nan() && got.is_nan() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    if want.is_infinite() || got.is_infinite() {
+        return if want == got { 0.0 } else { f64::INFINITY };
+    }
+    if exact == 0.0 {
+        return if got.to_bits() == want.to_bits() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    let e = (((exact.to_bits() >> 52) & 0x7ff) as i32 - 1023).max(-126);
+    (got as f64 - exact).abs() / f64::powi(2.0, e - 23)
+}
+
+/// Distance in ULP between two floats of the same class (ordered bits);
+/// infinite across classes (NaN vs not, infinities, zero signs).
+fn dist64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        return if a.is_nan() && b.is_nan() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    if a.is_infinite() || b.is_infinite() || a == 0.0 || b == 0.0 {
+        if a.to_bits() == b.to_bits() {
+            return 0.0;
+        }
+        if a.is_infinite() || b.is_infinite() || (a == 0.0 && b == 0.0) {
+            return f64::INFINITY;
+        }
+    }
+    fn key(x: f64) -> i128 {
+        let b = x.to_bits() as i64;
+        (if b < 0 { i64::MIN.wrapping_sub(b) } else { b }) as i128
+    }
+    (key(a) - key(b)).unsigned_abs() as f64
+}
+
+fn dist32(a: f32, b: f32) -> f64 {
+    if a.is_nan() && b.is_nan() {
+        return 0.0;
+    }
+    if a.to_bits() == b.to_bits() {
+        return 0.0;
+    }
+    if a.is_nan() || b.is_nan() || a.is_infinite() || b.is_infinite() || (a == 0.0 && b == 0.0) {
+        return f64::INFINITY;
+    }
+    fn key(x: f32) -> i64 {
+        let b = x.to_bits() as i32;
+        (if b < 0 { i32::MIN.wrapping_sub(b) } else { b }) as i64
+    }
+    (key(a) - key(b)).unsigned_abs() as f64
+}
+
+/// `op` over `n` contiguous elements (the vec4 path) of `inputs`.
+fn kernel(op: Op, dt: DType, n: usize, arity: usize) -> Kernel {
+    let l = Layout::contiguous(&[n]);
+    let mut instrs: Vec<Instr> = (0..arity)
+        .map(|i| Instr {
+            op: Op::Load(i),
+            dtype: dt,
+        })
+        .collect();
+    instrs.push(Instr { op, dtype: dt });
+    Kernel {
+        shape: vec![n],
+        inputs: (0..arity)
+            .map(|_| KernelInput {
+                dtype: dt,
+                layout: l.clone(),
+                buffer_len: n,
+            })
+            .collect(),
+        instrs,
+        outputs: vec![KernelOutput {
+            value: arity,
+            dtype: dt,
+            layout: l.clone(),
+            buffer_len: n,
+        }],
+        reduction: None,
+    }
+}
+
+fn on_gpu<T: bytemuck::Pod>(gpu: &GpuBackend, k: &Kernel, inputs: &[&[T]]) -> Vec<T> {
+    gpu.check(k)
+        .unwrap_or_else(|e| panic!("the GPU must run this kernel itself: {e}\n{k}"));
+    let n = k.shape[0];
+    let ins: Vec<HostBuffer> = inputs.iter().map(|v| host(v)).collect();
+    let out = run_on(
+        gpu,
+        k,
+        &ins,
+        &[HostBuffer::zeroed(n * std::mem::size_of::<T>())],
+    )
+    .unwrap_or_else(|e| panic!("GPU: {e}"));
+    out[0].typed::<T>().to_vec()
+}
+
+/// Max of `errs` with the index of the worst element.
+fn worst(errs: impl Iterator<Item = f64>) -> (f64, usize) {
+    let mut m = (0.0, 0);
+    for (i, e) in errs.enumerate() {
+        if e > m.0 || e.is_nan() {
+            m = (e, i);
+        }
+    }
+    m
+}
+
+type Ref = fn(f64) -> f64;
+type Cpu32 = fn(&[f32], &mut [f32]);
+type Cpu64 = fn(&[f64], &mut [f64]);
+
+fn sigmoid_ref(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        x.exp() / (1.0 + x.exp())
+    }
+}
+
+/// One unary function: op, reference, the CPU backend's float32 and
+/// float64 versions, extra input ranges for float32 and for float64.
+type UnaryCase = (UnaryOp, Ref, Cpu32, Cpu64, Vec<Gen>, Vec<Gen>);
+
+/// Every unary transcendental.
+fn unary_cases() -> Vec<UnaryCase> {
+    use tandem_cpu::vmath as v;
+    use Gen::*;
+    let trig = vec![
+        U(-4.0, 4.0),
+        U(-100.0, 100.0),
+        U(-70000.0, 70000.0),
+        NearPio2(40000.0, 1e-3),
+        Log(16.0, 25.0),
+        Log(20.0, 128.0),
+    ];
+    let trig64 = vec![
+        U(-4.0, 4.0),
+        U(-2e6, 2e6),
+        NearPio2(1e6, 1e-6),
+        Log(20.0, 40.0),
+        Log(20.0, 1024.0),
+    ];
+    let logs = vec![U(0.0, 2.0), U(0.6, 1.5), U(0.0, 1e6), U(0.9999, 1.0001)];
+    vec![
+        (
+            UnaryOp::Exp,
+            f64::exp,
+            v::exp_f32,
+            v::exp_f64,
+            vec![U(-110.0, 95.0), U(-1.0, 1.0), U(-104.0, -87.0)],
+            vec![U(-750.0, 712.0), U(-1.0, 1.0), U(-746.0, -708.0)],
+        ),
+        (
+            UnaryOp::Exp2,
+            f64::exp2,
+            v::exp2_f32,
+            v::exp2_f64,
+            vec![U(-155.0, 130.0), U(-1.0, 1.0), U(-150.0, -126.0)],
+            vec![U(-1080.0, 1030.0), U(-1.0, 1.0), U(-1075.0, -1022.0)],
+        ),
+        (
+            UnaryOp::Ln,
+            f64::ln,
+            v::ln_f32,
+            v::ln_f64,
+            logs.clone(),
+            logs.clone(),
+        ),
+        (
+            UnaryOp::Log2,
+            f64::log2,
+            v::log2_f32,
+            v::log2_f64,
+            logs.clone(),
+            logs.clone(),
+        ),
+        (
+            UnaryOp::Log10,
+            f64::log10,
+            v::log10_f32,
+            v::log10_f64,
+            logs.clone(),
+            logs,
+        ),
+        (
+            UnaryOp::Sin,
+            f64::sin,
+            v::sin_f32,
+            v::sin_f64,
+            trig.clone(),
+            trig64.clone(),
+        ),
+        (
+            UnaryOp::Cos,
+            f64::cos,
+            v::cos_f32,
+            v::cos_f64,
+            trig.clone(),
+            trig64.clone(),
+        ),
+        (UnaryOp::Tan, f64::tan, v::tan_f32, v::tan_f64, trig, trig64),
+        (
+            UnaryOp::Tanh,
+            f64::tanh,
+            v::tanh_f32,
+            v::tanh_f64,
+            vec![U(-10.0, 10.0), U(-1.0, 1.0), U(-0.6, 0.6)],
+            vec![U(-25.0, 25.0), U(-1.0, 1.0), U(-0.6, 0.6)],
+        ),
+        (
+            UnaryOp::Sigmoid,
+            sigmoid_ref,
+            v::sigmoid_f32,
+            v::sigmoid_f64,
+            vec![U(-120.0, 40.0), U(-20.0, 20.0), U(-1.0, 1.0)],
+            vec![U(-750.0, 50.0), U(-40.0, 40.0), U(-1.0, 1.0)],
+        ),
+        (
+            UnaryOp::Sinh,
+            f64::sinh,
+            v::sinh_f32,
+            v::sinh_f64,
+            vec![U(-95.0, 95.0), U(-2.0, 2.0)],
+            vec![U(-715.0, 715.0), U(-2.0, 2.0), U(-30.0, 30.0)],
+        ),
+        (
+            UnaryOp::Cosh,
+            f64::cosh,
+            v::cosh_f32,
+            v::cosh_f64,
+            vec![U(-95.0, 95.0), U(-2.0, 2.0)],
+            vec![U(-715.0, 715.0), U(-2.0, 2.0), U(-30.0, 30.0)],
+        ),
+        (
+            UnaryOp::Atan,
+            f64::atan,
+            v::atan_f32,
+            v::atan_f64,
+            vec![U(-10.0, 10.0), U(-3.0, 3.0)],
+            vec![U(-10.0, 10.0), U(-3.0, 3.0)],
+        ),
+        (
+            UnaryOp::Asin,
+            f64::asin,
+            v::asin_f32,
+            v::asin_f64,
+            vec![U(-1.0, 1.0), U(0.4, 1.0)],
+            vec![U(-1.0, 1.0), U(0.4, 1.0)],
+        ),
+        (
+            UnaryOp::Acos,
+            f64::acos,
+            v::acos_f32,
+            v::acos_f64,
+            vec![U(-1.0, 1.0), U(0.4, 1.0), U(-1.0, -0.4)],
+            vec![U(-1.0, 1.0), U(0.4, 1.0), U(-1.0, -0.4)],
+        ),
+    ]
+}
+
+/// Selected functions (`TRANSCENDENTAL_ONLY=sin,cos`), for working on one.
+fn selected(name: &str) -> bool {
+    std::env::var("TRANSCENDENTAL_ONLY")
+        .map(|o| o.split(',').any(|n| n == name))
+        .unwrap_or(true)
+}
+
+#[test]
+fn float32_unary_within_2_ulp_of_exact() {
+    let Some(gpu) = gpu() else { return };
+    let mut failures = Vec::new();
+    for (op, reference, cpu, _, gens, _) in unary_cases() {
+        if !selected(op.name()) {
+            continue;
+        }
+        let xs = inputs_f32(0x9e37_79b9_7f4a_7c15, &gens, 200_000, 1024);
+        let got = on_gpu::<f32>(
+            &gpu,
+            &kernel(Op::Unary(op, 0), DType::F32, xs.len(), 1),
+            &[&xs],
+        );
+        let mut want = vec![0.0f32; xs.len()];
+        cpu(&xs, &mut want);
+        let (e, i) = worst(
+            got.iter()
+                .zip(&xs)
+                .map(|(&g, &x)| err32(g, reference(x as f64))),
+        );
+        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist32(g, c)));
+        println!(
+            "{:>8} f32: max error {e:.3} ULP (x = {:e}: gpu {:e}, exact {:e}); max distance to the CPU {d} ULP (x = {:e}: gpu {:e}, cpu {:e})",
+            op.name(),
+            xs[i],
+            got[i],
+            reference(xs[i] as f64),
+            xs[j],
+            got[j],
+            want[j]
+        );
+        if !within(e, ULP) || !within(d, CPU_ULP) {
+            failures.push(format!(
+                "{} f32: {e} ULP at x = {:e} ({:e}, exact {:e}); {d} ULP from the CPU at {:e} ({:e} vs {:e})",
+                op.name(),
+                xs[i],
+                got[i],
+                reference(xs[i] as f64),
+                xs[j],
+                got[j],
+                want[j]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Pairs for the binary functions: random bit patterns, and ranges where
+/// the results are ordinary numbers.
+fn pairs_f32(seed: u64, n: usize, pow: bool) -> (Vec<f32>, Vec<f32>) {
+    let mut rng = Rng(seed);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        let (x, y) = match i % 4 {
+            0 => (
+                f32::from_bits(rng.next() as u32),
+                f32::from_bits(rng.next() as u32),
+            ),
+            1 if pow => (
+                rng.uniform(0.0, 4.0) as f32,
+                rng.uniform(-60.0, 60.0) as f32,
+            ),
+            2 if pow => (
+                rng.log_uniform(-20.0, 20.0).abs() as f32,
+                rng.uniform(-6.0, 6.0) as f32,
+            ),
+            3 if pow && i % 8 == 3 => (
+                rng.uniform(-10.0, 10.0) as f32,
+                rng.uniform(-30.0, 30.0).round() as f32,
+            ),
+            // x near 1 with large y: log(x) must be accurate relative to itself.
+            3 if pow => (
+                1.0 + rng.uniform(-1e-3, 1e-3) as f32,
+                rng.uniform(-1e5, 1e5) as f32,
+            ),
+            _ => (
+                rng.log_uniform(-30.0, 30.0) as f32,
+                rng.log_uniform(-30.0, 30.0) as f32,
+            ),
+        };
+        a.push(x);
+        b.push(y);
+    }
+    let sp: Vec<f32> = SPECIAL.iter().map(|&x| x as f32).collect();
+    for &x in &sp {
+        for &y in &sp {
+            a.push(x);
+            b.push(y);
+        }
+    }
+    (a, b)
+}
+
+#[test]
+fn float32_atan2_and_pow_within_2_ulp_of_exact() {
+    let Some(gpu) = gpu() else { return };
+    use tandem_cpu::vmath as v;
+    let cases: [Binary<f32>; 2] = [
+        (BinaryOp::Atan2, f64::atan2, v::atan2_f32),
+        (BinaryOp::Pow, f64::powf, v::pow_f32),
+    ];
+    let mut failures = Vec::new();
+    for (op, reference, cpu) in cases {
+        if !selected(op.name()) {
+            continue;
+        }
+        let (a, b) = pairs_f32(0x2545_f491_4f6c_dd1d, 1_600_000, op == BinaryOp::Pow);
+        let got = on_gpu::<f32>(
+            &gpu,
+            &kernel(Op::Binary(op, 0, 1), DType::F32, a.len(), 2),
+            &[&a, &b],
+        );
+        let mut want = vec![0.0f32; a.len()];
+        cpu(&a, &b, &mut want);
+        let exact = |i: usize| reference(a[i] as f64, b[i] as f64);
+        let (e, i) = worst((0..a.len()).map(|i| err32(got[i], exact(i))));
+        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist32(g, c)));
+        println!(
+            "{:>8} f32: max error {e:.3} ULP ({:e}, {:e}: gpu {:e}, exact {:e}); max distance to the CPU {d} ULP ({:e}, {:e}: gpu {:e}, cpu {:e})",
+            op.name(),
+            a[i],
+            b[i],
+            got[i],
+            exact(i),
+            a[j],
+            b[j],
+            got[j],
+            want[j]
+        );
+        if !within(e, ULP) || !within(d, CPU_ULP) {
+            failures.push(format!(
+                "{} f32: {e} ULP at ({:e}, {:e}); {d} ULP from the CPU at ({:e}, {:e})",
+                op.name(),
+                a[i],
+                b[i],
+                a[j],
+                b[j]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The GPU, if it computes in float64 (SHADER_F64); says so otherwise.
+fn gpu_f64() -> Option<std::sync::Arc<GpuBackend>> {
+    let gpu = gpu()?;
+    if gpu.info().dtypes.contains(&DType::F64) {
+        Some(gpu)
+    } else {
+        eprintln!(
+            "skipping float64: {} has no SHADER_F64 (tandem runs float64 kernels on the CPU there)",
+            gpu.info().name
+        );
+        None
+    }
+}
+
+#[test]
+fn float64_unary_within_2_ulp_of_glibc() {
+    let Some(gpu) = gpu_f64() else { return };
+    let mut failures = Vec::new();
+    for (op, reference, _, cpu, _, gens) in unary_cases() {
+        if !selected(op.name()) {
+            continue;
+        }
+        let xs = inputs_f64(0x2545_f491_4f6c_dd1d, &gens, 100_000, 200_000);
+        let got = on_gpu::<f64>(
+            &gpu,
+            &kernel(Op::Unary(op, 0), DType::F64, xs.len(), 1),
+            &[&xs],
+        );
+        let mut want = vec![0.0f64; xs.len()];
+        cpu(&xs, &mut want);
+        let (e, i) = worst(got.iter().zip(&xs).map(|(&g, &x)| dist64(g, reference(x))));
+        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist64(g, c)));
+        println!(
+            "{:>8} f64: max distance to glibc {e} ULP (x = {:e}: gpu {:e}, glibc {:e}); max distance to the CPU {d} ULP (x = {:e}: gpu {:e}, cpu {:e})",
+            op.name(),
+            xs[i],
+            got[i],
+            reference(xs[i]),
+            xs[j],
+            got[j],
+            want[j]
+        );
+        if !within(e, ULP) || !within(d, CPU_ULP) {
+            failures.push(format!(
+                "{} f64: {e} ULP at x = {:e} ({:e}, glibc {:e}); {d} ULP from the CPU at {:e} ({:e} vs {:e})",
+                op.name(),
+                xs[i],
+                got[i],
+                reference(xs[i]),
+                xs[j],
+                got[j],
+                want[j]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Pairs for the float64 binary functions (as [`pairs_f32`]).
+fn pairs_f64(seed: u64, n: usize, pow: bool) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = Rng(seed);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        let (x, y) = match i % 4 {
+            0 => (f64::from_bits(rng.next()), f64::from_bits(rng.next())),
+            1 if pow => (rng.uniform(0.0, 4.0), rng.uniform(-500.0, 500.0)),
+            2 if pow => (rng.log_uniform(-200.0, 200.0).abs(), rng.uniform(-6.0, 6.0)),
+            3 if pow && i % 8 == 3 => {
+                (rng.uniform(-10.0, 10.0), rng.uniform(-300.0, 300.0).round())
+            }
+            3 if pow => (1.0 + rng.uniform(-1e-6, 1e-6), rng.uniform(-1e8, 1e8)),
+            _ => (
+                rng.log_uniform(-300.0, 300.0),
+                rng.log_uniform(-300.0, 300.0),
+            ),
+        };
+        a.push(x);
+        b.push(y);
+    }
+    for &x in &SPECIAL {
+        for &y in &SPECIAL {
+            a.push(x);
+            b.push(y);
+        }
+    }
+    (a, b)
+}
+
+#[test]
+fn float64_atan2_and_pow_within_2_ulp_of_glibc() {
+    let Some(gpu) = gpu_f64() else { return };
+    use tandem_cpu::vmath as v;
+    let cases: [Binary<f64>; 2] = [
+        (BinaryOp::Atan2, f64::atan2, v::atan2_f64),
+        (BinaryOp::Pow, f64::powf, v::pow_f64),
+    ];
+    let mut failures = Vec::new();
+    for (op, reference, cpu) in cases {
+        if !selected(op.name()) {
+            continue;
+        }
+        let (a, b) = pairs_f64(0x9e37_79b9_7f4a_7c15, 400_000, op == BinaryOp::Pow);
+        let got = on_gpu::<f64>(
+            &gpu,
+            &kernel(Op::Binary(op, 0, 1), DType::F64, a.len(), 2),
+            &[&a, &b],
+        );
+        let mut want = vec![0.0f64; a.len()];
+        cpu(&a, &b, &mut want);
+        let (e, i) = worst((0..a.len()).map(|i| dist64(got[i], reference(a[i], b[i]))));
+        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist64(g, c)));
+        println!(
+            "{:>8} f64: max distance to glibc {e} ULP ({:e}, {:e}: gpu {:e}, glibc {:e}); max distance to the CPU {d} ULP ({:e}, {:e}: gpu {:e}, cpu {:e})",
+            op.name(),
+            a[i],
+            b[i],
+            got[i],
+            reference(a[i], b[i]),
+            a[j],
+            b[j],
+            got[j],
+            want[j]
+        );
+        if !within(e, ULP) || !within(d, CPU_ULP) {
+            failures.push(format!(
+                "{} f64: {e} ULP at ({:e}, {:e}); {d} ULP from the CPU at ({:e}, {:e})",
+                op.name(),
+                a[i],
+                b[i],
+                a[j],
+                b[j]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// On an adapter without SHADER_F64 (opened here with the feature left
+/// off), `check` refuses float64 transcendental kernels with a reason, so
+/// the core runs them on the CPU; float32 ones still run on the GPU.
+#[test]
+fn without_shader_f64_float64_is_refused_with_a_reason() {
+    if gpu().is_none() {
+        return;
+    }
+    let opts = tandem_gpu::GpuOptions {
+        without_f64: true,
+        ..Default::default()
+    };
+    let Some(g) = tandem_gpu::backends_with(&opts).into_iter().next() else {
+        panic!("the adapter opened by gpu() did not open again without SHADER_F64");
+    };
+    assert!(!g.info().dtypes.contains(&DType::F64));
+    for op in [UnaryOp::Exp, UnaryOp::Sin, UnaryOp::Sigmoid] {
+        let k = kernel(Op::Unary(op, 0), DType::F64, 16, 1);
+        match g.check(&k) {
+            Err(tandem_core::Error::Unsupported { .. }) => {
+                let msg = g.check(&k).unwrap_err().to_string();
+                assert!(msg.contains("float64"), "{msg}");
+            }
+            other => panic!("{}(float64) without SHADER_F64: {other:?}", op.name()),
+        }
+        let k = kernel(Op::Unary(op, 0), DType::F32, 16, 1);
+        g.check(&k)
+            .unwrap_or_else(|e| panic!("{}(float32) must run on the GPU: {e}", op.name()));
+    }
+    let k = kernel(Op::Binary(BinaryOp::Pow, 0, 1), DType::F64, 16, 2);
+    assert!(g.check(&k).is_err());
+}
+
+/// Runs unary `op` on the GPU over `cases` (input, exact expected output)
+/// and lists the mismatches (NaN matches any NaN; zeros by sign).
+fn exact_unary<T: bytemuck::Pod + Copy + std::fmt::Debug + Into<f64>>(
+    gpu: &GpuBackend,
+    dt: DType,
+    op: UnaryOp,
+    cases: &[(T, T)],
+    failures: &mut Vec<String>,
+) {
+    let xs: Vec<T> = cases.iter().map(|c| c.0).collect();
+    let got = on_gpu::<T>(gpu, &kernel(Op::Unary(op, 0), dt, xs.len(), 1), &[&xs]);
+    for (&(x, want), &g) in cases.iter().zip(&got) {
+        let (g, w): (f64, f64) = (g.into(), want.into());
+        if !((g.is_nan() && w.is_nan()) || g.to_bits() == w.to_bits()) {
+            failures.push(format!("{}({x:?}) = {g:e}, want {w:e}", op.name()));
+        }
+    }
+}
+
+/// The special values vmath's own tests require exactly (backend-cpu's
+/// `special_values`, `atan2` and `pow` tests): NaN, infinities, signed
+/// zeros, overflow and underflow thresholds, subnormal results, exact
+/// powers and logarithms, saturation of tanh and sigmoid, the C99 tables
+/// of atan2 and pow. The GPU must give the very same values.
+#[test]
+fn special_values_are_exactly_vmaths() {
+    let Some(gpu) = gpu() else { return };
+    use UnaryOp::*;
+    let mut failures = Vec::new();
+    let (inf, nan) = (f32::INFINITY, f32::NAN);
+    let odd_zero: [(f32, f32); 5] = [
+        (nan, nan),
+        (0.0, 0.0),
+        (-0.0, -0.0),
+        (1e-40, 1e-40),
+        (-1e-8, -1e-8),
+    ];
+    let logs: [(f32, f32); 8] = [
+        (nan, nan),
+        (inf, inf),
+        (-inf, nan),
+        (0.0, -inf),
+        (-0.0, -inf),
+        (-1.0, nan),
+        (-1e-45, nan),
+        (1.0, 0.0),
+    ];
+    let cases32: Vec<(UnaryOp, Vec<(f32, f32)>)> = vec![
+        (
+            Exp,
+            vec![
+                (nan, nan),
+                (inf, inf),
+                (-inf, 0.0),
+                (0.0, 1.0),
+                (-0.0, 1.0),
+                (88.72284, inf),
+                (89.0, inf),
+                (1e30, inf),
+                (-104.0, 0.0),
+                (-1e30, 0.0),
+                (-103.28, 1e-45),
+            ],
+        ),
+        (
+            Exp2,
+            vec![
+                (nan, nan),
+                (inf, inf),
+                (-inf, 0.0),
+                (0.0, 1.0),
+                (128.0, inf),
+                (127.0, 1.7014118e38),
+                (-149.0, 1e-45),
+                (-150.0, 0.0),
+                (-126.0, f32::MIN_POSITIVE),
+                (3.0, 8.0),
+                (-1.0, 0.5),
+            ],
+        ),
+        (Ln, [&logs[..], &[(1e-45, -103.27893)]].concat()),
+        (
+            Log2,
+            [
+                &logs[..],
+                &[
+                    (1e-45, -149.0),
+                    (f32::MIN_POSITIVE, -126.0),
+                    (0.5, -1.0),
+                    (1024.0, 10.0),
+                    (2f32.powi(127), 127.0),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Log10,
+            [
+                &logs[..],
+                &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (0.1, -1.0)],
+            ]
+            .concat(),
+        ),
+        (Sin, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+        (Tan, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+        (
+            Cos,
+            vec![
+                (nan, nan),
+                (0.0, 1.0),
+                (-0.0, 1.0),
+                (1e-8, 1.0),
+                (inf, nan),
+                (-inf, nan),
+            ],
+        ),
+        (
+            Tanh,
+            [
+                &odd_zero[..],
+                &[
+                    (inf, 1.0),
+                    (-inf, -1.0),
+                    (10.0, 1.0),
+                    (-1e30, -1.0),
+                    (1e-8, 1e-8),
+                    (-3e-20, -3e-20),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Sigmoid,
+            vec![
+                (nan, nan),
+                (inf, 1.0),
+                (-inf, 0.0),
+                (0.0, 0.5),
+                (-0.0, 0.5),
+                (20.0, 1.0),
+                (-200.0, 0.0),
+                (1e-9, 0.5),
+            ],
+        ),
+        (
+            Sinh,
+            [
+                &odd_zero[..],
+                &[(inf, inf), (-inf, -inf), (90.0, inf), (-90.0, -inf)],
+            ]
+            .concat(),
+        ),
+        (
+            Cosh,
+            vec![(nan, nan), (inf, inf), (-inf, inf), (0.0, 1.0), (90.0, inf)],
+        ),
+        (
+            Atan,
+            [
+                &odd_zero[..],
+                &[
+                    (inf, std::f32::consts::FRAC_PI_2),
+                    (-inf, -std::f32::consts::FRAC_PI_2),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Asin,
+            [
+                &odd_zero[..],
+                &[
+                    (1.0, std::f32::consts::FRAC_PI_2),
+                    (-1.0, -std::f32::consts::FRAC_PI_2),
+                    (1.0000001, nan),
+                    (-2.0, nan),
+                    (inf, nan),
+                ],
+            ]
+            .concat(),
+        ),
+        (
+            Acos,
+            vec![
+                (nan, nan),
+                (1.0, 0.0),
+                (-1.0, std::f32::consts::PI),
+                (0.0, std::f32::consts::FRAC_PI_2),
+                (1.0000001, nan),
+                (-inf, nan),
+            ],
+        ),
+    ];
+    for (op, cases) in &cases32 {
+        exact_unary(&gpu, DType::F32, *op, cases, &mut failures);
+    }
+    // A subnormal sigmoid: positive, below the smallest normal.
+    let tiny = on_gpu::<f32>(
+        &gpu,
+        &kernel(Op::Unary(Sigmoid, 0), DType::F32, 1, 1),
+        &[&[-100.0f32]],
+    );
+    if !(tiny[0] > 0.0 && tiny[0] < f32::MIN_POSITIVE) {
+        failures.push(format!("sigmoid(-100f32) = {:e}", tiny[0]));
+    }
+
+    if gpu.info().dtypes.contains(&DType::F64) {
+        let (inf, nan) = (f64::INFINITY, f64::NAN);
+        let odd_zero: [(f64, f64); 5] = [
+            (nan, nan),
+            (0.0, 0.0),
+            (-0.0, -0.0),
+            (1e-310, 1e-310),
+            (-1e-17, -1e-17),
+        ];
+        let logs: [(f64, f64); 8] = [
+            (nan, nan),
+            (inf, inf),
+            (-inf, nan),
+            (0.0, -inf),
+            (-0.0, -inf),
+            (-1.0, nan),
+            (-5e-324, nan),
+            (1.0, 0.0),
+        ];
+        let cases64: Vec<(UnaryOp, Vec<(f64, f64)>)> = vec![
+            (
+                Exp,
+                vec![
+                    (nan, nan),
+                    (inf, inf),
+                    (-inf, 0.0),
+                    (0.0, 1.0),
+                    (-0.0, 1.0),
+                    (709.8, inf),
+                    (1e300, inf),
+                    (-746.0, 0.0),
+                    (-1e300, 0.0),
+                    (-745.0, 5e-324),
+                ],
+            ),
+            (
+                Exp2,
+                vec![
+                    (nan, nan),
+                    (inf, inf),
+                    (-inf, 0.0),
+                    (0.0, 1.0),
+                    (1024.0, inf),
+                    (1023.0, 2f64.powi(1023)),
+                    (-1074.0, 5e-324),
+                    (-1075.0, 0.0),
+                    (-1022.0, f64::MIN_POSITIVE),
+                    (3.0, 8.0),
+                ],
+            ),
+            (Ln, logs.to_vec()),
+            (
+                Log2,
+                [
+                    &logs[..],
+                    &[
+                        (5e-324, -1074.0),
+                        (f64::MIN_POSITIVE, -1022.0),
+                        (0.5, -1.0),
+                        (1024.0, 10.0),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Log10,
+                [
+                    &logs[..],
+                    &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (1e-300, -300.0)],
+                ]
+                .concat(),
+            ),
+            (Sin, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+            (Tan, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
+            (
+                Cos,
+                vec![
+                    (nan, nan),
+                    (0.0, 1.0),
+                    (-0.0, 1.0),
+                    (1e-9, 1.0),
+                    (inf, nan),
+                    (-inf, nan),
+                ],
+            ),
+            (
+                Tanh,
+                [
+                    &odd_zero[..],
+                    &[
+                        (inf, 1.0),
+                        (-inf, -1.0),
+                        (20.0, 1.0),
+                        (-1e300, -1.0),
+                        (-3e-200, -3e-200),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Sigmoid,
+                vec![
+                    (nan, nan),
+                    (inf, 1.0),
+                    (-inf, 0.0),
+                    (0.0, 0.5),
+                    (-0.0, 0.5),
+                    (40.0, 1.0),
+                    (-800.0, 0.0),
+                    (1e-18, 0.5),
+                ],
+            ),
+            (
+                Sinh,
+                [
+                    &odd_zero[..],
+                    &[(inf, inf), (-inf, -inf), (711.0, inf), (-711.0, -inf)],
+                ]
+                .concat(),
+            ),
+            (
+                Cosh,
+                vec![
+                    (nan, nan),
+                    (inf, inf),
+                    (-inf, inf),
+                    (0.0, 1.0),
+                    (711.0, inf),
+                ],
+            ),
+            (
+                Atan,
+                [
+                    &odd_zero[..],
+                    &[
+                        (inf, std::f64::consts::FRAC_PI_2),
+                        (-inf, -std::f64::consts::FRAC_PI_2),
+                        (1.0, std::f64::consts::FRAC_PI_4),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Asin,
+                [
+                    &odd_zero[..],
+                    &[
+                        (1.0, std::f64::consts::FRAC_PI_2),
+                        (-1.0, -std::f64::consts::FRAC_PI_2),
+                        (1.0000000000000002, nan),
+                        (-2.0, nan),
+                        (inf, nan),
+                    ],
+                ]
+                .concat(),
+            ),
+            (
+                Acos,
+                vec![
+                    (nan, nan),
+                    (1.0, 0.0),
+                    (-1.0, std::f64::consts::PI),
+                    (0.0, std::f64::consts::FRAC_PI_2),
+                    (1.0000000000000002, nan),
+                    (-inf, nan),
+                ],
+            ),
+        ];
+        for (op, cases) in &cases64 {
+            exact_unary(&gpu, DType::F64, *op, cases, &mut failures);
+        }
+    }
+
+    // atan2's C99 table, every sign of y; pow's C99 / NumPy table.
+    let (pi, pi2, pi4) = (
+        std::f64::consts::PI,
+        std::f64::consts::FRAC_PI_2,
+        std::f64::consts::FRAC_PI_4,
+    );
+    let (inf, nan) = (f64::INFINITY, f64::NAN);
+    let mut atan2: Vec<(f64, f64, f64)> = Vec::new();
+    for &(y, x, want) in &[
+        (0.0, 0.0, 0.0),
+        (0.0, -0.0, pi),
+        (0.0, 1.0, 0.0),
+        (0.0, -1.0, pi),
+        (1.0, 0.0, pi2),
+        (1.0, -0.0, pi2),
+        (1.0, inf, 0.0),
+        (1.0, -inf, pi),
+        (inf, 1.0, pi2),
+        (inf, -1.0, pi2),
+        (inf, inf, pi4),
+        (inf, -inf, 3.0 * pi4),
+        (1e-300, 1e300, 0.0),
+        (1e300, 1e-300, pi2),
+        (nan, 1.0, nan),
+        (1.0, nan, nan),
+    ] {
+        atan2.push((y, x, want));
+        atan2.push((-y, x, -want));
+    }
+    let pow: Vec<(f64, f64, f64)> = vec![
+        (nan, 0.0, 1.0),
+        (nan, -0.0, 1.0),
+        (1.0, nan, 1.0),
+        (1.0, inf, 1.0),
+        (-1.0, inf, 1.0),
+        (-1.0, -inf, 1.0),
+        (nan, 1.0, nan),
+        (2.0, nan, nan),
+        (-2.0, 0.5, nan),
+        (-2.0, 3.0, -8.0),
+        (-2.0, 2.0, 4.0),
+        (-2.0, -1.0, -0.5),
+        (0.0, -1.0, inf),
+        (-0.0, -1.0, -inf),
+        (-0.0, -2.0, inf),
+        (-0.0, -0.5, inf),
+        (0.0, 3.0, 0.0),
+        (-0.0, 3.0, -0.0),
+        (-0.0, 2.0, 0.0),
+        (-0.0, 0.5, 0.0),
+        (0.5, -inf, inf),
+        (2.0, -inf, 0.0),
+        (0.5, inf, 0.0),
+        (2.0, inf, inf),
+        (-0.5, inf, 0.0),
+        (-2.0, inf, inf),
+        (-inf, -3.0, -0.0),
+        (-inf, -2.0, 0.0),
+        (-inf, 3.0, -inf),
+        (-inf, 2.0, inf),
+        (-inf, 0.5, inf),
+        (inf, -1.0, 0.0),
+        (inf, 0.5, inf),
+        (2.0, 1024.0, inf),
+        (2.0, -1075.0, 0.0),
+        (-1.0, 1e300, 1.0),
+    ];
+    let f64_too = gpu.info().dtypes.contains(&DType::F64);
+    for (op, table, parity) in [
+        (BinaryOp::Atan2, atan2, vec![]),
+        (
+            BinaryOp::Pow,
+            pow,
+            // Parity of large exponents (not float32 values).
+            vec![
+                (-1.0, 9007199254740991.0, -1.0),
+                (-1.0, 9007199254740992.0, 1.0),
+                (-1.0, 4503599627370497.0, -1.0),
+                (-1.0, 4503599627370495.5, nan),
+            ],
+        ),
+    ] {
+        let k32 = kernel(Op::Binary(op, 0, 1), DType::F32, table.len(), 2);
+        let a: Vec<f32> = table.iter().map(|c| c.0 as f32).collect();
+        let b: Vec<f32> = table.iter().map(|c| c.1 as f32).collect();
+        let got = on_gpu::<f32>(&gpu, &k32, &[&a, &b]);
+        for (c, g) in table.iter().zip(got) {
+            let w = c.2 as f32;
+            if !((g.is_nan() && w.is_nan()) || g.to_bits() == w.to_bits()) {
+                failures.push(format!(
+                    "{}({:?}, {:?}) f32 = {g:e}, want {w:e}",
+                    op.name(),
+                    c.0,
+                    c.1
+                ));
+            }
+        }
+        if f64_too {
+            let all: Vec<(f64, f64, f64)> = table.iter().chain(&parity).copied().collect();
+            let k64 = kernel(Op::Binary(op, 0, 1), DType::F64, all.len(), 2);
+            let a: Vec<f64> = all.iter().map(|c| c.0).collect();
+            let b: Vec<f64> = all.iter().map(|c| c.1).collect();
+            let got = on_gpu::<f64>(&gpu, &k64, &[&a, &b]);
+            for (c, g) in all.iter().zip(got) {
+                if !((g.is_nan() && c.2.is_nan()) || g.to_bits() == c.2.to_bits()) {
+                    failures.push(format!(
+                        "{}({:?}, {:?}) f64 = {g:e}, want {:e}",
+                        op.name(),
+                        c.0,
+                        c.1,
+                        c.2
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every float32 input (all 2^32 bit patterns) for the unary functions,
+/// like vmath's `exhaustive_f32`; a few minutes per function on lavapipe
+/// (`TRANSCENDENTAL_ONLY=sin,tan` picks some):
+/// `cargo test -p tandem-gpu --test transcendental exhaustive -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn exhaustive_float32() {
+    let Some(gpu) = gpu() else { return };
+    const CHUNK: usize = 1 << 24;
+    let mut failures = Vec::new();
+    for (op, reference, _, _, _, _) in unary_cases() {
+        if !selected(op.name()) {
+            continue;
+        }
+        let k = kernel(Op::Unary(op, 0), DType::F32, CHUNK, 1);
+        let mut worst_all = (0.0f64, 0.0f32);
+        for c in 0..(1usize << 32) / CHUNK {
+            let xs: Vec<f32> = (0..CHUNK)
+                .map(|i| f32::from_bits((c * CHUNK + i) as u32))
+                .collect();
+            let got = on_gpu::<f32>(&gpu, &k, &[&xs]);
+            // The reference on every core.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let part = CHUNK.div_ceil(threads);
+            let w = std::thread::scope(|s| {
+                let handles: Vec<_> = xs
+                    .chunks(part)
+                    .zip(got.chunks(part))
+                    .map(|(x, g)| {
+                        s.spawn(move || {
+                            let (e, i) = worst(
+                                g.iter()
+                                    .zip(x)
+                                    .map(|(&g, &x)| err32(g, reference(x as f64))),
+                            );
+                            (e, x[i])
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("reference thread"))
+                    .fold((0.0f64, 0.0f32), |a, b| {
+                        if b.0 > a.0 || b.0.is_nan() {
+                            b
+                        } else {
+                            a
+                        }
+                    })
+            });
+            if w.0 > worst_all.0 || w.0.is_nan() {
+                worst_all = w;
+            }
+        }
+        println!(
+            "EXHAUSTIVE {} f32 on the GPU: max error {:.3} ULP at x = {:e}",
+            op.name(),
+            worst_all.0,
+            worst_all.1
+        );
+        if !within(worst_all.0, ULP) {
+            failures.push(format!(
+                "{}: {} ULP at {:e}",
+                op.name(),
+                worst_all.0,
+                worst_all.1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
