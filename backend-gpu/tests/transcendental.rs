@@ -15,7 +15,27 @@
 //!   backend at most 4 (the two bounds added).
 //!
 //! Special values (NaN, ±inf, ±0, overflow, underflow) must agree exactly
-//! in class and sign. Run with `--nocapture` for the table of measured errors.
+//! in class and sign, and vmath's own tables of exact special values must
+//! come out bit for bit. Run with `--nocapture` for the measured errors.
+//!
+//! Measured on lavapipe (llvmpipe, LLVM 15.0.6), max error in ULP: float32 over
+//! all 2^32 inputs (`exhaustive_float32`), float64 against mpmath on 3000
+//! inputs per function for those glibc is 2 ULP from (the sweep below
+//! holds float64 to glibc), atan2/pow float32 over the 1.6M pairs:
+//!
+//! | function | float32 | float64 | | function | float32 | float64 |
+//! |---|---|---|---|---|---|---|
+//! | exp | 1.221 | 1.010 | | tanh | 1.157 | 1.312 |
+//! | exp2 | 1.135 | ≤ 1 from glibc | | sigmoid | 0.753 | 1.099 |
+//! | ln | 0.897 | ≤ 1 from glibc | | sinh | 0.844 | 1.245 |
+//! | log2 | 0.501 | ≤ 1 from glibc | | cosh | 0.528 | 1.421 |
+//! | log10 | 0.501 | 0.535 | | atan | 0.677 | ≤ 1 from glibc |
+//! | sin | 0.771 | ≤ 1 from glibc | | asin | 0.780 | ≤ 1 from glibc |
+//! | cos | 0.776 | ≤ 1 from glibc | | acos | 0.719 | ≤ 1 from glibc |
+//! | tan | 0.918 | 0.691 | | atan2, pow | 0.588, 0.748 | ≤ 1 from glibc |
+//!
+//! exp, exp2, ln and tanh float32 are vmath's FMA-free kernels and
+//! reproduce vmath's exhaustive figures for those.
 
 mod common;
 
