@@ -98,6 +98,25 @@ pub(crate) struct Operand {
     pub buffer_len: usize,
 }
 
+impl Operand {
+    /// An operand walking `strides` over `shape`, its access class derived.
+    fn new(
+        dtype: DType,
+        shape: &[usize],
+        strides: Vec<isize>,
+        offset: usize,
+        buffer_len: usize,
+    ) -> Operand {
+        Operand {
+            dtype,
+            access: access_of(shape, &strides),
+            strides,
+            offset,
+            buffer_len,
+        }
+    }
+}
+
 /// What the body of a shader depends on: input dtypes and access classes, and the op list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct BodyKey {
@@ -275,13 +294,7 @@ pub(crate) fn normalize(kernel: &Kernel) -> Normalized {
         .iter()
         .map(|i| {
             let s = it.next().expect("one stride list per operand");
-            Operand {
-                dtype: i.dtype,
-                access: access_of(&shape, &s),
-                strides: s,
-                offset: i.layout.offset,
-                buffer_len: i.buffer_len,
-            }
+            Operand::new(i.dtype, &shape, s, i.layout.offset, i.buffer_len)
         })
         .collect();
     let outputs: Vec<Operand> = kernel
@@ -289,13 +302,7 @@ pub(crate) fn normalize(kernel: &Kernel) -> Normalized {
         .iter()
         .map(|o| {
             let s = it.next().expect("one stride list per operand");
-            Operand {
-                dtype: o.dtype,
-                access: access_of(&shape, &s),
-                strides: s,
-                offset: o.layout.offset,
-                buffer_len: o.buffer_len,
-            }
+            Operand::new(o.dtype, &shape, s, o.layout.offset, o.buffer_len)
         })
         .collect();
     let (body, consts) = body_of(kernel, shape.len(), &inputs);
@@ -354,25 +361,18 @@ pub(crate) fn normalize_reduction(kernel: &Kernel, axes: &[usize]) -> (Normalize
         .iter()
         .map(|i| {
             let s = it.next().expect("one stride list per operand");
-            Operand {
-                dtype: i.dtype,
-                access: access_of(&shape, &s),
-                strides: s,
-                offset: i.layout.offset,
-                buffer_len: i.buffer_len,
-            }
+            Operand::new(i.dtype, &shape, s, i.layout.offset, i.buffer_len)
         })
         .collect();
     let s = it.next().expect("the output's strides");
     let kept_shape = &shape[..split];
-    let out_strides = s[..split].to_vec();
-    let outputs = vec![Operand {
-        dtype: out.dtype,
-        access: access_of(kept_shape, &out_strides),
-        strides: out_strides,
-        offset: out.layout.offset,
-        buffer_len: out.buffer_len,
-    }];
+    let outputs = vec![Operand::new(
+        out.dtype,
+        kept_shape,
+        s[..split].to_vec(),
+        out.layout.offset,
+        out.buffer_len,
+    )];
     let (body, consts) = body_of(kernel, shape.len(), &inputs);
     (
         Normalized {
