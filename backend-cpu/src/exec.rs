@@ -460,31 +460,29 @@ impl Workspace {
         let mut s = start;
         while s < end {
             let len = self.block.min(end - s);
-            if direct && self.streaming {
+            if direct {
                 let out = &kernel.outputs[0];
                 let size = out.dtype.size_of();
-                self.run_instrs(kernel, reads, s, len, last + 1)?;
-                // SAFETY: as below, this chunk alone writes these bytes.
-                let bytes =
-                    unsafe { sinks[0].slice_mut((out.layout.offset + s) * size, len * size) };
-                stream::copy(bytes, self.src(kernel, reads, last, s, len).bytes());
-            } else if direct {
-                let out = &kernel.outputs[0];
-                let size = out.dtype.size_of();
-                self.run_instrs(kernel, reads, s, len, last)?;
                 // SAFETY: this chunk alone covers flat indices s..s+len, and a
                 // contiguous output maps them to these bytes only.
                 let bytes =
                     unsafe { sinks[0].slice_mut((out.layout.offset + s) * size, len * size) };
-                self.eval(
-                    kernel,
-                    reads,
-                    &kernel.instrs[last].op,
-                    out.dtype,
-                    s,
-                    len,
-                    Dst::of_bytes(out.dtype, bytes),
-                )?;
+                if self.streaming {
+                    // Into its register, then streamed out (see stream.rs).
+                    self.run_instrs(kernel, reads, s, len, last + 1)?;
+                    stream::copy(bytes, self.src(kernel, reads, last, s, len).bytes());
+                } else {
+                    self.run_instrs(kernel, reads, s, len, last)?;
+                    self.eval(
+                        kernel,
+                        reads,
+                        &kernel.instrs[last].op,
+                        out.dtype,
+                        s,
+                        len,
+                        Dst::of_bytes(out.dtype, bytes),
+                    )?;
+                }
             } else {
                 self.run_instrs(kernel, reads, s, len, kernel.instrs.len())?;
                 for (out, sink) in kernel.outputs.iter().zip(sinks) {
