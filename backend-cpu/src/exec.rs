@@ -5,9 +5,15 @@
 //! so intermediates live in L1/L2 and never touch main memory. Contiguous
 //! inputs are copied into their register a block at a time (a cache-hot
 //! memcpy); strided and broadcast inputs are gathered through their layout.
+//!
+//! Kernels of pure floating-point arithmetic over contiguous or broadcast
+//! inputs skip the blocks: `jit.rs` compiles them into one machine-code loop
+//! with every intermediate in a register, and this module only cuts the
+//! range into chunks and runs the few unaligned elements at either end.
 
 use crate::cast::cast_slice;
 use crate::elem::Elem;
+use crate::jit;
 use crate::stream;
 use rayon::prelude::*;
 use tandem_core::kernel::{Kernel, Op};
@@ -170,7 +176,11 @@ impl Sink {
         }
     }
 
-    /// Copies `src` to byte offset `at`.
+    /// The address of byte `at` (for alignment decisions).
+    pub(crate) fn address(&self, at: usize) -> usize {
+        self.ptr as usize + at
+    }
+
     /// The bytes `at..at + len` as a slice to write.
     ///
     /// # Safety
@@ -188,6 +198,7 @@ impl Sink {
         unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
     }
 
+    /// Copies `src` to byte offset `at`.
     pub(crate) fn write(&self, at: usize, src: &[u8]) {
         assert!(
             at + src.len() <= self.len,
@@ -242,6 +253,16 @@ pub(crate) fn reads<'a>(kernel: &Kernel, inputs: &[&'a [u8]]) -> Vec<Read<'a>> {
 
 /// Runs `kernel`, writing output `j` into `outputs[j]` through its layout.
 pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) -> Result<()> {
+    run_with(kernel, inputs, outputs, jit::enabled())
+}
+
+/// [`run`], with the JIT (`jit.rs`) allowed or not: the tests compare the two.
+pub(crate) fn run_with(
+    kernel: &Kernel,
+    inputs: &[&[u8]],
+    outputs: &mut [&mut [u8]],
+    allow_jit: bool,
+) -> Result<()> {
     validate(kernel, inputs)?;
     for (j, (o, buf)) in kernel.outputs.iter().zip(outputs.iter()).enumerate() {
         let elems = buf.len() / o.dtype.size_of();
@@ -262,14 +283,30 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
     let streaming = direct_output(kernel).is_some()
         && n * kernel.outputs[0].dtype.size_of() >= stream::STREAM_MIN_BYTES
         && stream::available();
-    if n < PARALLEL_MIN {
-        let mut ws = Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming);
-        return ws.run_range(kernel, &reads, 0, n, &sinks);
-    }
     // Chunks: a few per thread for load balance, whole blocks each.
     let threads = rayon::current_num_threads().max(1);
     let chunk = (n.div_ceil(threads * 4)).div_ceil(ELEMENTWISE_BLOCK) * ELEMENTWISE_BLOCK;
     let chunk = chunk.max(BLOCK * 16);
+    let fused = match direct_output(kernel) {
+        Some(_) if allow_jit && n > 0 => jit::compile(kernel, &reads, streaming),
+        _ => None,
+    };
+    if let Some(f) = &fused {
+        if n < PARALLEL_MIN {
+            return run_fused(kernel, &reads, f, &sinks, 0, n, &mut None);
+        }
+        return (0..n.div_ceil(chunk)).into_par_iter().try_for_each_init(
+            || None,
+            |ws, c| {
+                let start = c * chunk;
+                run_fused(kernel, &reads, f, &sinks, start, (start + chunk).min(n), ws)
+            },
+        );
+    }
+    if n < PARALLEL_MIN {
+        let mut ws = Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming);
+        return ws.run_range(kernel, &reads, 0, n, &sinks);
+    }
     (0..n.div_ceil(chunk)).into_par_iter().try_for_each_init(
         || Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming),
         |ws, c| {
@@ -277,6 +314,56 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
             ws.run_range(kernel, &reads, start, (start + chunk).min(n), &sinks)
         },
     )
+}
+
+/// Flat indices `start..end` of a kernel the JIT compiled: whole loop
+/// iterations in its machine code; the few elements before the output's
+/// first 32-byte boundary (streaming stores need it) and after the last whole
+/// iteration through the interpreter.
+fn run_fused(
+    kernel: &Kernel,
+    reads: &[Read],
+    f: &jit::Fused,
+    sinks: &[Sink],
+    start: usize,
+    end: usize,
+    ws: &mut Option<Workspace>,
+) -> Result<()> {
+    let out = &kernel.outputs[0];
+    let size = out.dtype.size_of();
+    let at = |i: usize| (out.layout.offset + i) * size;
+    let head = if f.streaming() {
+        let misaligned = sinks[0].address(at(start)) % 32;
+        if misaligned % size == 0 {
+            ((32 - misaligned) % 32 / size).min(end - start)
+        } else {
+            end - start
+        }
+    } else {
+        0
+    };
+    let body_start = start + head;
+    let body = (end - body_start) / f.step() * f.step();
+    let mut interpret = |a: usize, b: usize| -> Result<()> {
+        if a >= b {
+            return Ok(());
+        }
+        ws.get_or_insert_with(|| Workspace::new(kernel, 64, false))
+            .run_range(kernel, reads, a, b, sinks)
+    };
+    interpret(start, body_start)?;
+    if body > 0 {
+        // SAFETY: this call alone covers flat indices `start..end` (chunks of
+        // one run are disjoint), and the contiguous output maps them to these
+        // bytes only; the slice is dropped before anything else writes.
+        let bytes = unsafe { sinks[0].slice_mut(at(body_start), body * size) };
+        f.run(bytes, body_start);
+    }
+    interpret(body_start + body, end)?;
+    if f.streaming() {
+        stream::fence();
+    }
+    Ok(())
 }
 
 /// A typed, read-only view of one block of values: a register, or the

@@ -3,12 +3,15 @@
 //! tandem's CPU backend: it runs fused kernels on host memory, block by
 //! block (blocks sized to stay in cache), with SIMD inner loops compiled for
 //! the running CPU (AVX-512, AVX2, NEON) and rayon across blocks for large
-//! arrays. See `exec.rs` for the execution model and `elem.rs` for the ops.
+//! arrays; kernels of plain floating-point arithmetic are compiled at run
+//! time into one register-fused loop (x86-64 AVX). See `exec.rs` for the
+//! execution model, `jit.rs` for the compiled loops and `elem.rs` for the ops.
 
 pub mod bandwidth;
 mod cast;
 mod elem;
 mod exec;
+mod jit;
 mod reduce;
 pub mod simd;
 mod stream;
@@ -65,6 +68,10 @@ impl Backend for CpuBackend {
             details: vec![
                 ("simd".into(), simd.name().into()),
                 ("threads".into(), rayon::current_num_threads().to_string()),
+                (
+                    "jit".into(),
+                    if jit::enabled() { "x86-64 AVX" } else { "off" }.into(),
+                ),
             ],
         }
     }
