@@ -62,7 +62,7 @@ fn main() {
     let repeat: usize = std::env::var("TANDEM_BENCH_REPEAT")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+        .unwrap_or(15);
     let chosen: Vec<Workload> = workloads()
         .into_iter()
         .filter(|w| filter.is_empty() || filter.iter().any(|f| w.name().contains(f.as_str())))

@@ -82,7 +82,7 @@ def workloads(name):
 
 
 def main():
-    repeat = int(os.environ.get("TANDEM_BENCH_REPEAT", "7"))
+    repeat = int(os.environ.get("TANDEM_BENCH_REPEAT", "15"))
     out = {}
     for name in sys.argv[1:]:
         np_fn, ne_fn = workloads(name)
