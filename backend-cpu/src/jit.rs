@@ -34,6 +34,9 @@ use tandem_core::DType;
 /// Most contiguous inputs a compiled kernel streams (one general-purpose
 /// register each; more fall back to the interpreter).
 const MAX_STREAMS: usize = 11;
+/// Most loop invariants (constants, broadcast inputs) a compiled kernel
+/// holds in registers: the other four of the sixteen hold temporaries.
+const MAX_INVARIANTS: usize = 12;
 /// Vectors per loop iteration: two 32-byte vectors make one cache line per
 /// input per iteration.
 const UNROLL: usize = 2;
@@ -191,7 +194,10 @@ fn lower(
         };
         nodes.push(node);
     }
-    if streams.len() > MAX_STREAMS || invariants.len() > 12 || nodes.len() > u16::MAX as usize {
+    if streams.len() > MAX_STREAMS
+        || invariants.len() > MAX_INVARIANTS
+        || nodes.len() > u16::MAX as usize
+    {
         return None;
     }
     let shape = Shape {
