@@ -14,6 +14,7 @@
 //!   storage order (never column by column). Threads split the outputs.
 
 use crate::exec::{reads, validate, Read, Sink, Src, Workspace, BLOCK};
+use crate::jit;
 use rayon::prelude::*;
 use tandem_core::kernel::{Kernel, Op, Reduction};
 use tandem_core::layout::Layout;
@@ -144,6 +145,12 @@ fn leaf_sum<T: Red>(v: &[T]) -> T {
     for (a, &x) in acc.iter_mut().zip(rest) {
         *a = a.add(x);
     }
+    lane_tree(acc)
+}
+
+/// The lanes of a leaf, added as a tree.
+#[inline(always)]
+fn lane_tree<T: Red>(mut acc: [T; LANES]) -> T {
     let mut w = LANES;
     while w > 1 {
         w /= 2;
@@ -153,6 +160,20 @@ fn leaf_sum<T: Red>(v: &[T]) -> T {
     }
     acc[0]
 }
+
+/// `T::sum` of one whole block of [`BLOCK`] values (a single leaf) from its
+/// lanes as the JIT's summing loop leaves them (`jit.rs`): the leaf's tree,
+/// then pairwise summation's final `+ 0`.
+fn block_sum_from_lanes<T: Red>(lanes: &[T]) -> T {
+    let lanes: [T; LANES] = lanes.try_into().expect("a block's lanes");
+    lane_tree(lanes).add(T::ZERO)
+}
+
+// The JIT's summing loop must cut and lay out blocks exactly as this module.
+const _: () = assert!(BLOCK == LEAF && BLOCK == jit::SUM_BLOCK && LANES == jit::SUM_LANES);
+/// Blocks summed per call of the JIT's loop: their lanes (16 KiB of f64 at
+/// most) stay in L1 until folded.
+const JIT_BLOCKS: usize = 16;
 
 /// Pairwise summation (NumPy's algorithm, error O(log n)), iterative so
 /// that it inlines into the SIMD trampoline: leaf sums are merged like a
@@ -502,6 +523,17 @@ pub(crate) fn run(
     inputs: &[&[u8]],
     out: &mut [u8],
 ) -> Result<()> {
+    run_with(kernel, red, inputs, out, jit::enabled())
+}
+
+/// [`run`], with the JIT (`jit.rs`) allowed or not: the tests compare the two.
+pub(crate) fn run_with(
+    kernel: &Kernel,
+    red: &Reduction,
+    inputs: &[&[u8]],
+    out: &mut [u8],
+    allow_jit: bool,
+) -> Result<()> {
     validate(kernel, inputs)?;
     let [output] = kernel.outputs.as_slice() else {
         return Err(Error::invalid(
@@ -557,13 +589,24 @@ pub(crate) fn run(
             ),
         ));
     }
+    // A float sum of a computed value over contiguous runs: the JIT's loop
+    // computes and sums it in one pass (plain loads need no computing).
+    let summer = match (red.op, vdtype) {
+        (ReduceOp::Sum, DType::F32 | DType::F64)
+            if allow_jit && !rows && load_input(&pk, value) == usize::MAX =>
+        {
+            jit::compile_sum(&pk, &reads, value)
+        }
+        _ => None,
+    };
+    let summer = summer.as_ref();
     let sink = Sink::new(out);
     macro_rules! go {
         ($t:ty) => {{
             let (vals, idx) = if rows {
                 by_rows::<$t>(&pk, &reads, value, red.op, per, outputs)?
             } else {
-                by_runs::<$t>(&pk, &reads, value, red.op, per, outputs)?
+                by_runs::<$t>(&pk, &reads, value, red.op, per, outputs, summer)?
             };
             if red.op.is_arg() {
                 write(&sink, &output.layout, bytemuck::cast_slice(&idx), 8);
@@ -655,6 +698,7 @@ fn by_runs<T: Red>(
     op: ReduceOp,
     per: usize,
     outputs: usize,
+    summer: Option<&jit::Fused>,
 ) -> Result<(Vec<T>, Vec<i64>)> {
     let finish = |accs: Vec<Acc<T>>| -> (Vec<T>, Vec<i64>) {
         accs.into_iter().map(|a| a.finish(op)).unzip()
@@ -666,7 +710,25 @@ fn by_runs<T: Red>(
             let mut scratch = Vec::new();
             for o in o0..o1 {
                 let base = o * per;
-                blocks::<T>(ws, k, reads, value, base + r0, base + r1, |s, v| {
+                let mut from = base + r0;
+                if let Some(f) = summer {
+                    // Whole blocks in the JIT's loop (the same blocks, and
+                    // the same partial sums, as `blocks` below would give).
+                    let whole = (r1 - r0) / BLOCK;
+                    let mut lanes = vec![T::ZERO; whole.min(JIT_BLOCKS) * LANES];
+                    let mut b = 0;
+                    while b < whole {
+                        let count = (whole - b).min(JIT_BLOCKS);
+                        let lanes = &mut lanes[..count * LANES];
+                        f.sum_lanes(bytemuck::cast_slice_mut(lanes), from, count);
+                        let acc = &mut accs[o - o0];
+                        acc.partials
+                            .extend(lanes.chunks_exact(LANES).map(block_sum_from_lanes));
+                        from += count * BLOCK;
+                        b += count;
+                    }
+                }
+                blocks::<T>(ws, k, reads, value, from, base + r1, |s, v| {
                     accs[o - o0].fold(op, v, (s - base) as i64, &mut scratch);
                 })?;
             }

@@ -1,0 +1,302 @@
+//! The x86-64 AVX code generator for `jit.rs`'s loops: register assignment
+//! over the lowered program, then the machine code (dynasm) for storing
+//! each vector of the value, or summing it into per-block lanes.
+use super::{Node, Output, Shape, MAX_STREAMS, SUM_BLOCK, SUM_LANES, UNROLL, VECTOR_BYTES};
+use dynasmrt::{
+    dynasm, x64::Assembler, AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer,
+};
+use tandem_core::ops::{BinaryOp, UnaryOp};
+
+/// What the compiled loop reads: pointers to element `start` of each
+/// stream, the output, the invariants (each a vector of copies), and the
+/// byte count.
+#[repr(C)]
+pub(super) struct Args {
+    pub(super) streams: [*const u8; MAX_STREAMS],
+    pub(super) out: *mut u8,
+    pub(super) invariants: *const [u64; 4],
+    pub(super) bytes: usize,
+}
+const OUT: i32 = 8 * MAX_STREAMS as i32;
+const INVARIANTS: i32 = OUT + 8;
+const BYTES: i32 = INVARIANTS + 8;
+
+/// General-purpose registers holding the stream pointers, in slot order
+/// (rax, rdx, rsi, rdi are the index, output, end and argument pointer).
+const STREAM_REGS: [u8; MAX_STREAMS] = [1, 8, 9, 10, 11, 3, 5, 12, 13, 14, 15];
+
+type Entry = unsafe extern "sysv64" fn(*const Args);
+
+/// A compiled loop.
+pub(super) struct Code {
+    buffer: ExecutableBuffer,
+    start: AssemblyOffset,
+    pub(super) output: Output,
+}
+
+impl Code {
+    pub(super) fn entry(&self) -> Entry {
+        // SAFETY: `start` is where `emit` began a function with this
+        // signature in `buffer`, which lives as long as `self`.
+        unsafe { std::mem::transmute::<*const u8, Entry>(self.buffer.ptr(self.start)) }
+    }
+}
+
+pub(super) fn available() -> bool {
+    std::arch::is_x86_feature_detected!("avx")
+}
+
+/// Registers: invariants take ymm15 downward, temporaries ymm0 upward.
+struct Regs {
+    free: Vec<u8>,
+}
+
+impl Regs {
+    fn take(&mut self) -> Option<u8> {
+        if self.free.is_empty() {
+            return None;
+        }
+        Some(self.free.remove(0))
+    }
+    fn give(&mut self, r: u8) {
+        let at = self.free.partition_point(|&f| f < r);
+        self.free.insert(at, r);
+    }
+}
+
+/// Emits the loop for `shape`, or `None` if its values need more than the
+/// 16 vector registers.
+pub(super) fn emit(shape: &Shape) -> Option<Code> {
+    let n_inv = shape.invariants as usize;
+    let invariant_reg = |slot: u8| 15 - slot;
+    let nodes = &shape.nodes;
+    let last = nodes.len() - 1;
+    // The last node each value is used by (the output: past the end).
+    let mut last_use: Vec<usize> = (0..nodes.len()).collect();
+    for (i, n) in nodes.iter().enumerate() {
+        match *n {
+            Node::Unary(_, a) => last_use[a as usize] = i,
+            Node::Binary(_, a, b) => {
+                last_use[a as usize] = i;
+                last_use[b as usize] = i;
+            }
+            _ => {}
+        }
+    }
+    last_use[last] = nodes.len();
+
+    // Register assignment (the same for every unrolled copy).
+    let mut regs = Regs {
+        free: (0..(16 - n_inv) as u8).collect(),
+    };
+    // A summing loop adds each value to its lanes in a scratch register
+    // (the value may be an invariant's, which must survive).
+    let scratch = match shape.output {
+        Output::SumLanes => Some(regs.take()?),
+        Output::Store { .. } => None,
+    };
+    let mut reg = vec![0u8; nodes.len()];
+    let is_temp = |n: &Node| !matches!(n, Node::Invariant(_));
+    for (i, n) in nodes.iter().enumerate() {
+        let operands: Vec<u16> = match *n {
+            Node::Unary(_, a) => vec![a],
+            Node::Binary(_, a, b) => vec![a, b],
+            _ => vec![],
+        };
+        if let Node::Invariant(slot) = *n {
+            reg[i] = invariant_reg(slot);
+            continue;
+        }
+        // Operands whose last use is here free their register first, so
+        // the result may take it (VEX ops read before they write).
+        let mut freed = Vec::new();
+        for &a in &operands {
+            let a = a as usize;
+            if last_use[a] == i && is_temp(&nodes[a]) && !freed.contains(&a) {
+                regs.give(reg[a]);
+                freed.push(a);
+            }
+        }
+        reg[i] = regs.take()?;
+        if last_use[i] == i {
+            // Never used (dead code the core left): free at once.
+            regs.give(reg[i]);
+        }
+    }
+
+    let mut ops = Assembler::new().ok()?;
+    let start = ops.offset();
+    let f64 = shape.f64;
+    dynasm!(ops
+        ; .arch x64
+        ; push rbx
+        ; push rbp
+        ; push r12
+        ; push r13
+        ; push r14
+        ; push r15
+        ; mov r11, [rdi + INVARIANTS]
+    );
+    for slot in 0..shape.invariants {
+        // Each invariant arrives already repeated across a vector
+        // (dynasm encodes `vbroadcastss` with a dynamic ymm register as
+        // its xmm form, which zeroes the upper half).
+        let (r, at) = (invariant_reg(slot), VECTOR_BYTES as i32 * slot as i32);
+        dynasm!(ops ; .arch x64 ; vmovups Ry(r), [r11 + at]);
+    }
+    for (slot, &g) in STREAM_REGS.iter().enumerate().take(shape.streams as usize) {
+        let at = 8 * slot as i32;
+        dynasm!(ops ; .arch x64 ; mov Rq(g), [rdi + at]);
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; mov rdx, [rdi + OUT]
+        ; mov rsi, [rdi + BYTES]
+        ; xor eax, eax
+        ; test rsi, rsi
+        ; jz >done
+    );
+    let value = reg[last];
+    match (shape.output, scratch) {
+        (Output::Store { streaming }, _) => {
+            dynasm!(ops ; .arch x64 ; top:);
+            for u in 0..UNROLL {
+                let disp = (u * VECTOR_BYTES) as i32;
+                body(&mut ops, shape, &reg, disp)?;
+                if streaming {
+                    dynasm!(ops ; .arch x64 ; vmovntps [rdx + rax + disp], Ry(value));
+                } else {
+                    dynasm!(ops ; .arch x64 ; vmovups [rdx + rax + disp], Ry(value));
+                }
+            }
+            let step = (UNROLL * VECTOR_BYTES) as i32;
+            dynasm!(ops
+                ; .arch x64
+                ; add rax, step
+                ; cmp rax, rsi
+                ; jb <top
+            );
+        }
+        (Output::SumLanes, Some(acc)) => {
+            // rdx: this block's lanes; rdi: the byte where the block ends.
+            let size = if f64 { 8 } else { 4 };
+            let lanes_bytes = (SUM_LANES * size) as i32;
+            let block_bytes = (SUM_BLOCK * size) as i32;
+            dynasm!(ops ; .arch x64 ; block:);
+            dynasm!(ops ; .arch x64 ; vxorps Ry(acc), Ry(acc), Ry(acc));
+            for disp in (0..lanes_bytes).step_by(VECTOR_BYTES) {
+                dynasm!(ops ; .arch x64 ; vmovups [rdx + disp], Ry(acc));
+            }
+            dynasm!(ops
+                ; .arch x64
+                ; lea rdi, [rax + block_bytes]
+                ; lanes:
+            );
+            for disp in (0..lanes_bytes).step_by(VECTOR_BYTES) {
+                body(&mut ops, shape, &reg, disp)?;
+                if f64 {
+                    dynasm!(ops ; .arch x64 ; vaddpd Ry(acc), Ry(value), [rdx + disp]);
+                } else {
+                    dynasm!(ops ; .arch x64 ; vaddps Ry(acc), Ry(value), [rdx + disp]);
+                }
+                dynasm!(ops ; .arch x64 ; vmovups [rdx + disp], Ry(acc));
+            }
+            dynasm!(ops
+                ; .arch x64
+                ; add rax, lanes_bytes
+                ; cmp rax, rdi
+                ; jb <lanes
+                ; add rdx, lanes_bytes
+                ; cmp rax, rsi
+                ; jb <block
+            );
+        }
+        (Output::SumLanes, None) => return None,
+    }
+    dynasm!(ops
+        ; .arch x64
+        ; done:
+        ; vzeroupper
+        ; pop r15
+        ; pop r14
+        ; pop r13
+        ; pop r12
+        ; pop rbp
+        ; pop rbx
+        ; ret
+    );
+    let buffer = ops.finalize().ok()?;
+    Some(Code {
+        buffer,
+        start,
+        output: shape.output,
+    })
+}
+
+/// Emits the program for the vector at byte `disp` past the current
+/// index (`rax`), leaving the value in its register `reg[last]`.
+fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], disp: i32) -> Option<()> {
+    let f64 = shape.f64;
+    let invariant_reg = |slot: u8| 15 - slot;
+    for (i, n) in shape.nodes.iter().enumerate() {
+        let d = reg[i];
+        match *n {
+            Node::Invariant(_) => {}
+            Node::Stream(slot) => {
+                let g = STREAM_REGS[slot as usize];
+                dynasm!(ops ; .arch x64 ; vmovups Ry(d), [Rq(g) + rax + disp]);
+            }
+            Node::Binary(op, a, b) => binary(ops, f64, op, d, reg[a as usize], reg[b as usize]),
+            Node::Unary(op, a) => {
+                let a = reg[a as usize];
+                match op {
+                    UnaryOp::Neg => {
+                        let m = invariant_reg(shape.sign_mask?);
+                        dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(m))
+                    }
+                    UnaryOp::Abs => {
+                        let m = invariant_reg(shape.sign_mask?);
+                        dynasm!(ops ; .arch x64 ; vandnps Ry(d), Ry(m), Ry(a))
+                    }
+                    UnaryOp::Recip => {
+                        binary(ops, f64, BinaryOp::Div, d, invariant_reg(shape.one?), a)
+                    }
+                    UnaryOp::Square => binary(ops, f64, BinaryOp::Mul, d, a, a),
+                    UnaryOp::Sqrt if f64 => dynasm!(ops ; .arch x64 ; vsqrtpd Ry(d), Ry(a)),
+                    UnaryOp::Sqrt => dynasm!(ops ; .arch x64 ; vsqrtps Ry(d), Ry(a)),
+                    // Rounding-control immediates, with the precision
+                    // exception suppressed (bit 3): nearest-even, down,
+                    // up, toward zero.
+                    UnaryOp::Round => round(ops, f64, d, a, 8),
+                    UnaryOp::Floor => round(ops, f64, d, a, 9),
+                    UnaryOp::Ceil => round(ops, f64, d, a, 10),
+                    UnaryOp::Trunc => round(ops, f64, d, a, 11),
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+fn binary(ops: &mut Assembler, f64: bool, op: BinaryOp, d: u8, a: u8, b: u8) {
+    match (op, f64) {
+        (BinaryOp::Add, false) => dynasm!(ops ; .arch x64 ; vaddps Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Add, true) => dynasm!(ops ; .arch x64 ; vaddpd Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Sub, false) => dynasm!(ops ; .arch x64 ; vsubps Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Sub, true) => dynasm!(ops ; .arch x64 ; vsubpd Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Mul, false) => dynasm!(ops ; .arch x64 ; vmulps Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Mul, true) => dynasm!(ops ; .arch x64 ; vmulpd Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Div, false) => dynasm!(ops ; .arch x64 ; vdivps Ry(d), Ry(a), Ry(b)),
+        (BinaryOp::Div, true) => dynasm!(ops ; .arch x64 ; vdivpd Ry(d), Ry(a), Ry(b)),
+        _ => unreachable!("lower admits only + - * / as binary ops"),
+    }
+}
+
+fn round(ops: &mut Assembler, f64: bool, d: u8, a: u8, mode: i8) {
+    if f64 {
+        dynasm!(ops ; .arch x64 ; vroundpd Ry(d), Ry(a), mode);
+    } else {
+        dynasm!(ops ; .arch x64 ; vroundps Ry(d), Ry(a), mode);
+    }
+}
