@@ -1,7 +1,8 @@
-//! Register-fused machine code for the commonest CPU kernel: floating-point
-//! arithmetic (`+ - * /`, neg, abs, sqrt, square, recip and the four
-//! roundings) over contiguous or broadcast inputs of one dtype, written to
-//! one contiguous output.
+//! Register-fused machine code for the commonest CPU kernels: floating-point
+//! arithmetic (`+ - * /`, neg, abs, sqrt, square, recip, the four roundings,
+//! NaN-propagating maximum/minimum), comparisons, logic on their results and
+//! `where`, over contiguous or broadcast inputs of one dtype, written to one
+//! contiguous output or summed.
 //!
 //! Why: the block interpreter (`exec.rs`) runs one instruction at a time
 //! over a block, so an intermediate passes through an L1 register and only
@@ -15,8 +16,10 @@
 //! shapes someone wrote by hand.
 //!
 //! Each operation is the same correctly rounded IEEE operation the
-//! interpreter performs (no contraction into FMA), so the results are
-//! bit-identical; the tests compare the two on random programs.
+//! interpreter performs (no contraction into FMA; max/min and comparisons
+//! with NumPy's NaN rules), so the results are bit-identical; the tests
+//! compare the two on random programs. A sum is computed into the same lanes
+//! and blocks as the interpreter's pairwise summation (`reduce.rs`).
 //!
 //! Code is cached by the kernel's *structure*; constants and broadcast values
 //! are passed at run time, so a loop that rebuilds an expression with new
@@ -64,8 +67,13 @@ enum Node {
     /// Loop-invariant value `slot` (a constant or a broadcast input),
     /// broadcast into a register before the loop.
     Invariant(u8),
+    /// Arithmetic on floats; `IsNan` and `LogicalNot` give masks.
     Unary(UnaryOp, u16),
+    /// Arithmetic and NaN-propagating max/min on floats; comparisons of
+    /// floats and logic on masks give masks.
     Binary(BinaryOp, u16, u16),
+    /// `if mask { a } else { b }`.
+    Select(u16, u16, u16),
 }
 
 /// What a compiled loop does with the value it computes.
@@ -94,9 +102,11 @@ struct Shape {
     output: Output,
     streams: u8,
     invariants: u8,
-    /// The invariant slots holding -0.0 (for neg/abs) and 1.0 (for recip).
+    /// The invariant slots holding -0.0 (for neg/abs), 1.0 (for recip) and
+    /// all bits set (for logical not).
     sign_mask: Option<u8>,
     one: Option<u8>,
+    ones: Option<u8>,
     /// The program; its last node is the value computed.
     nodes: Vec<Node>,
 }
@@ -123,6 +133,11 @@ pub(crate) struct Fused<'a> {
 /// Lowers instructions `0..=value` of `kernel` to the JIT's program, if
 /// every one is in the class this module compiles; `reads` says how each
 /// input is read.
+///
+/// The class: values of one float dtype (the value's), and `Bool` values
+/// made by comparing them, which live in registers as lane masks (all bits
+/// set or clear, as `vcmpps` makes them) and feed only logic and `where`.
+/// A `Bool` input, constant or result is outside it.
 fn lower(
     kernel: &Kernel,
     reads: &[Read],
@@ -136,8 +151,7 @@ fn lower(
     let mut nodes = Vec::with_capacity(kernel.instrs.len());
     let mut invariants: Vec<Invariant> = Vec::new();
     let mut streams: Vec<usize> = Vec::new();
-    let mut sign_mask = None;
-    let mut one = None;
+    let (mut sign_mask, mut one, mut ones) = (None, None, None);
     let invariant = |inv: Invariant, invariants: &mut Vec<Invariant>| {
         invariants.push(inv);
         (invariants.len() - 1) as u8
@@ -149,7 +163,33 @@ fn lower(
             x.to_bits()
         }
     };
+    let is = |v: usize, d: DType| kernel.instrs[v].dtype == d;
     for ins in &kernel.instrs[..=value] {
+        if ins.dtype == DType::Bool {
+            use BinaryOp::*;
+            let node = match ins.op {
+                Op::Binary(Eq | Ne | Lt | Le | Gt | Ge, a, b) if is(a, dtype) => {
+                    Node::Binary(binary_op(&ins.op)?, a as u16, b as u16)
+                }
+                Op::Binary(LogicalAnd | LogicalOr | LogicalXor, a, b)
+                    if is(a, DType::Bool) && is(b, DType::Bool) =>
+                {
+                    Node::Binary(binary_op(&ins.op)?, a as u16, b as u16)
+                }
+                Op::Unary(UnaryOp::IsNan, a) if is(a, dtype) => {
+                    Node::Unary(UnaryOp::IsNan, a as u16)
+                }
+                Op::Unary(UnaryOp::LogicalNot, a) if is(a, DType::Bool) => {
+                    if ones.is_none() {
+                        ones = Some(invariant(Invariant::Bits(u64::MAX), &mut invariants));
+                    }
+                    Node::Unary(UnaryOp::LogicalNot, a as u16)
+                }
+                _ => return None,
+            };
+            nodes.push(node);
+            continue;
+        }
         if ins.dtype != dtype {
             return None;
         }
@@ -180,6 +220,9 @@ fn lower(
             )),
             Op::Unary(op, a) => {
                 use UnaryOp::*;
+                if !is(a, dtype) {
+                    return None;
+                }
                 match op {
                     Neg | Abs => {
                         if sign_mask.is_none() {
@@ -198,10 +241,16 @@ fn lower(
                 Node::Unary(op, a as u16)
             }
             Op::Binary(
-                op @ (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div),
+                op @ (BinaryOp::Add
+                | BinaryOp::Sub
+                | BinaryOp::Mul
+                | BinaryOp::Div
+                | BinaryOp::Maximum
+                | BinaryOp::Minimum),
                 a,
                 b,
-            ) => Node::Binary(op, a as u16, b as u16),
+            ) if is(a, dtype) && is(b, dtype) => Node::Binary(op, a as u16, b as u16),
+            Op::Select(c, a, b) if is(c, DType::Bool) => Node::Select(c as u16, a as u16, b as u16),
             Op::Binary(..) | Op::Select(..) | Op::Cast(_) => return None,
         };
         nodes.push(node);
@@ -219,9 +268,18 @@ fn lower(
         invariants: invariants.len() as u8,
         sign_mask,
         one,
+        ones,
         nodes,
     };
     Some((shape, invariants, streams))
+}
+
+/// The binary op of `op`, which the caller matched as one.
+fn binary_op(op: &Op) -> Option<BinaryOp> {
+    match *op {
+        Op::Binary(b, ..) => Some(b),
+        _ => None,
+    }
 }
 
 /// The compiled loop for an elementwise `kernel` whose last instruction

@@ -45,7 +45,28 @@ const UNARY: [UnaryOp; 9] = [
     UnaryOp::Trunc,
     UnaryOp::Round,
 ];
-const BINARY: [BinaryOp; 4] = [BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div];
+/// Float ops of two floats; the first four are the arithmetic a kernel ends in.
+const BINARY: [BinaryOp; 6] = [
+    BinaryOp::Add,
+    BinaryOp::Sub,
+    BinaryOp::Mul,
+    BinaryOp::Div,
+    BinaryOp::Maximum,
+    BinaryOp::Minimum,
+];
+const COMPARE: [BinaryOp; 6] = [
+    BinaryOp::Eq,
+    BinaryOp::Ne,
+    BinaryOp::Lt,
+    BinaryOp::Le,
+    BinaryOp::Gt,
+    BinaryOp::Ge,
+];
+const LOGIC: [BinaryOp; 3] = [
+    BinaryOp::LogicalAnd,
+    BinaryOp::LogicalOr,
+    BinaryOp::LogicalXor,
+];
 
 fn value(rng: &mut Rng) -> f64 {
     if rng.below(rng.1) == 0 {
@@ -101,20 +122,51 @@ fn random_body(
             dtype,
         })
         .collect();
-    for _ in 0..1 + rng.below(10) {
+    // Values by kind: floats, and the bools (lane masks in the JIT) made
+    // from them.
+    let mut floats: Vec<usize> = (0..inputs.len()).collect();
+    let mut bools: Vec<usize> = Vec::new();
+    for _ in 0..1 + rng.below(12) {
         let v = instrs.len();
-        let op = match rng.below(8) {
-            0 => Op::Const(Scalar::F64(value(rng))),
-            1 => Op::Load(rng.below(inputs.len())),
-            2 | 3 => Op::Unary(UNARY[rng.below(UNARY.len())], rng.below(v)),
-            _ => Op::Binary(BINARY[rng.below(BINARY.len())], rng.below(v), rng.below(v)),
+        let pick = |rng: &mut Rng, from: &[usize]| from[rng.below(from.len())];
+        let (f1, f2) = (pick(rng, &floats), pick(rng, &floats));
+        let (op, d) = match rng.below(12) {
+            0 => (Op::Const(Scalar::F64(value(rng))), dtype),
+            1 => (Op::Load(rng.below(inputs.len())), dtype),
+            2 | 3 => (Op::Unary(UNARY[rng.below(UNARY.len())], f1), dtype),
+            4..=6 => (Op::Binary(BINARY[rng.below(BINARY.len())], f1, f2), dtype),
+            7 => (
+                Op::Binary(COMPARE[rng.below(COMPARE.len())], f1, f2),
+                DType::Bool,
+            ),
+            8 => (Op::Unary(UnaryOp::IsNan, f1), DType::Bool),
+            9 if !bools.is_empty() => {
+                let (b1, b2) = (pick(rng, &bools), pick(rng, &bools));
+                (
+                    Op::Binary(LOGIC[rng.below(LOGIC.len())], b1, b2),
+                    DType::Bool,
+                )
+            }
+            10 if !bools.is_empty() => (
+                Op::Unary(UnaryOp::LogicalNot, pick(rng, &bools)),
+                DType::Bool,
+            ),
+            11 if !bools.is_empty() => (Op::Select(pick(rng, &bools), f1, f2), dtype),
+            _ => (Op::Binary(BinaryOp::Add, f1, f2), dtype),
         };
-        instrs.push(Instr { op, dtype });
+        instrs.push(Instr { op, dtype: d });
+        if d == DType::Bool {
+            bools.push(v);
+        } else {
+            floats.push(v);
+        }
     }
-    // End in arithmetic, as a kernel the core computes straight into its output.
-    let v = instrs.len();
+    // End in arithmetic on floats, as a kernel the core computes straight
+    // into its output.
+    let last = *floats.last().expect("inputs are floats");
+    let other = floats[rng.below(floats.len())];
     instrs.push(Instr {
-        op: Op::Binary(BINARY[rng.below(4)], v - 1, rng.below(v)),
+        op: Op::Binary(BINARY[rng.below(4)], last, other),
         dtype,
     });
     (inputs, buffers, instrs)

@@ -74,13 +74,8 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
     // The last node each value is used by (the output: past the end).
     let mut last_use: Vec<usize> = (0..nodes.len()).collect();
     for (i, n) in nodes.iter().enumerate() {
-        match *n {
-            Node::Unary(_, a) => last_use[a as usize] = i,
-            Node::Binary(_, a, b) => {
-                last_use[a as usize] = i;
-                last_use[b as usize] = i;
-            }
-            _ => {}
+        for a in operands(n) {
+            last_use[a as usize] = i;
         }
     }
     last_use[last] = nodes.len();
@@ -95,14 +90,20 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
         Output::SumLanes => Some(regs.take()?),
         Output::Store { .. } => None,
     };
+    // NaN-propagating max/min take three instructions and two registers
+    // besides their operands and result.
+    let max_min = nodes
+        .iter()
+        .any(|n| matches!(n, Node::Binary(BinaryOp::Maximum | BinaryOp::Minimum, ..)));
+    let temps = if max_min {
+        [regs.take()?, regs.take()?]
+    } else {
+        [0, 0]
+    };
     let mut reg = vec![0u8; nodes.len()];
     let is_temp = |n: &Node| !matches!(n, Node::Invariant(_));
     for (i, n) in nodes.iter().enumerate() {
-        let operands: Vec<u16> = match *n {
-            Node::Unary(_, a) => vec![a],
-            Node::Binary(_, a, b) => vec![a, b],
-            _ => vec![],
-        };
+        let operands = operands(n);
         if let Node::Invariant(slot) = *n {
             reg[i] = invariant_reg(slot);
             continue;
@@ -162,7 +163,7 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
             dynasm!(ops ; .arch x64 ; top:);
             for u in 0..UNROLL {
                 let disp = (u * VECTOR_BYTES) as i32;
-                body(&mut ops, shape, &reg, disp)?;
+                body(&mut ops, shape, &reg, temps, disp)?;
                 if streaming {
                     dynasm!(ops ; .arch x64 ; vmovntps [rdx + rax + disp], Ry(value));
                 } else {
@@ -193,7 +194,7 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
                 ; lanes:
             );
             for disp in (0..lanes_bytes).step_by(VECTOR_BYTES) {
-                body(&mut ops, shape, &reg, disp)?;
+                body(&mut ops, shape, &reg, temps, disp)?;
                 if f64 {
                     dynasm!(ops ; .arch x64 ; vaddpd Ry(acc), Ry(value), [rdx + disp]);
                 } else {
@@ -233,9 +234,28 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
     })
 }
 
+/// The values node `n` reads.
+fn operands(n: &Node) -> Vec<u16> {
+    match *n {
+        Node::Unary(_, a) => vec![a],
+        Node::Binary(_, a, b) => vec![a, b],
+        Node::Select(c, a, b) => vec![c, a, b],
+        Node::Stream(_) | Node::Invariant(_) => vec![],
+    }
+}
+
+/// A comparison the loop computes as a lane mask.
+#[derive(Clone, Copy)]
+enum Compare {
+    Op(BinaryOp),
+    /// True in NaN lanes (`x != x`).
+    Unordered,
+}
+
 /// Emits the program for the vector at byte `disp` past the current
-/// index (`rax`), leaving the value in its register `reg[last]`.
-fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], disp: i32) -> Option<()> {
+/// index (`rax`), leaving the value in its register `reg[last]`; `temps`
+/// are two free registers for max/min.
+fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i32) -> Option<()> {
     let f64 = shape.f64;
     let invariant_reg = |slot: u8| 15 - slot;
     for (i, n) in shape.nodes.iter().enumerate() {
@@ -246,7 +266,45 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], disp: i32) -> Option<()>
                 let g = STREAM_REGS[slot as usize];
                 dynasm!(ops ; .arch x64 ; vmovups Ry(d), [Rq(g) + rax + disp]);
             }
-            Node::Binary(op, a, b) => binary(ops, f64, op, d, reg[a as usize], reg[b as usize]),
+            Node::Binary(op, a, b) => {
+                let (a, b) = (reg[a as usize], reg[b as usize]);
+                if op.is_comparison() {
+                    compare(ops, f64, d, a, b, Compare::Op(op));
+                    continue;
+                }
+                match op {
+                    BinaryOp::LogicalAnd => dynasm!(ops ; .arch x64 ; vandps Ry(d), Ry(a), Ry(b)),
+                    BinaryOp::LogicalOr => dynasm!(ops ; .arch x64 ; vorps Ry(d), Ry(a), Ry(b)),
+                    BinaryOp::LogicalXor => dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(b)),
+                    // NumPy's `x > y || isnan(x) ? x : y` (ties give y):
+                    // `vmaxps` is `x > y ? x : y`, then NaN lanes of x
+                    // are blended back in.
+                    BinaryOp::Maximum | BinaryOp::Minimum => {
+                        let [m, nan] = temps;
+                        match (op, f64) {
+                            (BinaryOp::Maximum, false) => {
+                                dynasm!(ops ; .arch x64 ; vmaxps Ry(m), Ry(a), Ry(b))
+                            }
+                            (BinaryOp::Maximum, true) => {
+                                dynasm!(ops ; .arch x64 ; vmaxpd Ry(m), Ry(a), Ry(b))
+                            }
+                            (_, false) => dynasm!(ops ; .arch x64 ; vminps Ry(m), Ry(a), Ry(b)),
+                            (_, true) => dynasm!(ops ; .arch x64 ; vminpd Ry(m), Ry(a), Ry(b)),
+                        }
+                        compare(ops, f64, nan, a, a, Compare::Unordered);
+                        blend(ops, f64, d, m, a, nan);
+                    }
+                    _ => binary(ops, f64, op, d, a, b),
+                }
+            }
+            Node::Select(c, a, b) => blend(
+                ops,
+                f64,
+                d,
+                reg[b as usize],
+                reg[a as usize],
+                reg[c as usize],
+            ),
             Node::Unary(op, a) => {
                 let a = reg[a as usize];
                 match op {
@@ -257,6 +315,11 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], disp: i32) -> Option<()>
                     UnaryOp::Abs => {
                         let m = invariant_reg(shape.sign_mask?);
                         dynasm!(ops ; .arch x64 ; vandnps Ry(d), Ry(m), Ry(a))
+                    }
+                    UnaryOp::IsNan => compare(ops, f64, d, a, a, Compare::Unordered),
+                    UnaryOp::LogicalNot => {
+                        let ones = invariant_reg(shape.ones?);
+                        dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(ones))
                     }
                     UnaryOp::Recip => {
                         binary(ops, f64, BinaryOp::Div, d, invariant_reg(shape.one?), a)
@@ -290,6 +353,41 @@ fn binary(ops: &mut Assembler, f64: bool, op: BinaryOp, d: u8, a: u8, b: u8) {
         (BinaryOp::Div, false) => dynasm!(ops ; .arch x64 ; vdivps Ry(d), Ry(a), Ry(b)),
         (BinaryOp::Div, true) => dynasm!(ops ; .arch x64 ; vdivpd Ry(d), Ry(a), Ry(b)),
         _ => unreachable!("lower admits only + - * / as binary ops"),
+    }
+}
+
+/// `d = a <cmp> b` as lane masks: ordered and quiet predicates (false
+/// when either is NaN) except `!=`, which is true then, as in NumPy.
+///
+/// Each predicate has its own mnemonic here: dynasm 5.1 encodes the
+/// generic `vcmpps d, a, b, imm` with `a` and `b` swapped.
+fn compare(ops: &mut Assembler, f64: bool, d: u8, a: u8, b: u8, cmp: Compare) {
+    use BinaryOp::*;
+    match (cmp, f64) {
+        (Compare::Op(Eq), false) => dynasm!(ops ; .arch x64 ; vcmpeqps Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Eq), true) => dynasm!(ops ; .arch x64 ; vcmpeqpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Ne), false) => dynasm!(ops ; .arch x64 ; vcmpneq_uqps Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Ne), true) => dynasm!(ops ; .arch x64 ; vcmpneq_uqpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Lt), false) => dynasm!(ops ; .arch x64 ; vcmplt_oqps Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Lt), true) => dynasm!(ops ; .arch x64 ; vcmplt_oqpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Le), false) => dynasm!(ops ; .arch x64 ; vcmple_oqps Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Le), true) => dynasm!(ops ; .arch x64 ; vcmple_oqpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Gt), false) => dynasm!(ops ; .arch x64 ; vcmpgt_oqps Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Gt), true) => dynasm!(ops ; .arch x64 ; vcmpgt_oqpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Ge), false) => dynasm!(ops ; .arch x64 ; vcmpge_oqps Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(Ge), true) => dynasm!(ops ; .arch x64 ; vcmpge_oqpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Unordered, false) => dynasm!(ops ; .arch x64 ; vcmpunordps Ry(d), Ry(a), Ry(b)),
+        (Compare::Unordered, true) => dynasm!(ops ; .arch x64 ; vcmpunordpd Ry(d), Ry(a), Ry(b)),
+        (Compare::Op(op), _) => unreachable!("{op:?} is not a comparison"),
+    }
+}
+
+/// `d = mask ? if_set : if_clear`, lane by lane (by each lane's top bit).
+fn blend(ops: &mut Assembler, f64: bool, d: u8, if_clear: u8, if_set: u8, mask: u8) {
+    if f64 {
+        dynasm!(ops ; .arch x64 ; vblendvpd Ry(d), Ry(if_clear), Ry(if_set), Ry(mask));
+    } else {
+        dynasm!(ops ; .arch x64 ; vblendvps Ry(d), Ry(if_clear), Ry(if_set), Ry(mask));
     }
 }
 
