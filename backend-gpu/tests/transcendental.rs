@@ -458,6 +458,100 @@ fn selected(name: &str) -> bool {
         .unwrap_or(true)
 }
 
+/// What a sweep measures, by type: the float32 error in ULP of the exact
+/// result, or the float64 distance in ULP to glibc ([`ULP`] bounds
+/// either); and the distance in ULP between two results, the GPU's and the
+/// CPU backend's ([`CPU_ULP`]).
+trait Measure: bytemuck::Pod + std::fmt::LowerExp + Into<f64> {
+    /// The dtype.
+    const DTYPE: DType;
+    /// Its name in messages.
+    const LABEL: &'static str;
+    /// The reference's name in messages.
+    const REFERENCE: &'static str;
+    /// How far `got` is from the reference's result `want`.
+    fn error(got: Self, want: f64) -> f64;
+    /// How far apart two results are.
+    fn distance(a: Self, b: Self) -> f64;
+}
+
+impl Measure for f32 {
+    const DTYPE: DType = DType::F32;
+    const LABEL: &'static str = "f32";
+    const REFERENCE: &'static str = "exact";
+    fn error(got: f32, want: f64) -> f64 {
+        err32(got, want)
+    }
+    fn distance(a: f32, b: f32) -> f64 {
+        dist32(a, b)
+    }
+}
+
+impl Measure for f64 {
+    const DTYPE: DType = DType::F64;
+    const LABEL: &'static str = "f64";
+    const REFERENCE: &'static str = "glibc";
+    fn error(got: f64, want: f64) -> f64 {
+        dist64(got, want)
+    }
+    fn distance(a: f64, b: f64) -> f64 {
+        dist64(a, b)
+    }
+}
+
+/// One function (`Op::Unary(op, 0)` or `Op::Binary(op, 0, 1)`) over
+/// `inputs` (one slice per operand) on the GPU: its error against
+/// `reference` (of the operands as float64; the second is 0 for a unary
+/// function) must be within [`ULP`] and its distance to the CPU backend's
+/// results `cpu` within [`CPU_ULP`]. Prints both maxima; returns the
+/// failure, if any.
+fn sweep<T: Measure>(
+    gpu: &GpuBackend,
+    op: Op,
+    inputs: &[&[T]],
+    cpu: &[T],
+    reference: impl Fn(f64, f64) -> f64,
+) -> Option<String> {
+    let name = match op {
+        Op::Unary(u, _) => u.name(),
+        Op::Binary(b, _, _) => b.name(),
+        _ => unreachable!("sweeps are of unary and binary functions"),
+    };
+    let n = cpu.len();
+    let got = on_gpu::<T>(gpu, &kernel(op, T::DTYPE, n, inputs.len()), inputs);
+    let exact = |i: usize| {
+        let arg = |k: usize| inputs.get(k).map_or(0.0, |v| v[i].into());
+        reference(arg(0), arg(1))
+    };
+    let at = |i: usize| {
+        let xs: Vec<String> = inputs.iter().map(|v| format!("{:e}", v[i])).collect();
+        xs.join(", ")
+    };
+    let (e, i) = worst((0..n).map(|i| T::error(got[i], exact(i))));
+    let (d, j) = worst(got.iter().zip(cpu).map(|(&g, &c)| T::distance(g, c)));
+    let (dt, what) = (T::LABEL, T::REFERENCE);
+    println!(
+        "{name:>8} {dt}: max {e:.3} ULP from {what} ({}: gpu {:e}, {what} {:e}); max {d} ULP from the CPU ({}: gpu {:e}, cpu {:e})",
+        at(i),
+        got[i],
+        exact(i),
+        at(j),
+        got[j],
+        cpu[j]
+    );
+    (!within(e, ULP) || !within(d, CPU_ULP)).then(|| {
+        format!(
+            "{name} {dt}: {e} ULP at ({}) ({:e}, {what} {:e}); {d} ULP from the CPU at ({}) ({:e} vs {:e})",
+            at(i),
+            got[i],
+            exact(i),
+            at(j),
+            got[j],
+            cpu[j]
+        )
+    })
+}
+
 #[test]
 fn float32_unary_within_2_ulp_of_exact() {
     let Some(gpu) = gpu() else { return };
@@ -467,41 +561,11 @@ fn float32_unary_within_2_ulp_of_exact() {
             continue;
         }
         let xs = inputs_f32(0x9e37_79b9_7f4a_7c15, &gens, 200_000, 1024);
-        let got = on_gpu::<f32>(
-            &gpu,
-            &kernel(Op::Unary(op, 0), DType::F32, xs.len(), 1),
-            &[&xs],
-        );
         let mut want = vec![0.0f32; xs.len()];
         cpu(&xs, &mut want);
-        let (e, i) = worst(
-            got.iter()
-                .zip(&xs)
-                .map(|(&g, &x)| err32(g, reference(x as f64))),
-        );
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist32(g, c)));
-        println!(
-            "{:>8} f32: max error {e:.3} ULP (x = {:e}: gpu {:e}, exact {:e}); max distance to the CPU {d} ULP (x = {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            xs[i],
-            got[i],
-            reference(xs[i] as f64),
-            xs[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f32: {e} ULP at x = {:e} ({:e}, exact {:e}); {d} ULP from the CPU at {:e} ({:e} vs {:e})",
-                op.name(),
-                xs[i],
-                got[i],
-                reference(xs[i] as f64),
-                xs[j],
-                got[j],
-                want[j]
-            ));
-        }
+        failures.extend(sweep(&gpu, Op::Unary(op, 0), &[&xs], &want, |x, _| {
+            reference(x)
+        }));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -566,38 +630,15 @@ fn float32_atan2_and_pow_within_2_ulp_of_exact() {
             continue;
         }
         let (a, b) = pairs_f32(0x2545_f491_4f6c_dd1d, 1_600_000, op == BinaryOp::Pow);
-        let got = on_gpu::<f32>(
-            &gpu,
-            &kernel(Op::Binary(op, 0, 1), DType::F32, a.len(), 2),
-            &[&a, &b],
-        );
         let mut want = vec![0.0f32; a.len()];
         cpu(&a, &b, &mut want);
-        let exact = |i: usize| reference(a[i] as f64, b[i] as f64);
-        let (e, i) = worst((0..a.len()).map(|i| err32(got[i], exact(i))));
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist32(g, c)));
-        println!(
-            "{:>8} f32: max error {e:.3} ULP ({:e}, {:e}: gpu {:e}, exact {:e}); max distance to the CPU {d} ULP ({:e}, {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            a[i],
-            b[i],
-            got[i],
-            exact(i),
-            a[j],
-            b[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f32: {e} ULP at ({:e}, {:e}); {d} ULP from the CPU at ({:e}, {:e})",
-                op.name(),
-                a[i],
-                b[i],
-                a[j],
-                b[j]
-            ));
-        }
+        failures.extend(sweep(
+            &gpu,
+            Op::Binary(op, 0, 1),
+            &[&a, &b],
+            &want,
+            reference,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -625,37 +666,11 @@ fn float64_unary_within_2_ulp_of_glibc() {
             continue;
         }
         let xs = inputs_f64(0x2545_f491_4f6c_dd1d, &gens, 100_000, 200_000);
-        let got = on_gpu::<f64>(
-            &gpu,
-            &kernel(Op::Unary(op, 0), DType::F64, xs.len(), 1),
-            &[&xs],
-        );
         let mut want = vec![0.0f64; xs.len()];
         cpu(&xs, &mut want);
-        let (e, i) = worst(got.iter().zip(&xs).map(|(&g, &x)| dist64(g, reference(x))));
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist64(g, c)));
-        println!(
-            "{:>8} f64: max distance to glibc {e} ULP (x = {:e}: gpu {:e}, glibc {:e}); max distance to the CPU {d} ULP (x = {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            xs[i],
-            got[i],
-            reference(xs[i]),
-            xs[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f64: {e} ULP at x = {:e} ({:e}, glibc {:e}); {d} ULP from the CPU at {:e} ({:e} vs {:e})",
-                op.name(),
-                xs[i],
-                got[i],
-                reference(xs[i]),
-                xs[j],
-                got[j],
-                want[j]
-            ));
-        }
+        failures.extend(sweep(&gpu, Op::Unary(op, 0), &[&xs], &want, |x, _| {
+            reference(x)
+        }));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -704,37 +719,15 @@ fn float64_atan2_and_pow_within_2_ulp_of_glibc() {
             continue;
         }
         let (a, b) = pairs_f64(0x9e37_79b9_7f4a_7c15, 400_000, op == BinaryOp::Pow);
-        let got = on_gpu::<f64>(
-            &gpu,
-            &kernel(Op::Binary(op, 0, 1), DType::F64, a.len(), 2),
-            &[&a, &b],
-        );
         let mut want = vec![0.0f64; a.len()];
         cpu(&a, &b, &mut want);
-        let (e, i) = worst((0..a.len()).map(|i| dist64(got[i], reference(a[i], b[i]))));
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist64(g, c)));
-        println!(
-            "{:>8} f64: max distance to glibc {e} ULP ({:e}, {:e}: gpu {:e}, glibc {:e}); max distance to the CPU {d} ULP ({:e}, {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            a[i],
-            b[i],
-            got[i],
-            reference(a[i], b[i]),
-            a[j],
-            b[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f64: {e} ULP at ({:e}, {:e}); {d} ULP from the CPU at ({:e}, {:e})",
-                op.name(),
-                a[i],
-                b[i],
-                a[j],
-                b[j]
-            ));
-        }
+        failures.extend(sweep(
+            &gpu,
+            Op::Binary(op, 0, 1),
+            &[&a, &b],
+            &want,
+            reference,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
