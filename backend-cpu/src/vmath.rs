@@ -102,6 +102,9 @@
 //! infinities; `pow` implements the C99 table (`pow(x, 0) = 1` even for NaN
 //! `x`, `pow(1, y) = 1`, `pow(-1, ±inf) = 1`, a negative base with a
 //! non-integer exponent is NaN, signed zeros and infinities by parity).
+//! Those values are tabulated in `vmath::special`, which this module's
+//! tests and the GPU backend's (`backend-gpu/tests/transcendental.rs`) both
+//! check bit for bit.
 //!
 //! All functions process `min(x.len(), out.len())` elements and never panic.
 //!
@@ -118,6 +121,9 @@
 #![allow(clippy::excessive_precision)]
 
 use crate::simd::{dispatch, SimdLevel};
+
+#[doc(hidden)]
+pub mod special;
 
 // ---------------------------------------------------------------------------
 // Drivers: run a lane function over slices inside `simd::dispatch`.
@@ -1608,6 +1614,7 @@ binary!(pow_f64, f64, pow_f64_lane, pow_f64_lane, x, y,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tandem_core::ops::UnaryOp;
 
     // ---- deterministic inputs -------------------------------------------
 
@@ -1883,28 +1890,47 @@ mod tests {
         total
     }
 
-    /// `(x, want)` pairs that must match exactly (NaN matches NaN; zeros
-    /// by sign).
-    fn exact32(f: fn(&[f32], &mut [f32]), cases: &[(f32, f32)]) {
-        let xs: Vec<f32> = cases.iter().map(|c| c.0).collect();
-        let mut got = vec![0.0; xs.len()];
-        f(&xs, &mut got);
-        for (&(x, want), &g) in cases.iter().zip(&got) {
-            assert!(
-                (g.is_nan() && want.is_nan()) || g.to_bits() == want.to_bits(),
-                "f({x:e}) = {g:e}, want {want:e}"
-            );
+    type Unary32 = fn(&[f32], &mut [f32]);
+    type Unary64 = fn(&[f64], &mut [f64]);
+
+    /// vmath's `f32` and `f64` functions for `op`.
+    fn unary_fns(op: UnaryOp) -> (Unary32, Unary64) {
+        use UnaryOp::*;
+        match op {
+            Exp => (exp_f32, exp_f64),
+            Exp2 => (exp2_f32, exp2_f64),
+            Ln => (ln_f32, ln_f64),
+            Log2 => (log2_f32, log2_f64),
+            Log10 => (log10_f32, log10_f64),
+            Sin => (sin_f32, sin_f64),
+            Cos => (cos_f32, cos_f64),
+            Tan => (tan_f32, tan_f64),
+            Tanh => (tanh_f32, tanh_f64),
+            Sigmoid => (sigmoid_f32, sigmoid_f64),
+            Sinh => (sinh_f32, sinh_f64),
+            Cosh => (cosh_f32, cosh_f64),
+            Atan => (atan_f32, atan_f64),
+            Asin => (asin_f32, asin_f64),
+            Acos => (acos_f32, acos_f64),
+            _ => panic!("vmath has no {}", op.name()),
         }
     }
 
-    fn exact64(f: fn(&[f64], &mut [f64]), cases: &[(f64, f64)]) {
-        let xs: Vec<f64> = cases.iter().map(|c| c.0).collect();
-        let mut got = vec![0.0; xs.len()];
+    /// `(x, want)` pairs that must match exactly ([`special::is_exact`]:
+    /// NaN matches NaN; zeros by sign).
+    fn exact<T: Copy + Default + Into<f64> + std::fmt::Debug>(
+        op: UnaryOp,
+        f: fn(&[T], &mut [T]),
+        cases: &[(T, T)],
+    ) {
+        let xs: Vec<T> = cases.iter().map(|c| c.0).collect();
+        let mut got = vec![T::default(); xs.len()];
         f(&xs, &mut got);
         for (&(x, want), &g) in cases.iter().zip(&got) {
             assert!(
-                (g.is_nan() && want.is_nan()) || g.to_bits() == want.to_bits(),
-                "f({x:e}) = {g:e}, want {want:e}"
+                special::is_exact(g, want),
+                "{}({x:?}) = {g:?}, want {want:?}",
+                op.name()
             );
         }
     }
@@ -2105,45 +2131,23 @@ mod tests {
         );
         println!("SUMMARY atan2: f32 {e32:.3} ULP, f64 {e64} ULP");
         // The C99 table, every sign combination.
-        let (pi, pi2, pi4) = (
-            std::f64::consts::PI,
-            std::f64::consts::FRAC_PI_2,
-            std::f64::consts::FRAC_PI_4,
-        );
-        let inf = f64::INFINITY;
-        for &(y, x, want) in &[
-            (0.0, 0.0, 0.0),
-            (0.0, -0.0, pi),
-            (0.0, 1.0, 0.0),
-            (0.0, -1.0, pi),
-            (1.0, 0.0, pi2),
-            (1.0, -0.0, pi2),
-            (1.0, inf, 0.0),
-            (1.0, -inf, pi),
-            (inf, 1.0, pi2),
-            (inf, -1.0, pi2),
-            (inf, inf, pi4),
-            (inf, -inf, 3.0 * pi4),
-            (1e-300, 1e300, 0.0),
-            (1e300, 1e-300, pi2),
-        ] {
-            for sy in [1.0, -1.0] {
-                let (y, want) = (sy * y, sy * want);
-                let mut o = [0.0f64];
-                atan2_f64(&[y], &[x], &mut o);
-                assert_eq!(o[0].to_bits(), want.to_bits(), "atan2({y}, {x})");
-                let mut o = [0.0f32];
-                atan2_f32(&[y as f32], &[x as f32], &mut o);
-                assert_eq!(o[0].to_bits(), (want as f32).to_bits(), "atan2({y}, {x})");
-            }
+        for (y, x, want) in special::atan2_cases() {
+            let mut o = [0.0f64];
+            atan2_f64(&[y], &[x], &mut o);
+            assert!(
+                special::is_exact(o[0], want),
+                "atan2({y}, {x}) = {} want {want}",
+                o[0]
+            );
+            let mut o = [0.0f32];
+            let (y, x, want) = (y as f32, x as f32, want as f32);
+            atan2_f32(&[y], &[x], &mut o);
+            assert!(
+                special::is_exact(o[0], want),
+                "atan2_f32({y}, {x}) = {} want {want}",
+                o[0]
+            );
         }
-        let mut o = [0.0f64; 3];
-        atan2_f64(
-            &[f64::NAN, 1.0, f64::NAN],
-            &[1.0, f64::NAN, f64::NAN],
-            &mut o,
-        );
-        assert!(o.iter().all(|v| v.is_nan()));
     }
 
     #[test]
@@ -2184,67 +2188,23 @@ mod tests {
             &y,
         );
         println!("SUMMARY pow: f32 {e32:.3} ULP, f64 {e64} ULP");
-        // The C99 / NumPy table.
-        let (inf, nan) = (f64::INFINITY, f64::NAN);
-        let cases: &[(f64, f64, f64)] = &[
-            (nan, 0.0, 1.0),
-            (nan, -0.0, 1.0),
-            (1.0, nan, 1.0),
-            (1.0, inf, 1.0),
-            (-1.0, inf, 1.0),
-            (-1.0, -inf, 1.0),
-            (nan, 1.0, nan),
-            (2.0, nan, nan),
-            (-2.0, 0.5, nan),
-            (-2.0, 3.0, -8.0),
-            (-2.0, 2.0, 4.0),
-            (-2.0, -1.0, -0.5),
-            (0.0, -1.0, inf),
-            (-0.0, -1.0, -inf),
-            (-0.0, -2.0, inf),
-            (-0.0, -0.5, inf),
-            (0.0, 3.0, 0.0),
-            (-0.0, 3.0, -0.0),
-            (-0.0, 2.0, 0.0),
-            (-0.0, 0.5, 0.0),
-            (0.5, -inf, inf),
-            (2.0, -inf, 0.0),
-            (0.5, inf, 0.0),
-            (2.0, inf, inf),
-            (-0.5, inf, 0.0),
-            (-2.0, inf, inf),
-            (-inf, -3.0, -0.0),
-            (-inf, -2.0, 0.0),
-            (-inf, 3.0, -inf),
-            (-inf, 2.0, inf),
-            (-inf, 0.5, inf),
-            (inf, -1.0, 0.0),
-            (inf, 0.5, inf),
-            (2.0, 1024.0, inf),
-            (2.0, -1075.0, 0.0),
-            (-1.0, 1e300, 1.0),
-        ];
         // Parity of large exponents (f64 only: they are not f32 values).
-        for &(x, y, want) in &[
-            (-1.0, 9007199254740991.0, -1.0),
-            (-1.0, 9007199254740992.0, 1.0),
-            (-1.0, 4503599627370497.0, -1.0),
-            (-1.0, 4503599627370495.5, nan),
-            (-1.0, 1e300, 1.0),
-        ] {
+        for &(x, y, want) in special::POW_PARITY_F64 {
             let mut o = [0.0f64];
             pow_f64(&[x], &[y], &mut o);
             assert!(
-                (o[0].is_nan() && want.is_nan()) || o[0] == want,
-                "pow({x}, {y})"
+                special::is_exact(o[0], want),
+                "pow({x}, {y}) = {} want {want}",
+                o[0]
             );
             assert_eq!(int_parity64(y).1, want == -1.0, "parity of {y}");
         }
-        for &(x, y, want) in cases {
+        // The C99 / NumPy table.
+        for &(x, y, want) in special::POW {
             let mut o = [0.0f64];
             pow_f64(&[x], &[y], &mut o);
             assert!(
-                (o[0].is_nan() && want.is_nan()) || o[0].to_bits() == want.to_bits(),
+                special::is_exact(o[0], want),
                 "pow({x}, {y}) = {} want {want}",
                 o[0]
             );
@@ -2252,291 +2212,25 @@ mod tests {
             let (x, y, want) = (x as f32, y as f32, want as f32);
             pow_f32(&[x], &[y], &mut o);
             assert!(
-                (o[0].is_nan() && want.is_nan()) || o[0].to_bits() == want.to_bits(),
+                special::is_exact(o[0], want),
                 "pow_f32({x}, {y}) = {} want {want}",
                 o[0]
             );
         }
     }
 
+    /// The tables of exact special values (shared with the GPU's tests).
     #[test]
     fn special_values() {
-        let (inf, nan) = (f32::INFINITY, f32::NAN);
-        exact32(
-            exp_f32,
-            &[
-                (nan, nan),
-                (inf, inf),
-                (-inf, 0.0),
-                (0.0, 1.0),
-                (-0.0, 1.0),
-                (88.72284, inf),
-                (89.0, inf),
-                (1e30, inf),
-                (-104.0, 0.0),
-                (-1e30, 0.0),
-                (-103.28, 1e-45),
-            ],
-        );
-        exact32(
-            exp2_f32,
-            &[
-                (nan, nan),
-                (inf, inf),
-                (-inf, 0.0),
-                (0.0, 1.0),
-                (128.0, inf),
-                (127.0, 1.7014118e38),
-                (-149.0, 1e-45),
-                (-150.0, 0.0),
-                (-126.0, f32::MIN_POSITIVE),
-                (3.0, 8.0),
-                (-1.0, 0.5),
-            ],
-        );
-        for f in [ln_f32, log2_f32, log10_f32] {
-            exact32(
-                f,
-                &[
-                    (nan, nan),
-                    (inf, inf),
-                    (-inf, nan),
-                    (0.0, -inf),
-                    (-0.0, -inf),
-                    (-1.0, nan),
-                    (-1e-45, nan),
-                    (1.0, 0.0),
-                ],
-            );
+        for &(op, cases) in special::UNARY_F32 {
+            exact(op, unary_fns(op).0, cases);
         }
-        exact32(
-            log2_f32,
-            &[
-                (1e-45, -149.0),
-                (f32::MIN_POSITIVE, -126.0),
-                (0.5, -1.0),
-                (1024.0, 10.0),
-                (2f32.powi(127), 127.0),
-            ],
-        );
-        exact32(
-            log10_f32,
-            &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (0.1, -1.0)],
-        );
-        exact32(ln_f32, &[(1e-45, -103.27893)]);
-        for f in [sin_f32, tan_f32, tanh_f32, sinh_f32, atan_f32, asin_f32] {
-            exact32(
-                f,
-                &[
-                    (nan, nan),
-                    (0.0, 0.0),
-                    (-0.0, -0.0),
-                    (1e-40, 1e-40),
-                    (-1e-8, -1e-8),
-                ],
-            );
+        for &(op, cases) in special::UNARY_F64 {
+            exact(op, unary_fns(op).1, cases);
         }
-        for f in [sin_f32, cos_f32, tan_f32] {
-            exact32(f, &[(inf, nan), (-inf, nan)]);
-        }
-        exact32(cos_f32, &[(nan, nan), (0.0, 1.0), (-0.0, 1.0), (1e-8, 1.0)]);
-        exact32(
-            tanh_f32,
-            &[(inf, 1.0), (-inf, -1.0), (10.0, 1.0), (-1e30, -1.0)],
-        );
-        exact32(
-            sigmoid_f32,
-            &[
-                (nan, nan),
-                (inf, 1.0),
-                (-inf, 0.0),
-                (0.0, 0.5),
-                (-0.0, 0.5),
-                (20.0, 1.0),
-                (-200.0, 0.0),
-                (1e-9, 0.5),
-            ],
-        );
-        exact32(
-            sinh_f32,
-            &[(inf, inf), (-inf, -inf), (90.0, inf), (-90.0, -inf)],
-        );
-        exact32(
-            cosh_f32,
-            &[(nan, nan), (inf, inf), (-inf, inf), (0.0, 1.0), (90.0, inf)],
-        );
-        exact32(
-            atan_f32,
-            &[
-                (inf, std::f32::consts::FRAC_PI_2),
-                (-inf, -std::f32::consts::FRAC_PI_2),
-            ],
-        );
-        exact32(
-            asin_f32,
-            &[
-                (1.0, std::f32::consts::FRAC_PI_2),
-                (-1.0, -std::f32::consts::FRAC_PI_2),
-                (1.0000001, nan),
-                (-2.0, nan),
-                (inf, nan),
-            ],
-        );
-        exact32(
-            acos_f32,
-            &[
-                (nan, nan),
-                (1.0, 0.0),
-                (-1.0, std::f32::consts::PI),
-                (0.0, std::f32::consts::FRAC_PI_2),
-                (1.0000001, nan),
-                (-inf, nan),
-            ],
-        );
-
-        let (inf, nan) = (f64::INFINITY, f64::NAN);
-        exact64(
-            exp_f64,
-            &[
-                (nan, nan),
-                (inf, inf),
-                (-inf, 0.0),
-                (0.0, 1.0),
-                (-0.0, 1.0),
-                (709.8, inf),
-                (1e300, inf),
-                (-746.0, 0.0),
-                (-1e300, 0.0),
-                (-745.0, 5e-324),
-            ],
-        );
-        exact64(
-            exp2_f64,
-            &[
-                (nan, nan),
-                (inf, inf),
-                (-inf, 0.0),
-                (0.0, 1.0),
-                (1024.0, inf),
-                (1023.0, 2f64.powi(1023)),
-                (-1074.0, 5e-324),
-                (-1075.0, 0.0),
-                (-1022.0, f64::MIN_POSITIVE),
-                (3.0, 8.0),
-            ],
-        );
-        for f in [ln_f64, log2_f64, log10_f64] {
-            exact64(
-                f,
-                &[
-                    (nan, nan),
-                    (inf, inf),
-                    (-inf, nan),
-                    (0.0, -inf),
-                    (-0.0, -inf),
-                    (-1.0, nan),
-                    (-5e-324, nan),
-                    (1.0, 0.0),
-                ],
-            );
-        }
-        exact64(
-            log2_f64,
-            &[
-                (5e-324, -1074.0),
-                (f64::MIN_POSITIVE, -1022.0),
-                (0.5, -1.0),
-                (1024.0, 10.0),
-            ],
-        );
-        exact64(
-            log10_f64,
-            &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (1e-300, -300.0)],
-        );
-        for f in [sin_f64, tan_f64, tanh_f64, sinh_f64, atan_f64, asin_f64] {
-            exact64(
-                f,
-                &[
-                    (nan, nan),
-                    (0.0, 0.0),
-                    (-0.0, -0.0),
-                    (1e-310, 1e-310),
-                    (-1e-17, -1e-17),
-                ],
-            );
-        }
-        for f in [sin_f64, cos_f64, tan_f64] {
-            exact64(f, &[(inf, nan), (-inf, nan)]);
-        }
-        exact64(cos_f64, &[(nan, nan), (0.0, 1.0), (-0.0, 1.0), (1e-9, 1.0)]);
-        exact64(
-            tanh_f64,
-            &[(inf, 1.0), (-inf, -1.0), (20.0, 1.0), (-1e300, -1.0)],
-        );
-        exact64(
-            sigmoid_f64,
-            &[
-                (nan, nan),
-                (inf, 1.0),
-                (-inf, 0.0),
-                (0.0, 0.5),
-                (-0.0, 0.5),
-                (40.0, 1.0),
-                (-800.0, 0.0),
-                (1e-18, 0.5),
-            ],
-        );
-        exact64(
-            sinh_f64,
-            &[(inf, inf), (-inf, -inf), (711.0, inf), (-711.0, -inf)],
-        );
-        exact64(
-            cosh_f64,
-            &[
-                (nan, nan),
-                (inf, inf),
-                (-inf, inf),
-                (0.0, 1.0),
-                (711.0, inf),
-            ],
-        );
-        exact64(
-            atan_f64,
-            &[
-                (inf, std::f64::consts::FRAC_PI_2),
-                (-inf, -std::f64::consts::FRAC_PI_2),
-                (1.0, std::f64::consts::FRAC_PI_4),
-            ],
-        );
-        exact64(
-            asin_f64,
-            &[
-                (1.0, std::f64::consts::FRAC_PI_2),
-                (-1.0, -std::f64::consts::FRAC_PI_2),
-                (1.0000000000000002, nan),
-                (-2.0, nan),
-                (inf, nan),
-            ],
-        );
-        exact64(
-            acos_f64,
-            &[
-                (nan, nan),
-                (1.0, 0.0),
-                (-1.0, std::f64::consts::PI),
-                (0.0, std::f64::consts::FRAC_PI_2),
-                (1.0000000000000002, nan),
-                (-inf, nan),
-            ],
-        );
-
-        // tanh and sigmoid near 0 and saturation; sigmoid's subnormal tail.
-        let mut o = [0.0f32; 2];
-        tanh_f32(&[1e-8, -3e-20], &mut o);
-        assert_eq!(o, [1e-8, -3e-20]);
-        let mut o = [0.0f64; 2];
-        tanh_f64(&[1e-8, -3e-200], &mut o);
-        assert_eq!(o[1], -3e-200);
+        // tanh near 0 (f64: within an ULP); sigmoid's subnormal tail.
+        let mut o = [0.0f64; 1];
+        tanh_f64(&[1e-8], &mut o);
         assert!((o[0] - 1e-8).abs() <= 1e-24);
         let mut o = [0.0f32; 1];
         sigmoid_f32(&[-100.0], &mut o);

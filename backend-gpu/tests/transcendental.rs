@@ -15,8 +15,9 @@
 //!   backend at most 4 (the two bounds added).
 //!
 //! Special values (NaN, ±inf, ±0, overflow, underflow) must agree exactly
-//! in class and sign, and vmath's own tables of exact special values must
-//! come out bit for bit. Run with `--nocapture` for the measured errors.
+//! in class and sign, and vmath's own tables of exact special values
+//! (`tandem_cpu::vmath::special`, which vmath's tests read too) must come
+//! out bit for bit. Run with `--nocapture` for the measured errors.
 //!
 //! Measured on lavapipe (llvmpipe, LLVM 15.0.6), max error in ULP: float32 over
 //! all 2^32 inputs (`exhaustive_float32`), float64 against mpmath on 3000
@@ -45,6 +46,7 @@ use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::{BinaryOp, UnaryOp};
 use tandem_core::{Backend, DType};
+use tandem_cpu::vmath::special;
 use tandem_gpu::GpuBackend;
 
 /// The most the GPU's float32 result may be from the exact one, and its
@@ -456,6 +458,100 @@ fn selected(name: &str) -> bool {
         .unwrap_or(true)
 }
 
+/// What a sweep measures, by type: the float32 error in ULP of the exact
+/// result, or the float64 distance in ULP to glibc ([`ULP`] bounds
+/// either); and the distance in ULP between two results, the GPU's and the
+/// CPU backend's ([`CPU_ULP`]).
+trait Measure: bytemuck::Pod + std::fmt::LowerExp + Into<f64> {
+    /// The dtype.
+    const DTYPE: DType;
+    /// Its name in messages.
+    const LABEL: &'static str;
+    /// The reference's name in messages.
+    const REFERENCE: &'static str;
+    /// How far `got` is from the reference's result `want`.
+    fn error(got: Self, want: f64) -> f64;
+    /// How far apart two results are.
+    fn distance(a: Self, b: Self) -> f64;
+}
+
+impl Measure for f32 {
+    const DTYPE: DType = DType::F32;
+    const LABEL: &'static str = "f32";
+    const REFERENCE: &'static str = "exact";
+    fn error(got: f32, want: f64) -> f64 {
+        err32(got, want)
+    }
+    fn distance(a: f32, b: f32) -> f64 {
+        dist32(a, b)
+    }
+}
+
+impl Measure for f64 {
+    const DTYPE: DType = DType::F64;
+    const LABEL: &'static str = "f64";
+    const REFERENCE: &'static str = "glibc";
+    fn error(got: f64, want: f64) -> f64 {
+        dist64(got, want)
+    }
+    fn distance(a: f64, b: f64) -> f64 {
+        dist64(a, b)
+    }
+}
+
+/// One function (`Op::Unary(op, 0)` or `Op::Binary(op, 0, 1)`) over
+/// `inputs` (one slice per operand) on the GPU: its error against
+/// `reference` (of the operands as float64; the second is 0 for a unary
+/// function) must be within [`ULP`] and its distance to the CPU backend's
+/// results `cpu` within [`CPU_ULP`]. Prints both maxima; returns the
+/// failure, if any.
+fn sweep<T: Measure>(
+    gpu: &GpuBackend,
+    op: Op,
+    inputs: &[&[T]],
+    cpu: &[T],
+    reference: impl Fn(f64, f64) -> f64,
+) -> Option<String> {
+    let name = match op {
+        Op::Unary(u, _) => u.name(),
+        Op::Binary(b, _, _) => b.name(),
+        _ => unreachable!("sweeps are of unary and binary functions"),
+    };
+    let n = cpu.len();
+    let got = on_gpu::<T>(gpu, &kernel(op, T::DTYPE, n, inputs.len()), inputs);
+    let exact = |i: usize| {
+        let arg = |k: usize| inputs.get(k).map_or(0.0, |v| v[i].into());
+        reference(arg(0), arg(1))
+    };
+    let at = |i: usize| {
+        let xs: Vec<String> = inputs.iter().map(|v| format!("{:e}", v[i])).collect();
+        xs.join(", ")
+    };
+    let (e, i) = worst((0..n).map(|i| T::error(got[i], exact(i))));
+    let (d, j) = worst(got.iter().zip(cpu).map(|(&g, &c)| T::distance(g, c)));
+    let (dt, what) = (T::LABEL, T::REFERENCE);
+    println!(
+        "{name:>8} {dt}: max {e:.3} ULP from {what} ({}: gpu {:e}, {what} {:e}); max {d} ULP from the CPU ({}: gpu {:e}, cpu {:e})",
+        at(i),
+        got[i],
+        exact(i),
+        at(j),
+        got[j],
+        cpu[j]
+    );
+    (!within(e, ULP) || !within(d, CPU_ULP)).then(|| {
+        format!(
+            "{name} {dt}: {e} ULP at ({}) ({:e}, {what} {:e}); {d} ULP from the CPU at ({}) ({:e} vs {:e})",
+            at(i),
+            got[i],
+            exact(i),
+            at(j),
+            got[j],
+            cpu[j]
+        )
+    })
+}
+
 #[test]
 fn float32_unary_within_2_ulp_of_exact() {
     let Some(gpu) = gpu() else { return };
@@ -465,41 +561,11 @@ fn float32_unary_within_2_ulp_of_exact() {
             continue;
         }
         let xs = inputs_f32(0x9e37_79b9_7f4a_7c15, &gens, 200_000, 1024);
-        let got = on_gpu::<f32>(
-            &gpu,
-            &kernel(Op::Unary(op, 0), DType::F32, xs.len(), 1),
-            &[&xs],
-        );
         let mut want = vec![0.0f32; xs.len()];
         cpu(&xs, &mut want);
-        let (e, i) = worst(
-            got.iter()
-                .zip(&xs)
-                .map(|(&g, &x)| err32(g, reference(x as f64))),
-        );
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist32(g, c)));
-        println!(
-            "{:>8} f32: max error {e:.3} ULP (x = {:e}: gpu {:e}, exact {:e}); max distance to the CPU {d} ULP (x = {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            xs[i],
-            got[i],
-            reference(xs[i] as f64),
-            xs[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f32: {e} ULP at x = {:e} ({:e}, exact {:e}); {d} ULP from the CPU at {:e} ({:e} vs {:e})",
-                op.name(),
-                xs[i],
-                got[i],
-                reference(xs[i] as f64),
-                xs[j],
-                got[j],
-                want[j]
-            ));
-        }
+        failures.extend(sweep(&gpu, Op::Unary(op, 0), &[&xs], &want, |x, _| {
+            reference(x)
+        }));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -564,38 +630,15 @@ fn float32_atan2_and_pow_within_2_ulp_of_exact() {
             continue;
         }
         let (a, b) = pairs_f32(0x2545_f491_4f6c_dd1d, 1_600_000, op == BinaryOp::Pow);
-        let got = on_gpu::<f32>(
-            &gpu,
-            &kernel(Op::Binary(op, 0, 1), DType::F32, a.len(), 2),
-            &[&a, &b],
-        );
         let mut want = vec![0.0f32; a.len()];
         cpu(&a, &b, &mut want);
-        let exact = |i: usize| reference(a[i] as f64, b[i] as f64);
-        let (e, i) = worst((0..a.len()).map(|i| err32(got[i], exact(i))));
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist32(g, c)));
-        println!(
-            "{:>8} f32: max error {e:.3} ULP ({:e}, {:e}: gpu {:e}, exact {:e}); max distance to the CPU {d} ULP ({:e}, {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            a[i],
-            b[i],
-            got[i],
-            exact(i),
-            a[j],
-            b[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f32: {e} ULP at ({:e}, {:e}); {d} ULP from the CPU at ({:e}, {:e})",
-                op.name(),
-                a[i],
-                b[i],
-                a[j],
-                b[j]
-            ));
-        }
+        failures.extend(sweep(
+            &gpu,
+            Op::Binary(op, 0, 1),
+            &[&a, &b],
+            &want,
+            reference,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -623,37 +666,11 @@ fn float64_unary_within_2_ulp_of_glibc() {
             continue;
         }
         let xs = inputs_f64(0x2545_f491_4f6c_dd1d, &gens, 100_000, 200_000);
-        let got = on_gpu::<f64>(
-            &gpu,
-            &kernel(Op::Unary(op, 0), DType::F64, xs.len(), 1),
-            &[&xs],
-        );
         let mut want = vec![0.0f64; xs.len()];
         cpu(&xs, &mut want);
-        let (e, i) = worst(got.iter().zip(&xs).map(|(&g, &x)| dist64(g, reference(x))));
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist64(g, c)));
-        println!(
-            "{:>8} f64: max distance to glibc {e} ULP (x = {:e}: gpu {:e}, glibc {:e}); max distance to the CPU {d} ULP (x = {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            xs[i],
-            got[i],
-            reference(xs[i]),
-            xs[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f64: {e} ULP at x = {:e} ({:e}, glibc {:e}); {d} ULP from the CPU at {:e} ({:e} vs {:e})",
-                op.name(),
-                xs[i],
-                got[i],
-                reference(xs[i]),
-                xs[j],
-                got[j],
-                want[j]
-            ));
-        }
+        failures.extend(sweep(&gpu, Op::Unary(op, 0), &[&xs], &want, |x, _| {
+            reference(x)
+        }));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -702,37 +719,15 @@ fn float64_atan2_and_pow_within_2_ulp_of_glibc() {
             continue;
         }
         let (a, b) = pairs_f64(0x9e37_79b9_7f4a_7c15, 400_000, op == BinaryOp::Pow);
-        let got = on_gpu::<f64>(
-            &gpu,
-            &kernel(Op::Binary(op, 0, 1), DType::F64, a.len(), 2),
-            &[&a, &b],
-        );
         let mut want = vec![0.0f64; a.len()];
         cpu(&a, &b, &mut want);
-        let (e, i) = worst((0..a.len()).map(|i| dist64(got[i], reference(a[i], b[i]))));
-        let (d, j) = worst(got.iter().zip(&want).map(|(&g, &c)| dist64(g, c)));
-        println!(
-            "{:>8} f64: max distance to glibc {e} ULP ({:e}, {:e}: gpu {:e}, glibc {:e}); max distance to the CPU {d} ULP ({:e}, {:e}: gpu {:e}, cpu {:e})",
-            op.name(),
-            a[i],
-            b[i],
-            got[i],
-            reference(a[i], b[i]),
-            a[j],
-            b[j],
-            got[j],
-            want[j]
-        );
-        if !within(e, ULP) || !within(d, CPU_ULP) {
-            failures.push(format!(
-                "{} f64: {e} ULP at ({:e}, {:e}); {d} ULP from the CPU at ({:e}, {:e})",
-                op.name(),
-                a[i],
-                b[i],
-                a[j],
-                b[j]
-            ));
-        }
+        failures.extend(sweep(
+            &gpu,
+            Op::Binary(op, 0, 1),
+            &[&a, &b],
+            &want,
+            reference,
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -771,7 +766,8 @@ fn without_shader_f64_float64_is_refused_with_a_reason() {
 }
 
 /// Runs unary `op` on the GPU over `cases` (input, exact expected output)
-/// and lists the mismatches (NaN matches any NaN; zeros by sign).
+/// and lists the mismatches ([`special::is_exact`]: NaN matches any NaN;
+/// zeros by sign).
 fn exact_unary<T: bytemuck::Pod + Copy + std::fmt::Debug + Into<f64>>(
     gpu: &GpuBackend,
     dt: DType,
@@ -782,453 +778,61 @@ fn exact_unary<T: bytemuck::Pod + Copy + std::fmt::Debug + Into<f64>>(
     let xs: Vec<T> = cases.iter().map(|c| c.0).collect();
     let got = on_gpu::<T>(gpu, &kernel(Op::Unary(op, 0), dt, xs.len(), 1), &[&xs]);
     for (&(x, want), &g) in cases.iter().zip(&got) {
-        let (g, w): (f64, f64) = (g.into(), want.into());
-        if !((g.is_nan() && w.is_nan()) || g.to_bits() == w.to_bits()) {
-            failures.push(format!("{}({x:?}) = {g:e}, want {w:e}", op.name()));
+        if !special::is_exact(g, want) {
+            failures.push(format!("{}({x:?}) = {g:?}, want {want:?}", op.name()));
         }
     }
 }
 
-/// The special values vmath's own tests require exactly (backend-cpu's
-/// `special_values`, `atan2` and `pow` tests): NaN, infinities, signed
+/// The rows of a table of `tandem_cpu::vmath::special` gathered by op, so
+/// each op is one kernel.
+fn by_op<T: Copy>(table: &[(UnaryOp, &[(T, T)])]) -> Vec<(UnaryOp, Vec<(T, T)>)> {
+    let mut ops: Vec<(UnaryOp, Vec<(T, T)>)> = Vec::new();
+    for &(op, cases) in table {
+        match ops.iter_mut().find(|o| o.0 == op) {
+            Some(o) => o.1.extend_from_slice(cases),
+            None => ops.push((op, cases.to_vec())),
+        }
+    }
+    ops
+}
+
+/// The special values vmath's own tests require exactly, from the table
+/// both read (`tandem_cpu::vmath::special`): NaN, infinities, signed
 /// zeros, overflow and underflow thresholds, subnormal results, exact
 /// powers and logarithms, saturation of tanh and sigmoid, the C99 tables
 /// of atan2 and pow. The GPU must give the very same values.
 #[test]
 fn special_values_are_exactly_vmaths() {
     let Some(gpu) = gpu() else { return };
-    use UnaryOp::*;
     let mut failures = Vec::new();
-    let (inf, nan) = (f32::INFINITY, f32::NAN);
-    let odd_zero: [(f32, f32); 5] = [
-        (nan, nan),
-        (0.0, 0.0),
-        (-0.0, -0.0),
-        (1e-40, 1e-40),
-        (-1e-8, -1e-8),
-    ];
-    let logs: [(f32, f32); 8] = [
-        (nan, nan),
-        (inf, inf),
-        (-inf, nan),
-        (0.0, -inf),
-        (-0.0, -inf),
-        (-1.0, nan),
-        (-1e-45, nan),
-        (1.0, 0.0),
-    ];
-    let cases32: Vec<(UnaryOp, Vec<(f32, f32)>)> = vec![
-        (
-            Exp,
-            vec![
-                (nan, nan),
-                (inf, inf),
-                (-inf, 0.0),
-                (0.0, 1.0),
-                (-0.0, 1.0),
-                (88.72284, inf),
-                (89.0, inf),
-                (1e30, inf),
-                (-104.0, 0.0),
-                (-1e30, 0.0),
-                (-103.28, 1e-45),
-            ],
-        ),
-        (
-            Exp2,
-            vec![
-                (nan, nan),
-                (inf, inf),
-                (-inf, 0.0),
-                (0.0, 1.0),
-                (128.0, inf),
-                (127.0, 1.7014118e38),
-                (-149.0, 1e-45),
-                (-150.0, 0.0),
-                (-126.0, f32::MIN_POSITIVE),
-                (3.0, 8.0),
-                (-1.0, 0.5),
-            ],
-        ),
-        (Ln, [&logs[..], &[(1e-45, -103.27893)]].concat()),
-        (
-            Log2,
-            [
-                &logs[..],
-                &[
-                    (1e-45, -149.0),
-                    (f32::MIN_POSITIVE, -126.0),
-                    (0.5, -1.0),
-                    (1024.0, 10.0),
-                    (2f32.powi(127), 127.0),
-                ],
-            ]
-            .concat(),
-        ),
-        (
-            Log10,
-            [
-                &logs[..],
-                &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (0.1, -1.0)],
-            ]
-            .concat(),
-        ),
-        (Sin, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
-        (Tan, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
-        (
-            Cos,
-            vec![
-                (nan, nan),
-                (0.0, 1.0),
-                (-0.0, 1.0),
-                (1e-8, 1.0),
-                (inf, nan),
-                (-inf, nan),
-            ],
-        ),
-        (
-            Tanh,
-            [
-                &odd_zero[..],
-                &[
-                    (inf, 1.0),
-                    (-inf, -1.0),
-                    (10.0, 1.0),
-                    (-1e30, -1.0),
-                    (1e-8, 1e-8),
-                    (-3e-20, -3e-20),
-                ],
-            ]
-            .concat(),
-        ),
-        (
-            Sigmoid,
-            vec![
-                (nan, nan),
-                (inf, 1.0),
-                (-inf, 0.0),
-                (0.0, 0.5),
-                (-0.0, 0.5),
-                (20.0, 1.0),
-                (-200.0, 0.0),
-                (1e-9, 0.5),
-            ],
-        ),
-        (
-            Sinh,
-            [
-                &odd_zero[..],
-                &[(inf, inf), (-inf, -inf), (90.0, inf), (-90.0, -inf)],
-            ]
-            .concat(),
-        ),
-        (
-            Cosh,
-            vec![(nan, nan), (inf, inf), (-inf, inf), (0.0, 1.0), (90.0, inf)],
-        ),
-        (
-            Atan,
-            [
-                &odd_zero[..],
-                &[
-                    (inf, std::f32::consts::FRAC_PI_2),
-                    (-inf, -std::f32::consts::FRAC_PI_2),
-                ],
-            ]
-            .concat(),
-        ),
-        (
-            Asin,
-            [
-                &odd_zero[..],
-                &[
-                    (1.0, std::f32::consts::FRAC_PI_2),
-                    (-1.0, -std::f32::consts::FRAC_PI_2),
-                    (1.0000001, nan),
-                    (-2.0, nan),
-                    (inf, nan),
-                ],
-            ]
-            .concat(),
-        ),
-        (
-            Acos,
-            vec![
-                (nan, nan),
-                (1.0, 0.0),
-                (-1.0, std::f32::consts::PI),
-                (0.0, std::f32::consts::FRAC_PI_2),
-                (1.0000001, nan),
-                (-inf, nan),
-            ],
-        ),
-    ];
-    for (op, cases) in &cases32 {
-        exact_unary(&gpu, DType::F32, *op, cases, &mut failures);
+    for (op, cases) in by_op(special::UNARY_F32) {
+        exact_unary(&gpu, DType::F32, op, &cases, &mut failures);
     }
     // A subnormal sigmoid: positive, below the smallest normal.
     let tiny = on_gpu::<f32>(
         &gpu,
-        &kernel(Op::Unary(Sigmoid, 0), DType::F32, 1, 1),
+        &kernel(Op::Unary(UnaryOp::Sigmoid, 0), DType::F32, 1, 1),
         &[&[-100.0f32]],
     );
     if !(tiny[0] > 0.0 && tiny[0] < f32::MIN_POSITIVE) {
         failures.push(format!("sigmoid(-100f32) = {:e}", tiny[0]));
     }
-
-    if gpu.info().dtypes.contains(&DType::F64) {
-        let (inf, nan) = (f64::INFINITY, f64::NAN);
-        let odd_zero: [(f64, f64); 5] = [
-            (nan, nan),
-            (0.0, 0.0),
-            (-0.0, -0.0),
-            (1e-310, 1e-310),
-            (-1e-17, -1e-17),
-        ];
-        let logs: [(f64, f64); 8] = [
-            (nan, nan),
-            (inf, inf),
-            (-inf, nan),
-            (0.0, -inf),
-            (-0.0, -inf),
-            (-1.0, nan),
-            (-5e-324, nan),
-            (1.0, 0.0),
-        ];
-        let cases64: Vec<(UnaryOp, Vec<(f64, f64)>)> = vec![
-            (
-                Exp,
-                vec![
-                    (nan, nan),
-                    (inf, inf),
-                    (-inf, 0.0),
-                    (0.0, 1.0),
-                    (-0.0, 1.0),
-                    (709.8, inf),
-                    (1e300, inf),
-                    (-746.0, 0.0),
-                    (-1e300, 0.0),
-                    (-745.0, 5e-324),
-                ],
-            ),
-            (
-                Exp2,
-                vec![
-                    (nan, nan),
-                    (inf, inf),
-                    (-inf, 0.0),
-                    (0.0, 1.0),
-                    (1024.0, inf),
-                    (1023.0, 2f64.powi(1023)),
-                    (-1074.0, 5e-324),
-                    (-1075.0, 0.0),
-                    (-1022.0, f64::MIN_POSITIVE),
-                    (3.0, 8.0),
-                ],
-            ),
-            (Ln, logs.to_vec()),
-            (
-                Log2,
-                [
-                    &logs[..],
-                    &[
-                        (5e-324, -1074.0),
-                        (f64::MIN_POSITIVE, -1022.0),
-                        (0.5, -1.0),
-                        (1024.0, 10.0),
-                    ],
-                ]
-                .concat(),
-            ),
-            (
-                Log10,
-                [
-                    &logs[..],
-                    &[(10.0, 1.0), (100.0, 2.0), (1e10, 10.0), (1e-300, -300.0)],
-                ]
-                .concat(),
-            ),
-            (Sin, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
-            (Tan, [&odd_zero[..], &[(inf, nan), (-inf, nan)]].concat()),
-            (
-                Cos,
-                vec![
-                    (nan, nan),
-                    (0.0, 1.0),
-                    (-0.0, 1.0),
-                    (1e-9, 1.0),
-                    (inf, nan),
-                    (-inf, nan),
-                ],
-            ),
-            (
-                Tanh,
-                [
-                    &odd_zero[..],
-                    &[
-                        (inf, 1.0),
-                        (-inf, -1.0),
-                        (20.0, 1.0),
-                        (-1e300, -1.0),
-                        (-3e-200, -3e-200),
-                    ],
-                ]
-                .concat(),
-            ),
-            (
-                Sigmoid,
-                vec![
-                    (nan, nan),
-                    (inf, 1.0),
-                    (-inf, 0.0),
-                    (0.0, 0.5),
-                    (-0.0, 0.5),
-                    (40.0, 1.0),
-                    (-800.0, 0.0),
-                    (1e-18, 0.5),
-                ],
-            ),
-            (
-                Sinh,
-                [
-                    &odd_zero[..],
-                    &[(inf, inf), (-inf, -inf), (711.0, inf), (-711.0, -inf)],
-                ]
-                .concat(),
-            ),
-            (
-                Cosh,
-                vec![
-                    (nan, nan),
-                    (inf, inf),
-                    (-inf, inf),
-                    (0.0, 1.0),
-                    (711.0, inf),
-                ],
-            ),
-            (
-                Atan,
-                [
-                    &odd_zero[..],
-                    &[
-                        (inf, std::f64::consts::FRAC_PI_2),
-                        (-inf, -std::f64::consts::FRAC_PI_2),
-                        (1.0, std::f64::consts::FRAC_PI_4),
-                    ],
-                ]
-                .concat(),
-            ),
-            (
-                Asin,
-                [
-                    &odd_zero[..],
-                    &[
-                        (1.0, std::f64::consts::FRAC_PI_2),
-                        (-1.0, -std::f64::consts::FRAC_PI_2),
-                        (1.0000000000000002, nan),
-                        (-2.0, nan),
-                        (inf, nan),
-                    ],
-                ]
-                .concat(),
-            ),
-            (
-                Acos,
-                vec![
-                    (nan, nan),
-                    (1.0, 0.0),
-                    (-1.0, std::f64::consts::PI),
-                    (0.0, std::f64::consts::FRAC_PI_2),
-                    (1.0000000000000002, nan),
-                    (-inf, nan),
-                ],
-            ),
-        ];
-        for (op, cases) in &cases64 {
-            exact_unary(&gpu, DType::F64, *op, cases, &mut failures);
+    let f64_too = gpu.info().dtypes.contains(&DType::F64);
+    if f64_too {
+        for (op, cases) in by_op(special::UNARY_F64) {
+            exact_unary(&gpu, DType::F64, op, &cases, &mut failures);
         }
     }
 
-    // atan2's C99 table, every sign of y; pow's C99 / NumPy table.
-    let (pi, pi2, pi4) = (
-        std::f64::consts::PI,
-        std::f64::consts::FRAC_PI_2,
-        std::f64::consts::FRAC_PI_4,
-    );
-    let (inf, nan) = (f64::INFINITY, f64::NAN);
-    let mut atan2: Vec<(f64, f64, f64)> = Vec::new();
-    for &(y, x, want) in &[
-        (0.0, 0.0, 0.0),
-        (0.0, -0.0, pi),
-        (0.0, 1.0, 0.0),
-        (0.0, -1.0, pi),
-        (1.0, 0.0, pi2),
-        (1.0, -0.0, pi2),
-        (1.0, inf, 0.0),
-        (1.0, -inf, pi),
-        (inf, 1.0, pi2),
-        (inf, -1.0, pi2),
-        (inf, inf, pi4),
-        (inf, -inf, 3.0 * pi4),
-        (1e-300, 1e300, 0.0),
-        (1e300, 1e-300, pi2),
-        (nan, 1.0, nan),
-        (1.0, nan, nan),
-    ] {
-        atan2.push((y, x, want));
-        atan2.push((-y, x, -want));
-    }
-    let pow: Vec<(f64, f64, f64)> = vec![
-        (nan, 0.0, 1.0),
-        (nan, -0.0, 1.0),
-        (1.0, nan, 1.0),
-        (1.0, inf, 1.0),
-        (-1.0, inf, 1.0),
-        (-1.0, -inf, 1.0),
-        (nan, 1.0, nan),
-        (2.0, nan, nan),
-        (-2.0, 0.5, nan),
-        (-2.0, 3.0, -8.0),
-        (-2.0, 2.0, 4.0),
-        (-2.0, -1.0, -0.5),
-        (0.0, -1.0, inf),
-        (-0.0, -1.0, -inf),
-        (-0.0, -2.0, inf),
-        (-0.0, -0.5, inf),
-        (0.0, 3.0, 0.0),
-        (-0.0, 3.0, -0.0),
-        (-0.0, 2.0, 0.0),
-        (-0.0, 0.5, 0.0),
-        (0.5, -inf, inf),
-        (2.0, -inf, 0.0),
-        (0.5, inf, 0.0),
-        (2.0, inf, inf),
-        (-0.5, inf, 0.0),
-        (-2.0, inf, inf),
-        (-inf, -3.0, -0.0),
-        (-inf, -2.0, 0.0),
-        (-inf, 3.0, -inf),
-        (-inf, 2.0, inf),
-        (-inf, 0.5, inf),
-        (inf, -1.0, 0.0),
-        (inf, 0.5, inf),
-        (2.0, 1024.0, inf),
-        (2.0, -1075.0, 0.0),
-        (-1.0, 1e300, 1.0),
-    ];
-    let f64_too = gpu.info().dtypes.contains(&DType::F64);
+    // atan2's C99 table, every sign of y; pow's C99 / NumPy table, and in
+    // float64 the parity of large exponents (not float32 values).
     for (op, table, parity) in [
-        (BinaryOp::Atan2, atan2, vec![]),
+        (BinaryOp::Atan2, special::atan2_cases(), &[][..]),
         (
             BinaryOp::Pow,
-            pow,
-            // Parity of large exponents (not float32 values).
-            vec![
-                (-1.0, 9007199254740991.0, -1.0),
-                (-1.0, 9007199254740992.0, 1.0),
-                (-1.0, 4503599627370497.0, -1.0),
-                (-1.0, 4503599627370495.5, nan),
-            ],
+            special::POW.to_vec(),
+            special::POW_PARITY_F64,
         ),
     ] {
         let k32 = kernel(Op::Binary(op, 0, 1), DType::F32, table.len(), 2);
@@ -1237,7 +841,7 @@ fn special_values_are_exactly_vmaths() {
         let got = on_gpu::<f32>(&gpu, &k32, &[&a, &b]);
         for (c, g) in table.iter().zip(got) {
             let w = c.2 as f32;
-            if !((g.is_nan() && w.is_nan()) || g.to_bits() == w.to_bits()) {
+            if !special::is_exact(g, w) {
                 failures.push(format!(
                     "{}({:?}, {:?}) f32 = {g:e}, want {w:e}",
                     op.name(),
@@ -1247,13 +851,13 @@ fn special_values_are_exactly_vmaths() {
             }
         }
         if f64_too {
-            let all: Vec<(f64, f64, f64)> = table.iter().chain(&parity).copied().collect();
+            let all: Vec<(f64, f64, f64)> = table.iter().chain(parity).copied().collect();
             let k64 = kernel(Op::Binary(op, 0, 1), DType::F64, all.len(), 2);
             let a: Vec<f64> = all.iter().map(|c| c.0).collect();
             let b: Vec<f64> = all.iter().map(|c| c.1).collect();
             let got = on_gpu::<f64>(&gpu, &k64, &[&a, &b]);
             for (c, g) in all.iter().zip(got) {
-                if !((g.is_nan() && c.2.is_nan()) || g.to_bits() == c.2.to_bits()) {
+                if !special::is_exact(g, c.2) {
                     failures.push(format!(
                         "{}({:?}, {:?}) f64 = {g:e}, want {:e}",
                         op.name(),
