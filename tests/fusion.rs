@@ -149,3 +149,43 @@ fn a_reduction_over_a_small_computed_expression() {
         vec![2.0, 3.0]
     );
 }
+
+/// Whether the CPU backend compiles kernels here (x86-64 with AVX, and
+/// not turned off).
+fn cpu_jit_expected() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx")
+            && std::env::var("TANDEM_CPU_JIT").map_or(true, |v| v.trim() != "0")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[test]
+fn explain_says_how_the_cpu_runs_each_kernel() {
+    let [a, b, c, _] = inputs(10_000);
+    let arith = (&a * &b + c.clip(0.0, 1.0).unwrap()).explain();
+    let dot = (&a * &b).sum().explain();
+    let sin = a.sin().explain();
+    if !arith.contains(" on cpu ") {
+        return; // a hardware GPU took it: nothing to say about the CPU
+    }
+    assert!(sin.contains("interpreted in blocks"), "{sin}");
+    if cpu_jit_expected() {
+        assert!(
+            arith.contains("compiled: one register-fused AVX loop"),
+            "{arith}"
+        );
+        assert!(
+            dot.contains("compiled: computed and summed in one AVX loop"),
+            "{dot}"
+        );
+        assert!(sin.contains("`sin` is not compiled"), "{sin}");
+    } else {
+        assert!(arith.contains("interpreted in blocks"), "{arith}");
+        assert!(sin.contains("JIT"), "says why nothing is compiled: {sin}");
+    }
+}

@@ -762,6 +762,20 @@ impl Workspace {
     }
 }
 
+/// How [`run`] would execute `kernel`, in a few words (for `explain`).
+pub(crate) fn describe(kernel: &Kernel) -> String {
+    let interpreted = |why: &str| format!("interpreted in blocks of {ELEMENTWISE_BLOCK}: {why}");
+    match direct_output(kernel) {
+        Some(last) => match jit::verdict(kernel, last, false) {
+            Ok(()) => "compiled: one register-fused AVX loop".into(),
+            Err(why) => interpreted(&why),
+        },
+        None => {
+            interpreted("its result is not one contiguous output computed by its last instruction")
+        }
+    }
+}
+
 /// The instruction computed straight into the output's memory, if any: the
 /// last one, when it is the only output, written contiguously, and not a
 /// bare load or constant (those are copied).

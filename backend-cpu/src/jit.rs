@@ -137,17 +137,25 @@ pub(crate) struct Fused<'a> {
 /// The class: values of one float dtype (the value's), and `Bool` values
 /// made by comparing them, which live in registers as lane masks (all bits
 /// set or clear, as `vcmpps` makes them) and feed only logic and `where`.
-/// A `Bool` input, constant or result is outside it.
+/// A `Bool` input, constant or result is outside it. `Err` says what
+/// keeps the kernel out (for `explain`).
 fn lower(
     kernel: &Kernel,
     reads: &[Read],
     value: usize,
     output: Output,
-) -> Option<(Shape, Vec<Invariant>, Vec<usize>)> {
-    let dtype = kernel.instrs.get(value)?.dtype;
+) -> Result<(Shape, Vec<Invariant>, Vec<usize>), String> {
+    let dtype = kernel.instrs.get(value).ok_or("no such value")?.dtype;
     if !matches!(dtype, DType::F32 | DType::F64) {
-        return None;
+        return Err(format!("{dtype} values are not compiled"));
     }
+    let not_compiled = |op: &Op| match *op {
+        Op::Unary(u, _) => format!("`{}` is not compiled", u.name()),
+        Op::Binary(b, ..) => format!("`{}` is not compiled here", b.name()),
+        Op::Cast(_) => "a cast is not compiled".to_string(),
+        Op::Select(..) => "this `where` is not compiled".to_string(),
+        Op::Load(_) | Op::Const(_) => "a bool input is not compiled".to_string(),
+    };
     let mut nodes = Vec::with_capacity(kernel.instrs.len());
     let mut invariants: Vec<Invariant> = Vec::new();
     let mut streams: Vec<usize> = Vec::new();
@@ -169,12 +177,12 @@ fn lower(
             use BinaryOp::*;
             let node = match ins.op {
                 Op::Binary(Eq | Ne | Lt | Le | Gt | Ge, a, b) if is(a, dtype) => {
-                    Node::Binary(binary_op(&ins.op)?, a as u16, b as u16)
+                    Node::Binary(binary_op(&ins.op), a as u16, b as u16)
                 }
                 Op::Binary(LogicalAnd | LogicalOr | LogicalXor, a, b)
                     if is(a, DType::Bool) && is(b, DType::Bool) =>
                 {
-                    Node::Binary(binary_op(&ins.op)?, a as u16, b as u16)
+                    Node::Binary(binary_op(&ins.op), a as u16, b as u16)
                 }
                 Op::Unary(UnaryOp::IsNan, a) if is(a, dtype) => {
                     Node::Unary(UnaryOp::IsNan, a as u16)
@@ -185,18 +193,18 @@ fn lower(
                     }
                     Node::Unary(UnaryOp::LogicalNot, a as u16)
                 }
-                _ => return None,
+                _ => return Err(not_compiled(&ins.op)),
             };
             nodes.push(node);
             continue;
         }
         if ins.dtype != dtype {
-            return None;
+            return Err(format!("it mixes {} and {dtype}", ins.dtype));
         }
         let node = match ins.op {
             Op::Load(k) => {
                 if kernel.inputs[k].dtype != dtype {
-                    return None;
+                    return Err(format!("input {k} is {}", kernel.inputs[k].dtype));
                 }
                 match reads[k] {
                     Read::Contiguous { .. } => {
@@ -211,7 +219,9 @@ fn lower(
                     {
                         Node::Invariant(invariant(Invariant::Input(k), &mut invariants))
                     }
-                    Read::Strided { .. } => return None,
+                    Read::Strided { .. } => {
+                        return Err(format!("input {k} is read through a strided layout"))
+                    }
                 }
             }
             Op::Const(s) => Node::Invariant(invariant(
@@ -221,7 +231,7 @@ fn lower(
             Op::Unary(op, a) => {
                 use UnaryOp::*;
                 if !is(a, dtype) {
-                    return None;
+                    return Err(not_compiled(&ins.op));
                 }
                 match op {
                     Neg | Abs => {
@@ -236,7 +246,7 @@ fn lower(
                         }
                     }
                     Sqrt | Square | Floor | Ceil | Trunc | Round => {}
-                    _ => return None,
+                    _ => return Err(not_compiled(&ins.op)),
                 }
                 Node::Unary(op, a as u16)
             }
@@ -251,15 +261,15 @@ fn lower(
                 b,
             ) if is(a, dtype) && is(b, dtype) => Node::Binary(op, a as u16, b as u16),
             Op::Select(c, a, b) if is(c, DType::Bool) => Node::Select(c as u16, a as u16, b as u16),
-            Op::Binary(..) | Op::Select(..) | Op::Cast(_) => return None,
+            Op::Binary(..) | Op::Select(..) | Op::Cast(_) => return Err(not_compiled(&ins.op)),
         };
         nodes.push(node);
     }
-    if streams.len() > MAX_STREAMS
-        || invariants.len() > MAX_INVARIANTS
-        || nodes.len() > u16::MAX as usize
-    {
-        return None;
+    if streams.len() > MAX_STREAMS {
+        return Err(format!("it streams more than {MAX_STREAMS} inputs"));
+    }
+    if invariants.len() > MAX_INVARIANTS || nodes.len() > u16::MAX as usize {
+        return Err("it has too many constants or instructions".into());
     }
     let shape = Shape {
         f64: dtype == DType::F64,
@@ -271,14 +281,14 @@ fn lower(
         ones,
         nodes,
     };
-    Some((shape, invariants, streams))
+    Ok((shape, invariants, streams))
 }
 
 /// The binary op of `op`, which the caller matched as one.
-fn binary_op(op: &Op) -> Option<BinaryOp> {
+fn binary_op(op: &Op) -> BinaryOp {
     match *op {
-        Op::Binary(b, ..) => Some(b),
-        _ => None,
+        Op::Binary(b, ..) => b,
+        _ => unreachable!("matched as a binary op"),
     }
 }
 
@@ -303,6 +313,29 @@ pub(crate) fn compile<'a>(
     prepare(kernel, reads, last, Output::Store { streaming })
 }
 
+/// Whether value `value` of `kernel` would be compiled (stored, or summed
+/// when `sum`), judged from its layouts alone, or why not: for `explain`.
+pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), String> {
+    if !enabled() {
+        return Err(if codegen::available() {
+            "the JIT is off (TANDEM_CPU_JIT=0)".into()
+        } else {
+            "the JIT needs x86-64 with AVX".into()
+        });
+    }
+    let empty: Vec<&[u8]> = vec![&[]; kernel.inputs.len()];
+    let reads = crate::exec::reads(kernel, &empty);
+    let output = if sum {
+        Output::SumLanes
+    } else {
+        Output::Store { streaming: false }
+    };
+    let (shape, ..) = lower(kernel, &reads, value, output)?;
+    cached(shape)
+        .map(|_| ())
+        .ok_or_else(|| "its values need more than the 16 vector registers".into())
+}
+
 /// The compiled loop summing value `value` of `kernel` into lanes (see
 /// [`Output::SumLanes`]), or `None` as for [`compile`].
 pub(crate) fn compile_sum<'a>(
@@ -322,7 +355,7 @@ fn prepare<'a>(
     if !enabled() {
         return None;
     }
-    let (shape, invariant_sources, stream_inputs) = lower(kernel, reads, value, output)?;
+    let (shape, invariant_sources, stream_inputs) = lower(kernel, reads, value, output).ok()?;
     let size = kernel.instrs[value].dtype.size_of();
     let code = cached(shape)?;
     let invariants = invariant_sources

@@ -120,6 +120,13 @@ impl Backend for CpuBackend {
         }
     }
 
+    fn describe(&self, kernel: &Kernel) -> Option<String> {
+        Some(match &kernel.reduction {
+            Some(red) => reduce::describe(kernel, red),
+            None => exec::describe(kernel),
+        })
+    }
+
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {
         use tandem_core::kernel::Op;
         use tandem_core::ops::UnaryOp::*;

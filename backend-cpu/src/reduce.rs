@@ -526,6 +526,57 @@ pub(crate) fn run(
     run_with(kernel, red, inputs, out, jit::enabled())
 }
 
+/// The strategy for `kernel` (rows, or runs) and its iteration axes
+/// reordered for it (see the module docs), with the number of outputs and
+/// of values reduced into each.
+fn arrangement(kernel: &Kernel, red: &Reduction) -> (bool, Kernel, usize, usize) {
+    let nd = kernel.shape.len();
+    let kept: Vec<usize> = (0..nd).filter(|a| !red.axes.contains(a)).collect();
+    let outputs: usize = kept.iter().map(|&a| kernel.shape[a]).product();
+    let per: usize = red.axes.iter().map(|&a| kernel.shape[a]).product();
+    let rows = nd > 0 && !red.axes.contains(&(nd - 1)) && outputs >= ROWS_MIN_OUTPUTS;
+    let perm: Vec<usize> = if rows {
+        red.axes.iter().chain(&kept).copied().collect()
+    } else {
+        kept.iter().chain(&red.axes).copied().collect()
+    };
+    (rows, permuted(kernel, &perm), outputs, per)
+}
+
+/// How [`run`] would execute `kernel`, in a few words (for `explain`).
+pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
+    let Some(value) = kernel.outputs.first().map(|o| o.value) else {
+        return String::new();
+    };
+    let (rows, pk, ..) = arrangement(kernel, red);
+    let strategy = if rows {
+        "folding rows of accumulators"
+    } else {
+        "over contiguous runs"
+    };
+    let float = matches!(
+        kernel.instrs.get(value).map(|i| i.dtype),
+        Some(DType::F32 | DType::F64)
+    );
+    let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {strategy}: {why}");
+    if red.op != ReduceOp::Sum || !float {
+        return interpreted(format!(
+            "only float sums are compiled, not {}",
+            red.op.name()
+        ));
+    }
+    if rows {
+        return interpreted("sums are compiled over runs, not rows".into());
+    }
+    if load_input(&pk, value) != usize::MAX {
+        return format!("summed {strategy}, in place (a plain input: nothing to compute)");
+    }
+    match jit::verdict(&pk, value, true) {
+        Ok(()) => "compiled: computed and summed in one AVX loop".into(),
+        Err(why) => interpreted(why),
+    }
+}
+
 /// [`run`], with the JIT (`jit.rs`) allowed or not: the tests compare the two.
 pub(crate) fn run_with(
     kernel: &Kernel,
@@ -566,15 +617,7 @@ pub(crate) fn run_with(
             ),
         ));
     }
-    let outputs: usize = kept_shape.iter().product();
-    let per: usize = red.axes.iter().map(|&a| kernel.shape[a]).product();
-    let rows = nd > 0 && !red.axes.contains(&(nd - 1)) && outputs >= ROWS_MIN_OUTPUTS;
-    let perm: Vec<usize> = if rows {
-        red.axes.iter().chain(&kept).copied().collect()
-    } else {
-        kept.iter().chain(&red.axes).copied().collect()
-    };
-    let pk = permuted(kernel, &perm);
+    let (rows, pk, outputs, per) = arrangement(kernel, red);
     let reads = reads(&pk, inputs);
     let value = output.value;
     let vdtype = kernel.instrs[value].dtype;

@@ -208,6 +208,22 @@ pub trait Backend: Send + Sync {
         Ok(())
     }
 
+    /// How this backend would run `kernel`, in a few words, for
+    /// [`Array::explain`](crate::Array::explain): whether it compiles or
+    /// interprets it, and why. The default says nothing.
+    ///
+    /// ```
+    /// use tandem_core::Backend;
+    /// # fn show(b: &dyn Backend, k: &tandem_core::kernel::Kernel) {
+    /// if let Some(how) = b.describe(k) {
+    ///     println!("{how}");
+    /// }
+    /// # }
+    /// ```
+    fn describe(&self, _kernel: &Kernel) -> Option<String> {
+        None
+    }
+
     /// Copies host data into a new buffer of this backend.
     fn upload(&self, data: &HostBuffer) -> Result<Buffer> {
         Ok(Buffer::Host(Arc::new(data.clone())))

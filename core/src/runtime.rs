@@ -512,8 +512,13 @@ fn plan(node: &Arc<Node>, want: Device, lines: &mut Vec<String>) -> Result<()> {
     };
     let fused = crate::fuse::fuse_with(node, Layout::contiguous(&node.shape), size, &mut boundary)?;
     let (backend, why) = place(&fused, want, true)?;
+    let how = rt
+        .backend(backend)
+        .describe(&fused.kernel)
+        .map(|h| format!("; {h}"))
+        .unwrap_or_default();
     lines.push(format!(
-        "kernel {} on {} ({why}); {} bytes moved\n{}",
+        "kernel {} on {} ({why}); {} bytes moved{how}\n{}",
         lines.len() + 1,
         rt.name(backend),
         fused.kernel.bytes_moved(),
