@@ -120,7 +120,7 @@ impl GpuBackend {
     /// # Ok::<(), tandem_core::Error>(())
     /// ```
     pub fn synchronize(&self) -> Result<()> {
-        self.flush()?;
+        self.inner.batch.flush(&self.inner.gpu, &self.inner.pool)?;
         self.inner.gpu.wait()
     }
 
@@ -337,7 +337,9 @@ impl Backend for GpuBackend {
     }
 
     fn flush(&self) -> Result<()> {
-        self.inner.batch.flush(&self.inner.gpu, &self.inner.pool)
+        self.inner
+            .batch
+            .flush_graph(&self.inner.gpu, &self.inner.pool)
     }
 
     fn upload(&self, data: &HostBuffer) -> Result<Buffer> {

@@ -13,7 +13,17 @@
 
 use crate::device::Gpu;
 use crate::pool::Pool;
+use std::cell::Cell;
 use std::sync::{Mutex, MutexGuard};
+
+thread_local! {
+    /// Whether this thread has recorded work since it last submitted. The
+    /// pending encoder is the device's, shared by every thread; the core's
+    /// end-of-graph flush submits only when this thread has work in it, so
+    /// one thread's graph never submits (and counts) another thread's
+    /// half-recorded graph. Reads and waits submit whatever is pending.
+    static RECORDED: Cell<bool> = const { Cell::new(false) };
+}
 use tandem_core::Result;
 
 /// The pending work of one device.
@@ -38,6 +48,7 @@ impl Batch {
     /// The pending encoder (created if there is none), locked for recording.
     pub fn record<'a>(&'a self, gpu: &Gpu) -> Recording<'a> {
         let mut guard = self.encoder.lock().unwrap_or_else(|e| e.into_inner());
+        RECORDED.set(true);
         if guard.is_none() {
             *guard = Some(
                 gpu.device
@@ -77,6 +88,7 @@ impl Batch {
         // Advance even on error: whatever was recorded is gone either way.
         pool.advance_epoch();
         drop(guard);
+        RECORDED.set(false);
         tandem_core::stats::record(|s| s.submissions += 1);
         result
     }
@@ -84,5 +96,14 @@ impl Batch {
     /// Submits what is pending.
     pub fn flush(&self, gpu: &Gpu, pool: &Pool) -> Result<()> {
         self.submit_with(gpu, pool, None)
+    }
+
+    /// The end of a forced graph: submits what is pending if this thread
+    /// recorded any of it since it last submitted (see [`RECORDED`]).
+    pub fn flush_graph(&self, gpu: &Gpu, pool: &Pool) -> Result<()> {
+        if !RECORDED.get() {
+            return Ok(());
+        }
+        self.flush(gpu, pool)
     }
 }

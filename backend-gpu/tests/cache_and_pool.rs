@@ -250,3 +250,40 @@ fn an_upload_into_a_recycled_buffer_waits_for_the_pending_kernel() {
     let back = gpu.download(&y).expect("download");
     assert_eq!(back.typed::<f32>(), &new[..]);
 }
+
+#[test]
+fn the_end_of_a_graph_submits_only_what_this_thread_recorded() {
+    // The pending encoder is the device's. Another thread's half-recorded
+    // graph must not be submitted (and counted) by this thread's
+    // end-of-graph flush; reads and waits submit everything pending.
+    let Some(gpu) = gpu() else { return };
+    let n = 256;
+    let x = gpu
+        .upload(&HostBuffer::from_bytes(bytemuck::cast_slice(&vec![
+            1f32;
+            n
+        ])))
+        .expect("upload");
+    gpu.synchronize().expect("idle");
+    let mut out = [gpu.alloc(n * 4).expect("alloc")];
+    // x * 3 - 1 (not `axpy` itself: the cache-hit test counts its pipeline).
+    let mut k = axpy(n, 3.0);
+    k.instrs[4].op = Op::Binary(BinaryOp::Sub, 2, 3);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            gpu.execute(&k, std::slice::from_ref(&x), &mut out)
+                .expect("execute");
+        });
+    });
+    tandem_core::reset_stats();
+    gpu.flush().expect("flush");
+    assert_eq!(
+        tandem_core::stats().submissions,
+        0,
+        "nothing of this thread's was pending"
+    );
+    // A read submits whatever is pending (unless a test on another thread
+    // already did), and the other thread's kernel ran.
+    let got = gpu.download(&out[0]).expect("download");
+    assert_eq!(got.typed::<f32>(), &vec![2f32; n][..]);
+}
