@@ -329,6 +329,35 @@ fn run_fused(
     end: usize,
     ws: &mut Option<Workspace>,
 ) -> Result<()> {
+    match f.row_len() {
+        // Some input is read row by row: one call of the loop per row.
+        Some(len) => {
+            let mut s = start;
+            while s < end {
+                let row_end = (s / len + 1) * len;
+                run_fused_segment(kernel, reads, f, sinks, s, row_end.min(end), ws)?;
+                s = row_end;
+            }
+        }
+        None => run_fused_segment(kernel, reads, f, sinks, start, end, ws)?,
+    }
+    if f.streaming() {
+        stream::fence();
+    }
+    Ok(())
+}
+
+/// [`run_fused`] over `start..end`, which lies within one row when the
+/// loop runs row by row.
+fn run_fused_segment(
+    kernel: &Kernel,
+    reads: &[Read],
+    f: &jit::Fused,
+    sinks: &[Sink],
+    start: usize,
+    end: usize,
+    ws: &mut Option<Workspace>,
+) -> Result<()> {
     let out = &kernel.outputs[0];
     let size = out.dtype.size_of();
     let at = |i: usize| (out.layout.offset + i) * size;
@@ -359,11 +388,7 @@ fn run_fused(
         let bytes = unsafe { sinks[0].slice_mut(at(body_start), body * size) };
         f.run(bytes, body_start);
     }
-    interpret(body_start + body, end)?;
-    if f.streaming() {
-        stream::fence();
-    }
-    Ok(())
+    interpret(body_start + body, end)
 }
 
 /// A typed, read-only view of one block of values: a register, or the

@@ -1,8 +1,10 @@
 //! Register-fused machine code for the commonest CPU kernels: floating-point
 //! arithmetic (`+ - * /`, neg, abs, sqrt, square, recip, the four roundings,
 //! NaN-propagating maximum/minimum), comparisons, logic on their results and
-//! `where`, over contiguous or broadcast inputs of one dtype, written to one
-//! contiguous output or summed.
+//! `where`, over inputs of one dtype that are contiguous, broadcast, or
+//! contiguous or constant along each row (a row or column broadcast across a
+//! matrix, rows padded apart or in reverse order: the loop then runs row by
+//! row), written to one contiguous output or summed.
 //!
 //! Why: the block interpreter (`exec.rs`) runs one instruction at a time
 //! over a block, so an intermediate passes through an L1 register and only
@@ -117,16 +119,57 @@ enum Invariant {
     Bits(u64),
     /// The single value input `k` broadcasts (read at run time).
     Input(usize),
+    /// Input `k`'s value for the current row (constant along the innermost
+    /// axis, e.g. a column broadcast across a matrix).
+    Row(usize),
+}
+
+/// Rows shorter than this run on the interpreter when an input needs its
+/// position recomputed per row: each row costs one call of the loop.
+const ROW_MIN: usize = 256;
+
+/// An input read row by row: its position at the start of each row
+/// (run of the innermost axis) is recomputed from its layout.
+struct RowInput<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    /// (extent, stride) of the axes before the innermost, innermost last.
+    outer: Vec<(usize, isize)>,
+}
+
+impl RowInput<'_> {
+    /// The element position of row `row`'s first element.
+    fn position(&self, mut row: usize) -> usize {
+        let mut at = self.offset as isize;
+        for &(n, stride) in self.outer.iter().rev() {
+            at += (row % n) as isize * stride;
+            row /= n;
+        }
+        at as usize
+    }
+}
+
+/// Where a stream's vectors come from.
+enum Stream<'a> {
+    /// Contiguous over the whole kernel, from element 0.
+    Flat(&'a [u8]),
+    /// Contiguous along each row (a row broadcast across a matrix, a
+    /// slice with padded rows).
+    Rows(RowInput<'a>),
 }
 
 /// A kernel compiled for this run: the shared machine code plus this run's
 /// input slices and invariant values.
 pub(crate) struct Fused<'a> {
     code: Arc<codegen::Code>,
-    /// Each streamed input from the kernel's element 0.
-    streams: Vec<&'a [u8]>,
-    /// Each invariant repeated across a vector.
+    streams: Vec<Stream<'a>>,
+    /// Each invariant repeated across a vector (per-row ones: filled per row).
     invariants: Vec<[u64; 4]>,
+    /// The per-row invariants: their slots and inputs.
+    row_invariants: Vec<(usize, RowInput<'a>)>,
+    /// The row length, when an input is read row by row: a range the loop
+    /// runs then lies within one row.
+    row_len: Option<usize>,
     size: usize,
 }
 
@@ -214,13 +257,29 @@ fn lower(
                         });
                         Node::Stream(slot as u8)
                     }
-                    Read::Strided { .. }
-                        if kernel.inputs[k].layout.strides.iter().all(|&s| s == 0) =>
-                    {
-                        Node::Invariant(invariant(Invariant::Input(k), &mut invariants))
-                    }
                     Read::Strided { .. } => {
-                        return Err(format!("input {k} is read through a strided layout"))
+                        let strides = &kernel.inputs[k].layout.strides;
+                        match strides.last() {
+                            _ if strides.iter().all(|&s| s == 0) => {
+                                Node::Invariant(invariant(Invariant::Input(k), &mut invariants))
+                            }
+                            Some(1) => {
+                                let slot =
+                                    streams.iter().position(|&s| s == k).unwrap_or_else(|| {
+                                        streams.push(k);
+                                        streams.len() - 1
+                                    });
+                                Node::Stream(slot as u8)
+                            }
+                            Some(0) => {
+                                Node::Invariant(invariant(Invariant::Row(k), &mut invariants))
+                            }
+                            _ => {
+                                return Err(format!(
+                                    "input {k} is strided along the innermost axis"
+                                ))
+                            }
+                        }
                     }
                 }
             }
@@ -330,10 +389,39 @@ pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), St
     } else {
         Output::Store { streaming: false }
     };
-    let (shape, ..) = lower(kernel, &reads, value, output)?;
+    let (shape, invariants, streams) = lower(kernel, &reads, value, output)?;
+    row_len(kernel, &reads, &invariants, &streams, sum)?;
     cached(shape)
         .map(|_| ())
         .ok_or_else(|| "its values need more than the 16 vector registers".into())
+}
+
+/// The row length if some input is read row by row (`None` if none is),
+/// or why such a kernel is not compiled.
+fn row_len(
+    kernel: &Kernel,
+    reads: &[Read],
+    invariants: &[Invariant],
+    streams: &[usize],
+    sum: bool,
+) -> Result<Option<usize>, String> {
+    let by_rows = streams
+        .iter()
+        .any(|&k| matches!(reads[k], Read::Strided { .. }))
+        || invariants.iter().any(|i| matches!(i, Invariant::Row(_)));
+    if !by_rows {
+        return Ok(None);
+    }
+    let len = kernel.shape.last().copied().unwrap_or(1);
+    if sum {
+        return Err("an input is read row by row, which compiled sums do not do".into());
+    }
+    if len < ROW_MIN {
+        return Err(format!(
+            "an input is read row by row and its rows ({len}) are shorter than {ROW_MIN}"
+        ));
+    }
+    Ok(Some(len))
 }
 
 /// The compiled loop summing value `value` of `kernel` into lanes (see
@@ -356,12 +444,34 @@ fn prepare<'a>(
         return None;
     }
     let (shape, invariant_sources, stream_inputs) = lower(kernel, reads, value, output).ok()?;
+    let sum = output == Output::SumLanes;
+    let row_len = row_len(kernel, reads, &invariant_sources, &stream_inputs, sum).ok()?;
     let size = kernel.instrs[value].dtype.size_of();
     let code = cached(shape)?;
+    let row_input = |k: usize, bytes: &'a [u8]| {
+        let l = &kernel.inputs[k].layout;
+        let nd = l.shape.len();
+        RowInput {
+            bytes,
+            offset: l.offset,
+            outer: (0..nd.saturating_sub(1))
+                .map(|i| (l.shape[i], l.strides[i]))
+                .collect(),
+        }
+    };
+    let mut row_invariants = Vec::new();
     let invariants = invariant_sources
         .iter()
-        .map(|inv| match *inv {
+        .enumerate()
+        .map(|(slot, inv)| match *inv {
             Invariant::Bits(b) => Some(b),
+            Invariant::Row(k) => {
+                let Read::Strided { bytes } = reads[k] else {
+                    return None;
+                };
+                row_invariants.push((slot, row_input(k, bytes)));
+                Some(0)
+            }
             Invariant::Input(k) => {
                 let Read::Strided { bytes } = reads[k] else {
                     return None;
@@ -380,14 +490,16 @@ fn prepare<'a>(
     let streams = stream_inputs
         .iter()
         .map(|&k| match reads[k] {
-            Read::Contiguous { bytes, offset } => bytes.get(offset * size..),
-            Read::Strided { .. } => None,
+            Read::Contiguous { bytes, offset } => bytes.get(offset * size..).map(Stream::Flat),
+            Read::Strided { bytes } => Some(Stream::Rows(row_input(k, bytes))),
         })
-        .collect::<Option<Vec<&[u8]>>>()?;
+        .collect::<Option<Vec<Stream>>>()?;
     Some(Fused {
         code,
         streams,
         invariants,
+        row_invariants,
+        row_len,
         size,
     })
 }
@@ -413,6 +525,11 @@ impl Fused<'_> {
     /// Elements per loop iteration: a range the loop runs is a multiple.
     pub(crate) fn step(&self) -> usize {
         UNROLL * VECTOR_BYTES / self.size
+    }
+
+    /// The row length when the loop must run within one row at a time.
+    pub(crate) fn row_len(&self) -> Option<usize> {
+        self.row_len
     }
 
     /// Whether the loop writes with streaming stores (the output must then
@@ -461,24 +578,50 @@ impl Fused<'_> {
     /// `start`, writing through `out` (which the callers checked is as large
     /// as the loop writes for that many bytes).
     fn call(&self, out: *mut u8, start: usize, bytes: usize) {
-        let from = start * self.size;
+        let size = self.size;
+        // Row by row: the range lies within one row (asserted), so each
+        // row-wise input is contiguous over it from its row's position.
+        let (row, col) = match self.row_len {
+            Some(len) => {
+                assert!(start % len + bytes / size <= len, "jit range crosses a row");
+                (start / len, start % len)
+            }
+            None => (0, 0),
+        };
+        let mut invariants = [[0u64; 4]; MAX_INVARIANTS];
+        invariants[..self.invariants.len()].copy_from_slice(&self.invariants);
+        for (slot, input) in &self.row_invariants {
+            let at = input.position(row) * size;
+            let v = &input.bytes[at..at + size];
+            let b = if size == 4 {
+                let b = u32::from_le_bytes(v.try_into().expect("4 bytes")) as u64;
+                b | b << 32
+            } else {
+                u64::from_le_bytes(v.try_into().expect("8 bytes"))
+            };
+            invariants[*slot] = [b; 4];
+        }
         let mut args = codegen::Args {
             streams: [std::ptr::null(); MAX_STREAMS],
             out,
-            invariants: self.invariants.as_ptr(),
+            invariants: invariants.as_ptr(),
             bytes,
         };
         for (p, s) in args.streams.iter_mut().zip(&self.streams) {
-            assert!(from + bytes <= s.len(), "jit input range out of bounds");
-            *p = s[from..].as_ptr();
+            let (data, from) = match s {
+                Stream::Flat(data) => (*data, start * size),
+                Stream::Rows(input) => (input.bytes, (input.position(row) + col) * size),
+            };
+            assert!(from + bytes <= data.len(), "jit input range out of bounds");
+            *p = data[from..].as_ptr();
         }
         // SAFETY: the code reads `bytes` bytes from each stream pointer (each
-        // in bounds: asserted above) and one vector per invariant (the slice
-        // holds them all: `prepare` built one per slot). It writes `bytes`
-        // bytes to `out` when storing, or SUM_LANES values per SUM_BLOCK
-        // values when summing: the callers checked `out` is that large,
-        // exclusively theirs, and aligned when streaming. It is only called
-        // where AVX exists (`enabled`).
+        // in bounds: asserted above) and one vector per invariant (the array
+        // holds MAX_INVARIANTS, at least as many as `lower` allows). It
+        // writes `bytes` bytes to `out` when storing, or SUM_LANES values
+        // per SUM_BLOCK values when summing: the callers checked `out` is
+        // that large, exclusively theirs, and aligned when streaming. It is
+        // only called where AVX exists (`enabled`).
         unsafe { (self.code.entry())(&args) };
     }
 }

@@ -116,7 +116,13 @@ fn random_body(
             buffer_len: len,
         });
     }
-    let mut instrs: Vec<Instr> = (0..inputs.len())
+    let instrs = random_program(rng, inputs.len(), dtype);
+    (inputs, buffers, instrs)
+}
+
+/// A random program over `inputs` float inputs that ends in arithmetic.
+fn random_program(rng: &mut Rng, inputs: usize, dtype: DType) -> Vec<Instr> {
+    let mut instrs: Vec<Instr> = (0..inputs)
         .map(|k| Instr {
             op: Op::Load(k),
             dtype,
@@ -124,7 +130,7 @@ fn random_body(
         .collect();
     // Values by kind: floats, and the bools (lane masks in the JIT) made
     // from them.
-    let mut floats: Vec<usize> = (0..inputs.len()).collect();
+    let mut floats: Vec<usize> = (0..inputs).collect();
     let mut bools: Vec<usize> = Vec::new();
     for _ in 0..1 + rng.below(12) {
         let v = instrs.len();
@@ -132,7 +138,7 @@ fn random_body(
         let (f1, f2) = (pick(rng, &floats), pick(rng, &floats));
         let (op, d) = match rng.below(12) {
             0 => (Op::Const(Scalar::F64(value(rng))), dtype),
-            1 => (Op::Load(rng.below(inputs.len())), dtype),
+            1 => (Op::Load(rng.below(inputs)), dtype),
             2 | 3 => (Op::Unary(UNARY[rng.below(UNARY.len())], f1), dtype),
             4..=6 => (Op::Binary(BINARY[rng.below(BINARY.len())], f1, f2), dtype),
             7 => (
@@ -169,7 +175,59 @@ fn random_body(
         op: Op::Binary(BINARY[rng.below(4)], last, other),
         dtype,
     });
-    (inputs, buffers, instrs)
+    instrs
+}
+
+/// A random kernel over a `rows × cols` matrix whose inputs are read in
+/// every way the JIT handles row by row (or declines): contiguous, a row
+/// broadcast down the matrix, a column broadcast across it, rows padded
+/// apart, rows in reverse order, one broadcast value.
+fn random_rows_kernel(seed: u64, rows: usize, cols: usize, dtype: DType) -> (Kernel, Vec<Vec<u8>>) {
+    let mut rng = Rng(seed | 1, 6);
+    let shape = vec![rows, cols];
+    let mut inputs = Vec::new();
+    let mut buffers = Vec::new();
+    for _ in 0..1 + rng.below(4) {
+        let o = rng.below(5);
+        let pad = 1 + rng.below(9);
+        let c = cols as isize;
+        let (strides, offset, len) = match rng.below(6) {
+            0 => (vec![c, 1], o, o + rows * cols),
+            1 => (vec![0, 1], o, o + cols),
+            2 => (vec![1, 0], o, o + rows),
+            3 => (vec![c + pad as isize, 1], o, o + rows * (cols + pad)),
+            4 => (vec![-c, 1], o + (rows - 1) * cols, o + rows * cols),
+            _ => (vec![0, 0], o, o + 1),
+        };
+        let xs: Vec<f64> = (0..len).map(|_| value(&mut rng)).collect();
+        buffers.push(encode(dtype, &xs));
+        inputs.push(KernelInput {
+            dtype,
+            layout: Layout {
+                shape: shape.clone(),
+                strides,
+                offset,
+            },
+            buffer_len: len,
+        });
+    }
+    let instrs = random_program(&mut rng, inputs.len(), dtype);
+    let outputs = vec![KernelOutput {
+        value: instrs.len() - 1,
+        dtype,
+        layout: Layout::contiguous(&shape),
+        buffer_len: rows * cols,
+    }];
+    (
+        Kernel {
+            shape,
+            inputs,
+            instrs,
+            outputs,
+            reduction: None,
+        },
+        buffers,
+    )
 }
 
 /// A random kernel over `n` elements and its input buffers; `out_offset`
@@ -297,6 +355,20 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
     #[test]
+    fn jit_matches_the_interpreter_row_by_row(
+        seed: u64, rows in 1usize..6, cols in 200usize..700, f64 in any::<bool>(),
+    ) {
+        let dtype = if f64 { DType::F64 } else { DType::F32 };
+        let (kernel, buffers) = random_rows_kernel(seed, rows, cols, dtype);
+        if enabled() && cols >= ROW_MIN {
+            let ins: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
+            prop_assert!(compile(&kernel, &reads(&kernel, &ins), false).is_some(), "declined {kernel}");
+        }
+        let (jitted, interpreted) = both(&kernel, &buffers);
+        prop_assert!(jitted == interpreted, "{kernel}");
+    }
+
+    #[test]
     fn jit_sums_match_the_interpreter(
         seed: u64, rows in 1usize..4, n in 0usize..5000, f64 in any::<bool>(),
     ) {
@@ -331,6 +403,21 @@ fn jit_sums_match_across_threads() {
                 .then_some((kernel, jitted, interpreted))
         });
         let (kernel, jitted, interpreted) = found.expect("a program with finite sums");
+        assert!(jitted == interpreted, "{kernel}");
+    }
+}
+
+#[test]
+fn row_by_row_matches_across_threads_and_with_streaming_stores() {
+    // Rows split between chunks, odd row lengths (unaligned row starts,
+    // tails), and an output of 16 MiB and more (streaming stores).
+    for (seed, rows, cols, dtype) in [
+        (21u64, 2000, 1000, DType::F32),
+        (22, 900, 777, DType::F64),
+        (23, 4200, 1001, DType::F32),
+    ] {
+        let (kernel, buffers) = random_rows_kernel(seed, rows, cols, dtype);
+        let (jitted, interpreted) = both(&kernel, &buffers);
         assert!(jitted == interpreted, "{kernel}");
     }
 }
