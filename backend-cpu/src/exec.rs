@@ -280,40 +280,49 @@ pub(crate) fn run_with(
     let sinks: Vec<Sink> = outputs.iter_mut().map(|b| Sink::new(b)).collect();
     // A large output computed straight into memory is written with
     // streaming stores (see `stream.rs`).
-    let streaming = direct_output(kernel).is_some()
+    let direct = direct_output(kernel);
+    let streaming = direct.is_some()
         && n * kernel.outputs[0].dtype.size_of() >= stream::STREAM_MIN_BYTES
         && stream::available();
-    // Chunks: a few per thread for load balance, whole blocks each.
-    let threads = rayon::current_num_threads().max(1);
-    let chunk = (n.div_ceil(threads * 4)).div_ceil(ELEMENTWISE_BLOCK) * ELEMENTWISE_BLOCK;
-    let chunk = chunk.max(BLOCK * 16);
-    let fused = match direct_output(kernel) {
-        Some(_) if allow_jit && n > 0 => jit::compile(kernel, &reads, streaming),
+    let fused = match direct {
+        Some(value) if allow_jit && n > 0 => jit::compile(kernel, &reads, value, streaming),
         _ => None,
     };
     if let Some(f) = &fused {
-        if n < PARALLEL_MIN {
-            return run_fused(kernel, &reads, f, &sinks, 0, n, &mut None);
-        }
-        return (0..n.div_ceil(chunk)).into_par_iter().try_for_each_init(
+        return over_chunks(
+            n,
             || None,
-            |ws, c| {
-                let start = c * chunk;
-                run_fused(kernel, &reads, f, &sinks, start, (start + chunk).min(n), ws)
-            },
+            |ws, start, end| run_fused(kernel, &reads, f, &sinks, start, end, ws),
         );
     }
-    if n < PARALLEL_MIN {
-        let mut ws = Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming);
-        return ws.run_range(kernel, &reads, 0, n, &sinks);
-    }
-    (0..n.div_ceil(chunk)).into_par_iter().try_for_each_init(
+    over_chunks(
+        n,
         || Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming),
-        |ws, c| {
-            let start = c * chunk;
-            ws.run_range(kernel, &reads, start, (start + chunk).min(n), &sinks)
-        },
+        |ws, start, end| ws.run_range(kernel, &reads, start, end, &sinks),
     )
+}
+
+/// Runs `f(state, start, end)` over flat indices `0..n`: on the calling
+/// thread for small kernels, otherwise in chunks (a few per thread for load
+/// balance, whole blocks each) on rayon's threads, each thread with its own
+/// `state` from `init`.
+fn over_chunks<S>(
+    n: usize,
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, usize, usize) -> Result<()> + Sync + Send,
+) -> Result<()> {
+    if n < PARALLEL_MIN {
+        return f(&mut init(), 0, n);
+    }
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = (n.div_ceil(threads * 4)).div_ceil(ELEMENTWISE_BLOCK) * ELEMENTWISE_BLOCK;
+    let chunk = chunk.max(BLOCK * 16);
+    (0..n.div_ceil(chunk))
+        .into_par_iter()
+        .try_for_each_init(init, |state, c| {
+            let start = c * chunk;
+            f(state, start, (start + chunk).min(n))
+        })
 }
 
 /// Flat indices `start..end` of a kernel the JIT compiled: whole loop

@@ -351,37 +351,25 @@ fn binary_op(op: &Op) -> BinaryOp {
     }
 }
 
-/// The compiled loop for an elementwise `kernel` whose last instruction
-/// goes straight to its one contiguous output, ready to run over `reads`;
-/// `None` when the kernel is outside the JIT's class (or the JIT is
-/// unavailable).
+/// The compiled loop for an elementwise `kernel` whose value `value` goes
+/// straight to its one contiguous output (`exec.rs`'s `direct_output`
+/// checked that), ready to run over `reads`; `None` when the kernel is
+/// outside the JIT's class (or the JIT is unavailable).
 pub(crate) fn compile<'a>(
     kernel: &Kernel,
     reads: &[Read<'a>],
+    value: usize,
     streaming: bool,
 ) -> Option<Fused<'a>> {
-    let last = kernel.instrs.len().checked_sub(1)?;
-    let direct = kernel.reduction.is_none()
-        && kernel.outputs.len() == 1
-        && kernel.outputs[0].value == last
-        && kernel.outputs[0].dtype == kernel.instrs[last].dtype
-        && kernel.outputs[0].layout.is_contiguous();
-    if !direct {
+    if kernel.outputs.first()?.dtype != kernel.instrs.get(value)?.dtype {
         return None;
     }
-    prepare(kernel, reads, last, Output::Store { streaming })
+    prepare(kernel, reads, value, Output::Store { streaming })
 }
 
 /// Whether value `value` of `kernel` would be compiled (stored, or summed
 /// when `sum`), judged from its layouts alone, or why not: for `explain`.
 pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), String> {
-    if !enabled() {
-        return Err(if codegen::available() {
-            "the JIT is off (TANDEM_CPU_JIT=0)".into()
-        } else {
-            "the JIT needs x86-64 with AVX".into()
-        });
-    }
     let empty: Vec<&[u8]> = vec![&[]; kernel.inputs.len()];
     let reads = crate::exec::reads(kernel, &empty);
     let output = if sum {
@@ -389,11 +377,45 @@ pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), St
     } else {
         Output::Store { streaming: false }
     };
-    let (shape, invariants, streams) = lower(kernel, &reads, value, output)?;
-    row_len(kernel, &reads, &invariants, &streams, sum)?;
-    cached(shape)
-        .map(|_| ())
-        .ok_or_else(|| "its values need more than the 16 vector registers".into())
+    plan(kernel, &reads, value, output).map(|_| ())
+}
+
+/// A kernel's compiled loop and what it reads, before any data is bound.
+struct Plan {
+    code: Arc<codegen::Code>,
+    /// Where each invariant slot's value comes from.
+    invariants: Vec<Invariant>,
+    /// The input each stream slot reads.
+    streams: Vec<usize>,
+    /// The row length, if the loop runs row by row.
+    row_len: Option<usize>,
+}
+
+/// The plan for value `value` of `kernel`, or why the kernel is not
+/// compiled. It depends on the layouts in `reads` only, not on their bytes.
+fn plan(kernel: &Kernel, reads: &[Read], value: usize, output: Output) -> Result<Plan, String> {
+    if !enabled() {
+        return Err(if codegen::available() {
+            "the JIT is off (TANDEM_CPU_JIT=0)".into()
+        } else {
+            "the JIT needs x86-64 with AVX".into()
+        });
+    }
+    let (shape, invariants, streams) = lower(kernel, reads, value, output)?;
+    let row_len = row_len(
+        kernel,
+        reads,
+        &invariants,
+        &streams,
+        output == Output::SumLanes,
+    )?;
+    let code = cached(shape).ok_or("its values need more than the 16 vector registers")?;
+    Ok(Plan {
+        code,
+        invariants,
+        streams,
+        row_len,
+    })
 }
 
 /// The row length if some input is read row by row (`None` if none is),
@@ -440,14 +462,13 @@ fn prepare<'a>(
     value: usize,
     output: Output,
 ) -> Option<Fused<'a>> {
-    if !enabled() {
-        return None;
-    }
-    let (shape, invariant_sources, stream_inputs) = lower(kernel, reads, value, output).ok()?;
-    let sum = output == Output::SumLanes;
-    let row_len = row_len(kernel, reads, &invariant_sources, &stream_inputs, sum).ok()?;
+    let Plan {
+        code,
+        invariants: invariant_sources,
+        streams: stream_inputs,
+        row_len,
+    } = plan(kernel, reads, value, output).ok()?;
     let size = kernel.instrs[value].dtype.size_of();
-    let code = cached(shape)?;
     let row_input = |k: usize, bytes: &'a [u8]| {
         let l = &kernel.inputs[k].layout;
         let nd = l.shape.len();

@@ -543,6 +543,36 @@ fn arrangement(kernel: &Kernel, red: &Reduction) -> (bool, Kernel, usize, usize)
     (rows, permuted(kernel, &perm), outputs, per)
 }
 
+/// Why a reduction is not one for the JIT's summing loop (`jit.rs`).
+enum NotForJit {
+    /// The sum of a plain input: read in place, nothing to compute.
+    PlainInput,
+    Because(String),
+}
+
+/// Why `op` over value `value` of the arranged kernel `pk` is not for the
+/// JIT's summing loop, or `None` when it is (a float sum of a computed
+/// value over contiguous runs), whether the JIT then compiles it or not.
+fn not_for_jit(op: ReduceOp, pk: &Kernel, value: usize, rows: bool) -> Option<NotForJit> {
+    let float = matches!(
+        pk.instrs.get(value).map(|i| i.dtype),
+        Some(DType::F32 | DType::F64)
+    );
+    if op != ReduceOp::Sum || !float {
+        let why = format!("only float sums are compiled, not {}", op.name());
+        return Some(NotForJit::Because(why));
+    }
+    if rows {
+        return Some(NotForJit::Because(
+            "sums are compiled over runs, not rows".into(),
+        ));
+    }
+    if load_input(pk, value) != usize::MAX {
+        return Some(NotForJit::PlainInput);
+    }
+    None
+}
+
 /// How [`run`] would execute `kernel`, in a few words (for `explain`).
 pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
     let Some(value) = kernel.outputs.first().map(|o| o.value) else {
@@ -554,26 +584,16 @@ pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
     } else {
         "over contiguous runs"
     };
-    let float = matches!(
-        kernel.instrs.get(value).map(|i| i.dtype),
-        Some(DType::F32 | DType::F64)
-    );
     let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {strategy}: {why}");
-    if red.op != ReduceOp::Sum || !float {
-        return interpreted(format!(
-            "only float sums are compiled, not {}",
-            red.op.name()
-        ));
-    }
-    if rows {
-        return interpreted("sums are compiled over runs, not rows".into());
-    }
-    if load_input(&pk, value) != usize::MAX {
-        return format!("summed {strategy}, in place (a plain input: nothing to compute)");
-    }
-    match jit::verdict(&pk, value, true) {
-        Ok(()) => "compiled: computed and summed in one AVX loop".into(),
-        Err(why) => interpreted(why),
+    match not_for_jit(red.op, &pk, value, rows) {
+        Some(NotForJit::PlainInput) => {
+            format!("summed {strategy}, in place (a plain input: nothing to compute)")
+        }
+        Some(NotForJit::Because(why)) => interpreted(why),
+        None => match jit::verdict(&pk, value, true) {
+            Ok(()) => "compiled: computed and summed in one AVX loop".into(),
+            Err(why) => interpreted(why),
+        },
     }
 }
 
@@ -633,14 +653,11 @@ pub(crate) fn run_with(
         ));
     }
     // A float sum of a computed value over contiguous runs: the JIT's loop
-    // computes and sums it in one pass (plain loads need no computing).
-    let summer = match (red.op, vdtype) {
-        (ReduceOp::Sum, DType::F32 | DType::F64)
-            if allow_jit && !rows && load_input(&pk, value) == usize::MAX =>
-        {
-            jit::compile_sum(&pk, &reads, value)
-        }
-        _ => None,
+    // computes and sums it in one pass.
+    let summer = if allow_jit && not_for_jit(red.op, &pk, value, rows).is_none() {
+        jit::compile_sum(&pk, &reads, value)
+    } else {
+        None
     };
     let summer = summer.as_ref();
     let sink = Sink::new(out);

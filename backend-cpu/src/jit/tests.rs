@@ -345,7 +345,7 @@ proptest! {
         let (kernel, buffers) = random_kernel(seed, n, dtype, out_offset);
         if enabled() && n > 0 {
             let ins: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
-            prop_assert!(compile(&kernel, &reads(&kernel, &ins), false).is_some(), "declined {kernel}");
+            prop_assert!(compile(&kernel, &reads(&kernel, &ins), kernel.instrs.len() - 1, false).is_some(), "declined {kernel}");
         }
         let (jitted, interpreted) = both(&kernel, &buffers);
         prop_assert!(jitted == interpreted, "{kernel}");
@@ -362,7 +362,7 @@ proptest! {
         let (kernel, buffers) = random_rows_kernel(seed, rows, cols, dtype);
         if enabled() && cols >= ROW_MIN {
             let ins: Vec<&[u8]> = buffers.iter().map(Vec::as_slice).collect();
-            prop_assert!(compile(&kernel, &reads(&kernel, &ins), false).is_some(), "declined {kernel}");
+            prop_assert!(compile(&kernel, &reads(&kernel, &ins), kernel.instrs.len() - 1, false).is_some(), "declined {kernel}");
         }
         let (jitted, interpreted) = both(&kernel, &buffers);
         prop_assert!(jitted == interpreted, "{kernel}");
@@ -493,7 +493,13 @@ fn declines_what_it_does_not_compile() {
     for kernel in [sin, wide] {
         let ins = [buffer.as_slice()];
         assert!(
-            compile(&kernel, &reads(&kernel, &ins), false).is_none(),
+            compile(
+                &kernel,
+                &reads(&kernel, &ins),
+                kernel.instrs.len() - 1,
+                false
+            )
+            .is_none(),
             "{kernel}"
         );
         let (jitted, interpreted) = both(&kernel, std::slice::from_ref(&buffer));
