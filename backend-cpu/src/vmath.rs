@@ -123,6 +123,8 @@
 use crate::simd::{dispatch, SimdLevel};
 
 #[doc(hidden)]
+pub mod inputs;
+#[doc(hidden)]
 pub mod special;
 
 // ---------------------------------------------------------------------------
@@ -1618,32 +1620,7 @@ mod tests {
 
     // ---- deterministic inputs -------------------------------------------
 
-    /// xorshift64*.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn unit(&mut self) -> f64 {
-            (self.next() >> 11) as f64 / (1u64 << 53) as f64
-        }
-        fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-            lo + (hi - lo) * self.unit()
-        }
-        /// `±2^e`, `e` uniform in `[lo, hi]`, mantissa random.
-        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
-            let v = self.uniform(lo, hi).exp2();
-            if self.next() & 1 == 1 {
-                -v
-            } else {
-                v
-            }
-        }
-    }
+    use super::inputs::Rng;
 
     /// Inputs of one kind of test.
     #[derive(Clone, Copy)]
