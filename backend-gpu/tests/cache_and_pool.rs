@@ -55,6 +55,17 @@ fn axpy(n: usize, c: f32) -> Kernel {
     }
 }
 
+/// The pool's serial number of a buffer this backend made.
+fn serial(b: &Buffer) -> u64 {
+    let Buffer::Device(d) = b else {
+        panic!("a GPU buffer is device memory")
+    };
+    d.as_any()
+        .downcast_ref::<tandem_gpu::GpuBuffer>()
+        .expect("ours")
+        .serial()
+}
+
 #[test]
 fn the_second_run_of_an_expression_is_a_cache_hit() {
     let Some(gpu) = gpu() else { return };
@@ -94,35 +105,19 @@ fn the_second_run_of_an_expression_is_a_cache_hit() {
 fn freed_buffers_are_reused() {
     let Some(gpu) = gpu() else { return };
     let a = gpu.alloc_buffer(3 << 20).expect("alloc");
-    let serial = a.serial();
+    let first = a.serial();
     let before = gpu.pool_stats();
     drop(a);
     assert!(gpu.pool_stats().pooled_bytes >= 3 << 20);
     let b = gpu.alloc_buffer((3 << 20) - 100).expect("alloc");
-    assert_eq!(b.serial(), serial, "same bucket, same buffer");
+    assert_eq!(b.serial(), first, "same bucket, same buffer");
     assert_eq!(gpu.pool_stats().reused, before.reused + 1);
     // Through the trait: a result buffer goes back and serves the next alloc.
     let out = gpu.alloc(1 << 16).expect("alloc");
-    let Buffer::Device(d) = &out else {
-        panic!("a GPU alloc is device memory")
-    };
-    let id = d
-        .as_any()
-        .downcast_ref::<tandem_gpu::GpuBuffer>()
-        .expect("ours")
-        .serial();
+    let id = serial(&out);
     drop(out);
     let again = gpu.alloc(1 << 16).expect("alloc");
-    let Buffer::Device(d) = &again else {
-        panic!("device memory")
-    };
-    assert_eq!(
-        d.as_any()
-            .downcast_ref::<tandem_gpu::GpuBuffer>()
-            .expect("ours")
-            .serial(),
-        id
-    );
+    assert_eq!(serial(&again), id);
 }
 
 #[test]
@@ -214,14 +209,7 @@ fn an_upload_into_a_recycled_buffer_waits_for_the_pending_kernel() {
     let x = gpu
         .upload(&HostBuffer::from_bytes(bytemuck::cast_slice(&old)))
         .expect("upload");
-    let Buffer::Device(d) = &x else {
-        panic!("device memory")
-    };
-    let serial = d
-        .as_any()
-        .downcast_ref::<tandem_gpu::GpuBuffer>()
-        .expect("ours")
-        .serial();
+    let old_serial = serial(&x);
     let mut out = [gpu.alloc(n * 4).expect("alloc")];
     // x - 2 + 1 (not `axpy` itself: the cache-hit test counts its pipeline).
     let mut k = axpy(n, 2.0);
@@ -233,15 +221,9 @@ fn an_upload_into_a_recycled_buffer_waits_for_the_pending_kernel() {
     let y = gpu
         .upload(&HostBuffer::from_bytes(bytemuck::cast_slice(&new)))
         .expect("upload");
-    let Buffer::Device(d) = &y else {
-        panic!("device memory")
-    };
     assert_eq!(
-        d.as_any()
-            .downcast_ref::<tandem_gpu::GpuBuffer>()
-            .expect("ours")
-            .serial(),
-        serial,
+        serial(&y),
+        old_serial,
         "the upload reuses the freed buffer (else this test proves nothing)"
     );
     let got = gpu.download(&out[0]).expect("download");
