@@ -599,23 +599,36 @@ fn float32_atan2_and_pow_within_2_ulp_of_exact() {
         (BinaryOp::Atan2, f64::atan2, v::atan2_f32),
         (BinaryOp::Pow, f64::powf, v::pow_f32),
     ];
+    let failures = binary_sweeps(&gpu, cases, |pow| {
+        pairs_f32(0x2545_f491_4f6c_dd1d, 1_600_000, pow)
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The GPU's `cases` (atan2 and pow) against the reference and the CPU,
+/// over `pairs(is_pow)`: one failure message per function that fails.
+fn binary_sweeps<T: Measure>(
+    gpu: &GpuBackend,
+    cases: [Binary<T>; 2],
+    pairs: impl Fn(bool) -> (Vec<T>, Vec<T>),
+) -> Vec<String> {
     let mut failures = Vec::new();
     for (op, reference, cpu) in cases {
         if !selected(op.name()) {
             continue;
         }
-        let (a, b) = pairs_f32(0x2545_f491_4f6c_dd1d, 1_600_000, op == BinaryOp::Pow);
-        let mut want = vec![0.0f32; a.len()];
+        let (a, b) = pairs(op == BinaryOp::Pow);
+        let mut want = vec![T::zeroed(); a.len()];
         cpu(&a, &b, &mut want);
         failures.extend(sweep(
-            &gpu,
+            gpu,
             Op::Binary(op, 0, 1),
             &[&a, &b],
             &want,
             reference,
         ));
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
 }
 
 /// The GPU, if it computes in float64 (SHADER_F64); says so otherwise.
@@ -688,22 +701,9 @@ fn float64_atan2_and_pow_within_2_ulp_of_glibc() {
         (BinaryOp::Atan2, f64::atan2, v::atan2_f64),
         (BinaryOp::Pow, f64::powf, v::pow_f64),
     ];
-    let mut failures = Vec::new();
-    for (op, reference, cpu) in cases {
-        if !selected(op.name()) {
-            continue;
-        }
-        let (a, b) = pairs_f64(0x9e37_79b9_7f4a_7c15, 400_000, op == BinaryOp::Pow);
-        let mut want = vec![0.0f64; a.len()];
-        cpu(&a, &b, &mut want);
-        failures.extend(sweep(
-            &gpu,
-            Op::Binary(op, 0, 1),
-            &[&a, &b],
-            &want,
-            reference,
-        ));
-    }
+    let failures = binary_sweeps(&gpu, cases, |pow| {
+        pairs_f64(0x9e37_79b9_7f4a_7c15, 400_000, pow)
+    });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
