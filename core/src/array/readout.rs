@@ -349,7 +349,7 @@ impl Array {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn explain(&self) -> String {
-        crate::runtime::explain(&self.node)
+        crate::force::explain::explain(&self.node)
     }
 }
 
