@@ -219,6 +219,11 @@ impl Node {
         self.expr.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// The expression, locked (for readers that look at several parts of it).
+    pub fn lock_expr(&self) -> MutexGuard<'_, Expr> {
+        self.expr.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Calls `f` with the expression, locked (no clone).
     pub fn with_expr<T>(&self, f: impl FnOnce(&Expr) -> T) -> T {
         f(&self.expr.lock().unwrap_or_else(|e| e.into_inner()))

@@ -47,6 +47,9 @@ macro_rules! provide_backends {
 pub(crate) struct Runtime {
     /// Replaced whole on registration, so readers take a cheap snapshot.
     entries: RwLock<Arc<Vec<Arc<Entry>>>>,
+    /// The first host-memory backend, found once (backends are only ever
+    /// appended, so it never changes).
+    host: OnceLock<usize>,
 }
 
 /// One registered backend, with what placement asks of it on every kernel
@@ -94,6 +97,7 @@ pub(crate) fn runtime() -> &'static Runtime {
             .collect();
         Runtime {
             entries: RwLock::new(Arc::new(entries)),
+            host: OnceLock::new(),
         }
     })
 }
@@ -208,10 +212,12 @@ impl Runtime {
     }
 
     pub fn host_index(&self) -> usize {
-        self.entries()
-            .iter()
-            .position(|e| e.memory == Memory::Host)
-            .expect("tandem: no host backend registered (the facade registers the CPU backend)")
+        *self.host.get_or_init(|| {
+            self.entries()
+                .iter()
+                .position(|e| e.memory == Memory::Host)
+                .expect("tandem: no host backend registered (the facade registers the CPU backend)")
+        })
     }
 
     fn name(&self, backend: usize) -> String {
@@ -240,12 +246,16 @@ pub(crate) fn host_copy(storage: &Storage) -> Result<Arc<HostBuffer>> {
     Ok(host)
 }
 
-/// `storage` as a buffer of backend `backend`, copying it there if needed.
-pub(crate) fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
-    let rt = runtime();
-    if rt.backend(backend).memory() == Memory::Host {
+/// `storage` as a buffer of the backend of `entry` (index `backend`),
+/// copying it there if needed.
+pub(crate) fn buffer_for(storage: &Storage, backend: usize, entry: &Entry) -> Result<Buffer> {
+    if entry.memory == Memory::Host {
+        if let Some(h) = &storage.copies().host {
+            return Ok(Buffer::Host(h.clone()));
+        }
         return Ok(Buffer::Host(host_copy(storage)?));
     }
+    let rt = runtime();
     if let Some((_, b)) = storage.copies().devices.iter().find(|(i, _)| *i == backend) {
         return Ok(b.clone());
     }
@@ -444,9 +454,15 @@ fn touched(entry: &Entry, backend: usize) -> Result<()> {
     }
 }
 
-/// Counts a kernel that backend `entry` ran (kernels, bytes) and notes it
-/// for the batch's flush.
-pub(crate) fn record_kernel(entry: &Entry, backend: usize, kernel: &Kernel) -> Result<()> {
+/// Counts a kernel that backend `entry` ran (kernels, bytes, and `allocated`
+/// output bytes in `allocations` buffers) and notes it for the batch's flush.
+pub(crate) fn record_kernel(
+    entry: &Entry,
+    backend: usize,
+    kernel: &Kernel,
+    allocations: u64,
+    allocated: u64,
+) -> Result<()> {
     let read: usize = kernel
         .inputs
         .iter()
@@ -469,6 +485,8 @@ pub(crate) fn record_kernel(entry: &Entry, backend: usize, kernel: &Kernel) -> R
         }
         s.bytes_read += read as u64;
         s.bytes_written += written as u64;
+        s.allocations += allocations;
+        s.allocated_bytes += allocated;
     });
     touched(entry, backend)
 }

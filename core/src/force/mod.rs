@@ -51,16 +51,17 @@ use crate::fuse::{Source, Target};
 use crate::graph::{Node, Storage};
 use crate::kernel::Op;
 use crate::layout::Layout;
-use crate::runtime::{batch, buffer_on, default_device, host_copy, record_kernel, runtime};
+use crate::runtime::{batch, buffer_for, default_device, host_copy, record_kernel, runtime};
 use crate::stats::record;
 use plan::Plan;
+use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 use walk::{Kind, Walk};
 
 thread_local! {
     /// The walk's buffers, reused by every force on this thread.
-    static SCRATCH: RefCell<Option<Walk>> = const { RefCell::new(None) };
+    static SCRATCH: RefCell<Option<Box<Walk>>> = const { RefCell::new(None) };
     /// Lazy nodes built on this thread, for [`flush`] to find the pending work.
     static PENDING: RefCell<Pending> = const { RefCell::new(Pending { nodes: Vec::new(), pruned: 0 }) };
 }
@@ -84,23 +85,24 @@ pub(crate) fn register(node: &Arc<Node>) {
     });
 }
 
-fn take_walk() -> Walk {
+fn take_walk() -> Box<Walk> {
     SCRATCH.with(|s| s.borrow_mut().take()).unwrap_or_default()
 }
 
-fn put_walk(mut walk: Walk) {
+fn put_walk(mut walk: Box<Walk>) {
     walk.clear();
     SCRATCH.with(|s| *s.borrow_mut() = Some(walk));
 }
 
 /// The key words naming what a force is asked for beyond its graph.
-fn prefix(want: Device, target: Option<(&Target, Option<usize>)>) -> Vec<u64> {
+fn prefix(want: Device, target: Option<(&Target, Option<usize>)>) -> SmallVec<[u64; 4]> {
     let device = match want {
         Device::Auto => 0,
         Device::Cpu => 1,
         Device::Gpu(i) => 2 + ((i as u64) << 8),
     };
-    let mut p = vec![device];
+    let mut p = SmallVec::new();
+    p.push(device);
     if let Some((t, backend)) = target {
         p.push(1 + backend.map_or(0, |b| b as u64 + 1));
         p.push(t.buffer_len as u64);
@@ -147,11 +149,11 @@ fn run_forced(
 ) -> Result<Option<Arc<Storage>>> {
     let key_prefix = prefix(want, target);
     walk.walk(roots, &key_prefix, false);
-    let plan = match cache::get(&walk.key) {
-        Some(p) => {
-            record(|s| s.plan_cache_hits += 1);
-            p
-        }
+
+    let cached = cache::get(&walk.key);
+    let hit = cached.is_some();
+    let plan = match cached {
+        Some(p) => p,
         None => {
             // Walk again with snapshots (the graph may have changed since, if
             // another thread forced part of it: the plan follows this walk).
@@ -167,27 +169,28 @@ fn run_forced(
             p
         }
     };
-    match execute(&plan, walk, buffer, true) {
+    match execute(&plan, walk, buffer, Some(hit)) {
         Err(Error::OutOfMemory { .. }) if plan.kept > 0 && target.is_none() => {
             // Memory pressure: keep only what was asked for.
             walk.walk(roots, &key_prefix, true);
             let lean = plan::plan_lean(walk, want)?;
-            execute(&lean, walk, None, false)
+            execute(&lean, walk, None, None)
         }
         r => r,
     }
 }
 
 /// Runs `plan` with the walk's bindings. Output 0 of the targeted step goes
-/// into `*target` (allocated there first if `None`).
+/// into `*target` (allocated there first if `None`). `count`: whether the
+/// plan came from the cache, to count the force (once per force).
 fn execute(
     plan: &Plan,
     walk: &Walk,
     mut target: Option<&mut Option<Buffer>>,
-    count: bool,
+    count: Option<bool>,
 ) -> Result<Option<Arc<Storage>>> {
     let rt = runtime();
-    if count {
+    if let Some(hit) = count {
         // Values an earlier plan computed without keeping them, needed again.
         let mut recomputed = 0;
         for (n, v) in walk.nodes.iter().zip(&walk.visited) {
@@ -199,11 +202,18 @@ fn execute(
         }
         record(|s| {
             s.forces += 1;
+            s.plan_cache_hits += u64::from(hit);
             s.recomputed += recomputed as u64;
             s.kept += plan.kept as u64;
         });
     }
-    let mut results: Vec<Option<(Arc<Storage>, Layout)>> = vec![None; walk.nodes.len()];
+    // Results later steps or aliases read (none for a one-kernel plan).
+    let mut results: Vec<Option<(Arc<Storage>, Layout)>> =
+        if plan.steps.len() > 1 || !plan.aliases.is_empty() || !plan.empties.is_empty() {
+            vec![None; walk.nodes.len()]
+        } else {
+            Vec::new()
+        };
     let mut targeted = None;
     for &e in &plan.empties {
         let node = &walk.nodes[e as usize];
@@ -212,51 +222,70 @@ fn execute(
         node.set_data(storage.clone(), layout.clone());
         results[e as usize] = Some((storage, layout));
     }
+    let entries = rt.entries();
     for step in &plan.steps {
         let backend = step.backend;
-        let entry = rt.entry(backend);
-        let mut kernel = step.fused.kernel.clone();
-        for &(instr, slot) in &step.fused.consts {
-            kernel.instrs[instr].op = Op::Const(walk.consts[slot as usize]);
+        let entry = &entries[backend];
+        // The constants of this force, where they differ from the plan's.
+        let template = &step.fused.kernel;
+        let same = step.fused.consts.iter().all(|&(instr, slot)| {
+            matches!(&template.instrs[instr].op, Op::Const(c)
+                if c.bits() == walk.consts[slot as usize].bits())
+        });
+        let patched;
+        let kernel = if same {
+            template
+        } else {
+            let mut k = template.clone();
+            for &(instr, slot) in &step.fused.consts {
+                k.instrs[instr].op = Op::Const(walk.consts[slot as usize]);
+            }
+            patched = k;
+            &patched
+        };
+        let mut inputs: SmallVec<[Buffer; 4]> = SmallVec::with_capacity(step.fused.sources.len());
+        for s in &step.fused.sources {
+            let storage = match *s {
+                Source::Leaf(slot) => &walk.storages[slot as usize],
+                Source::Result(i) => &results[i as usize].as_ref().expect("computed earlier").0,
+            };
+            inputs.push(buffer_for(storage, backend, entry)?);
         }
-        let inputs = step
-            .fused
-            .sources
-            .iter()
-            .map(|s| {
-                let storage = match *s {
-                    Source::Leaf(slot) => &walk.storages[slot as usize],
-                    Source::Result(i) => &results[i as usize].as_ref().expect("computed earlier").0,
-                };
-                buffer_on(storage, backend)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut outputs = Vec::with_capacity(step.outputs.len());
-        for o in kernel.outputs.iter().skip(usize::from(step.targeted)) {
-            let bytes = o.buffer_len * o.dtype.size_of();
-            record(|s| {
-                s.allocations += 1;
-                s.allocated_bytes += bytes as u64;
-            });
-            outputs.push(entry.backend.alloc(bytes)?);
-        }
-        if step.targeted {
-            let given = target.as_mut().and_then(|t| t.take());
+        let mut outputs: SmallVec<[Buffer; 2]> = SmallVec::new();
+        let (mut allocations, mut allocated) = (0u64, 0u64);
+        for (j, o) in kernel.outputs.iter().enumerate() {
+            let given = match (&mut target, step.targeted && j == 0) {
+                (Some(t), true) => t.take(),
+                _ => None,
+            };
             let buf = match given {
                 Some(b) => b,
                 None => {
-                    let o = &kernel.outputs[0];
                     let bytes = o.buffer_len * o.dtype.size_of();
-                    record(|s| {
-                        s.allocations += 1;
-                        s.allocated_bytes += bytes as u64;
-                    });
-                    entry.backend.alloc(bytes)?
+                    allocations += 1;
+                    allocated += bytes as u64;
+                    match entry.backend.alloc(bytes) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            // A buffer the caller lent goes back untouched.
+                            if step.targeted && j > 0 {
+                                if let Some(t) = target.as_mut() {
+                                    **t = Some(outputs.swap_remove(0));
+                                }
+                            }
+                            return Err(e);
+                        }
+                    }
                 }
             };
-            outputs.insert(0, buf);
+            outputs.push(buf);
         }
-        let ran = entry.backend.execute(&kernel, &inputs, &mut outputs);
+        let ran = match &step.prepared {
+            Some(p) => entry
+                .backend
+                .execute_prepared(kernel, p, &inputs, &mut outputs),
+            None => entry.backend.execute(kernel, &inputs, &mut outputs),
+        };
         drop(inputs);
         if let Err(e) = ran {
             // A targeted buffer goes back to its owner untouched by us.
@@ -267,7 +296,7 @@ fn execute(
             }
             return Err(e);
         }
-        record_kernel(&entry, backend, &kernel)?;
+        record_kernel(entry, backend, kernel, allocations, allocated)?;
         let host_memory = entry.memory == Memory::Host;
         for (j, (buf, &node)) in outputs.into_iter().zip(&step.outputs).enumerate() {
             let n = &walk.nodes[node as usize];
@@ -292,8 +321,12 @@ fn execute(
                     ));
                 }
             }
-            n.set_data(storage.clone(), layout.clone());
-            results[node as usize] = Some((storage, layout));
+            if results.is_empty() {
+                n.set_data(storage, layout);
+            } else {
+                n.set_data(storage.clone(), layout.clone());
+                results[node as usize] = Some((storage, layout));
+            }
         }
     }
     for a in &plan.aliases {

@@ -17,7 +17,7 @@
 //! key (`force/cache.rs`) and a repeated force skips all of this.
 
 use super::walk::{residency, Kind, Walk};
-use crate::backend::Device;
+use crate::backend::{Device, Prepared};
 use crate::error::Result;
 use crate::fuse::{fuse_group, Context, Fused, Reason, Replan, Source, Target, NO_OWNER};
 use crate::graph::Expr;
@@ -28,7 +28,6 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One kernel of a plan.
-#[derive(Debug)]
 pub(crate) struct Step {
     pub fused: Fused,
     /// The walked nodes the kernel stores, in output order.
@@ -42,6 +41,8 @@ pub(crate) struct Step {
     /// A NaN-skipping arg-reduction: an all-NaN slice is an error (the
     /// kernel marks it -1).
     pub nan_arg: Option<ReduceOp>,
+    /// What the backend worked out once for this kernel.
+    pub prepared: Option<Prepared>,
 }
 
 /// A boundary that needs no kernel: a view of data or of another boundary.
@@ -53,7 +54,7 @@ pub(crate) struct Alias {
 }
 
 /// What a force runs.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Plan {
     /// Unique among the plans of this process (see `force::mark`).
     pub id: u64,
@@ -414,7 +415,9 @@ fn finish(
             Some(op @ (ReduceOp::NanArgMin | ReduceOp::NanArgMax)) => Some(op),
             _ => None,
         };
+        let prepared = rt.entry(backend).backend.prepare(&f.kernel);
         plan.steps.push(Step {
+            prepared,
             fused: f,
             outputs,
             reasons,

@@ -29,6 +29,7 @@ use crate::scalar::Scalar;
 use crate::view::{AxisSlice, ViewOp};
 use crate::DType;
 use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// What kind of node a walked node is (the planner's view of its expression).
@@ -83,17 +84,34 @@ pub(crate) struct Walk {
     /// Walk indices of the roots, in the order given.
     pub roots: Vec<u32>,
     pub key: Vec<u64>,
+    /// Walk index by node address, once the walk is too large to search
+    /// `nodes` linearly (see [`LINEAR`]).
     index: HashMap<usize, u32>,
     storage_index: HashMap<usize, u32>,
     stack: Vec<Frame>,
 }
 
-/// A node on the walk's stack with the children still to visit.
+/// A lazy node on the walk's stack with the children still to visit, and
+/// what its key entry needs from its expression (read under one lock).
 struct Frame {
     node: Arc<Node>,
     children: [Option<Arc<Node>>; 3],
-    next: usize,
+    /// The children's addresses (for their walk indices once visited).
+    ptrs: [usize; 3],
+    arity: u8,
+    next: u8,
+    /// The key's first word for the node.
+    head: u64,
+    /// View or reduction parameters for the key.
+    params: SmallVec<[u64; 8]>,
+    reduce: bool,
+    snap: Option<Expr>,
 }
+
+/// Up to this many nodes (and input buffers) a walk finds a node by
+/// scanning its list: cheaper than hashing for the small graphs of most
+/// forces. Past it, a map.
+const LINEAR: usize = 16;
 
 // Tags of the key's entries (the low byte of a node's first word).
 const DATA: u64 = 1;
@@ -162,138 +180,203 @@ impl Walk {
     /// The walk index of `node`, visiting it (and what it reaches) first if
     /// new. In-graph edges are counted when their parent is recorded.
     fn visit(&mut self, node: &Arc<Node>, snapshot: bool) -> u32 {
-        if let Some(&i) = self.index.get(&(Arc::as_ptr(node) as usize)) {
+        if let Some(i) = self.find(Arc::as_ptr(node) as usize) {
             return i;
         }
-        self.push_frame(node.clone());
+        if let Some(i) = self.enter(node.clone(), snapshot) {
+            return i;
+        }
         let mut last = 0;
         while let Some(top) = self.stack.last_mut() {
-            if top.next < 3 {
-                let slot = top.next;
+            if (top.next as usize) < top.arity as usize {
+                let slot = top.next as usize;
                 top.next += 1;
                 if let Some(child) = top.children[slot].take() {
-                    if !self.index.contains_key(&(Arc::as_ptr(&child) as usize)) {
-                        self.push_frame(child);
+                    if self.find(Arc::as_ptr(&child) as usize).is_none() {
+                        self.enter(child, snapshot);
                     }
                 }
                 continue;
             }
             let frame = self.stack.pop().expect("a frame");
-            last = self.emit(frame.node, snapshot);
+            last = self.emit(frame);
         }
         last
     }
 
-    fn push_frame(&mut self, node: Arc<Node>) {
-        let mut children: [Option<Arc<Node>>; 3] = [None, None, None];
-        node.with_expr(|e| {
-            let mut k = 0;
-            e.for_each_child(|c| {
-                children[k] = Some(c.clone());
-                k += 1;
-            });
-        });
-        self.stack.push(Frame {
-            node,
-            children,
-            next: 0,
-        });
-    }
-
-    /// Records a node whose children have all been visited, and its key entry.
-    fn emit(&mut self, node: Arc<Node>, snapshot: bool) -> u32 {
+    /// Reads `node` under one lock: a leaf (data or constant) is recorded
+    /// at once and its index returned; a lazy node goes on the stack.
+    fn enter(&mut self, node: Arc<Node>, snapshot: bool) -> Option<u32> {
+        let head = |tag: u64| tag | dtype_code(node.dtype) << 8;
         let i = self.nodes.len() as u32;
-        let mut visited = Visited {
-            kind: Kind::Elementwise,
-            children: [0; 3],
-            arity: 0,
-            refs: 0,
-            held: false,
-            reused: false,
-        };
-        let index = &self.index;
-        let lookup = |c: &Arc<Node>| -> u32 { index[&(Arc::as_ptr(c) as usize)] };
         let key = &mut self.key;
         let storages = &mut self.storages;
         let storage_index = &mut self.storage_index;
         let consts = &mut self.consts;
-        let head = |tag: u64, node: &Node| tag | dtype_code(node.dtype) << 8;
-        let mut snap = None;
-        node.with_expr(|e| {
-            if snapshot {
-                snap = Some(e.clone());
-            }
-            match e {
-                Expr::Data { storage, layout } => {
-                    let ptr = Arc::as_ptr(storage) as usize;
-                    let slot = match storage_index.get(&ptr) {
-                        Some(&s) => s,
-                        None => {
-                            let s = storages.len() as u32;
-                            storages.push(storage.clone());
+        let find_storage =
+            |storages: &Vec<Arc<Storage>>, index: &HashMap<usize, u32>, ptr: usize| {
+                if storages.len() <= LINEAR {
+                    storages
+                        .iter()
+                        .position(|s| Arc::as_ptr(s) as usize == ptr)
+                        .map(|p| p as u32)
+                } else {
+                    index.get(&ptr).copied()
+                }
+            };
+        let guard = node.lock_expr();
+        let e: &Expr = &guard;
+        let kind = match e {
+            Expr::Data { storage, layout } => {
+                let ptr = Arc::as_ptr(storage) as usize;
+                let slot = match find_storage(storages, storage_index, ptr) {
+                    Some(s) => s,
+                    None => {
+                        let s = storages.len() as u32;
+                        storages.push(storage.clone());
+                        if storages.len() == LINEAR + 1 {
+                            // From now on by map: enter what the list held.
+                            for (k, st) in storages.iter().enumerate() {
+                                storage_index.insert(Arc::as_ptr(st) as usize, k as u32);
+                            }
+                        } else if storages.len() > LINEAR + 1 {
                             storage_index.insert(ptr, s);
-                            key.push(STORAGE | dtype_code(storage.dtype) << 8);
-                            key.push(storage.len as u64);
-                            key.push(residency(storage));
-                            s
                         }
-                    };
-                    visited.kind = Kind::Data { slot };
-                    key.push(head(DATA, &node));
-                    key.push(slot as u64);
-                    push_layout(key, layout);
-                }
-                Expr::Const(s) => {
-                    let slot = consts.len() as u32;
-                    consts.push(*s);
-                    visited.kind = Kind::Const { slot };
-                    key.push(head(CONST, &node));
-                    push_dims(key, &node.shape);
-                }
-                _ => {
-                    let (tag, op) = match e {
-                        Expr::Unary(op, _) => (UNARY, *op as u64),
-                        Expr::Binary(op, _, _) => (BINARY, *op as u64),
-                        Expr::Select(..) => (SELECT, 0),
-                        Expr::Cast(_) => (CAST, 0),
-                        Expr::View(..) => (VIEW, 0),
-                        Expr::Reduce { op, .. } => (REDUCE, *op as u64),
-                        Expr::Data { .. } | Expr::Const(_) => unreachable!(),
-                    };
-                    if tag == REDUCE {
-                        visited.kind = Kind::Reduce;
+                        key.push(STORAGE | dtype_code(storage.dtype) << 8);
+                        key.push(storage.len as u64);
+                        key.push(residency(storage));
+                        s
                     }
-                    key.push(head(tag, &node) | op << 16);
-                    let mut k = 0;
-                    e.for_each_child(|c| {
-                        let ci = lookup(c);
-                        visited.children[k] = ci;
-                        key.push(ci as u64);
-                        k += 1;
-                    });
-                    visited.arity = k as u8;
-                    push_dims(key, &node.shape);
-                    match e {
-                        Expr::View(v, _) => push_view(key, v),
-                        Expr::Reduce { axes, .. } => {
-                            key.push(axes.len() as u64);
-                            key.extend(axes.iter().map(|&a| a as u64));
-                        }
-                        _ => {}
-                    }
-                }
+                };
+                key.push(head(DATA));
+                key.push(slot as u64);
+                push_layout(key, layout);
+                Some(Kind::Data { slot })
             }
+            Expr::Const(c) => {
+                let slot = consts.len() as u32;
+                consts.push(*c);
+                key.push(head(CONST));
+                push_dims(key, &node.shape);
+                Some(Kind::Const { slot })
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            if snapshot {
+                self.exprs.push(e.clone());
+            }
+            drop(guard);
+            self.record(Arc::as_ptr(&node) as usize, i);
+            self.nodes.push(node);
+            self.visited.push(Visited {
+                kind,
+                children: [0; 3],
+                arity: 0,
+                refs: 0,
+                held: false,
+                reused: false,
+            });
+            return Some(i);
+        }
+        let (tag, op) = match e {
+            Expr::Unary(op, _) => (UNARY, *op as u64),
+            Expr::Binary(op, _, _) => (BINARY, *op as u64),
+            Expr::Select(..) => (SELECT, 0),
+            Expr::Cast(_) => (CAST, 0),
+            Expr::View(..) => (VIEW, 0),
+            Expr::Reduce { op, .. } => (REDUCE, *op as u64),
+            Expr::Data { .. } | Expr::Const(_) => unreachable!("leaves are recorded above"),
+        };
+        let mut frame = Frame {
+            node: node.clone(),
+            children: [None, None, None],
+            ptrs: [0; 3],
+            arity: 0,
+            next: 0,
+            head: head(tag) | op << 16,
+            params: SmallVec::new(),
+            reduce: tag == REDUCE,
+            snap: snapshot.then(|| e.clone()),
+        };
+        let mut k = 0;
+        e.for_each_child(|c| {
+            frame.ptrs[k] = Arc::as_ptr(c) as usize;
+            frame.children[k] = Some(c.clone());
+            k += 1;
         });
-        for &c in visited.children() {
+        frame.arity = k as u8;
+        match e {
+            Expr::View(v, _) => push_view(&mut frame.params, v),
+            Expr::Reduce { axes, .. } => {
+                frame.params.push(axes.len() as u64);
+                frame.params.extend(axes.iter().map(|&a| a as u64));
+            }
+            _ => {}
+        }
+        drop(guard);
+        self.stack.push(frame);
+        None
+    }
+
+    /// Records a lazy node whose children have all been visited, and its
+    /// key entry.
+    fn emit(&mut self, frame: Frame) -> u32 {
+        let i = self.nodes.len() as u32;
+        let mut visited = Visited {
+            kind: if frame.reduce {
+                Kind::Reduce
+            } else {
+                Kind::Elementwise
+            },
+            children: [0; 3],
+            arity: frame.arity,
+            refs: 0,
+            held: false,
+            reused: false,
+        };
+        self.key.push(frame.head);
+        for k in 0..frame.arity as usize {
+            let c = self.find(frame.ptrs[k]).expect("children are walked first");
+            visited.children[k] = c;
+            self.key.push(c as u64);
             self.visited[c as usize].refs += 1;
         }
-        self.index.insert(Arc::as_ptr(&node) as usize, i);
-        self.nodes.push(node);
+        push_dims(&mut self.key, &frame.node.shape);
+        self.key.extend_from_slice(&frame.params);
+        self.record(Arc::as_ptr(&frame.node) as usize, i);
+        self.nodes.push(frame.node);
         self.visited.push(visited);
-        if let Some(e) = snap {
+        if let Some(e) = frame.snap {
             self.exprs.push(e);
         }
         i
+    }
+
+    /// The walk index of the node at `ptr`, if walked.
+    fn find(&self, ptr: usize) -> Option<u32> {
+        if self.nodes.len() <= LINEAR {
+            self.nodes
+                .iter()
+                .position(|n| Arc::as_ptr(n) as usize == ptr)
+                .map(|p| p as u32)
+        } else {
+            self.index.get(&ptr).copied()
+        }
+    }
+
+    /// Notes that the node at `ptr` is walk index `i` (pushed next).
+    fn record(&mut self, ptr: usize, i: u32) {
+        let n = i as usize;
+        if n == LINEAR {
+            // From now on by map: enter the nodes the list held.
+            for (k, node) in self.nodes.iter().enumerate() {
+                self.index.insert(Arc::as_ptr(node) as usize, k as u32);
+            }
+        }
+        if n >= LINEAR {
+            self.index.insert(ptr, i);
+        }
     }
 
     /// The shape of walked node `i`.
@@ -329,8 +412,8 @@ pub(crate) fn residency(s: &Storage) -> u64 {
     mask
 }
 
-fn push_dims(key: &mut Vec<u64>, shape: &[usize]) {
-    key.push(shape.len() as u64);
+fn push_dims<K: Extend<u64>>(key: &mut K, shape: &[usize]) {
+    key.extend([shape.len() as u64]);
     key.extend(shape.iter().map(|&d| d as u64));
 }
 
@@ -340,7 +423,7 @@ fn push_layout(key: &mut Vec<u64>, l: &Layout) {
     key.push(l.offset as u64);
 }
 
-fn push_view(key: &mut Vec<u64>, v: &ViewOp) {
+fn push_view(key: &mut SmallVec<[u64; 8]>, v: &ViewOp) {
     match v {
         ViewOp::Permute(axes) => {
             key.push(1);
