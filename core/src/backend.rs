@@ -304,4 +304,20 @@ pub trait Backend: Send + Sync {
             Memory::Device => 20e-6 + bytes as f64 / 8e9,
         }
     }
+
+    /// The most input buffers a kernel with `kernel`'s outputs and
+    /// reduction may bind here (a GPU binds a limited number of storage
+    /// buffers per shader). Fusion splits a kernel that reads more into
+    /// kernels that fit, rather than sending it to another device. The
+    /// default has no limit.
+    ///
+    /// ```
+    /// use tandem_core::Backend;
+    /// # fn check(b: &dyn Backend, k: &tandem_core::kernel::Kernel) {
+    /// assert!(b.max_inputs(k) >= 1 || k.inputs.is_empty());
+    /// # }
+    /// ```
+    fn max_inputs(&self, _kernel: &Kernel) -> usize {
+        usize::MAX
+    }
 }

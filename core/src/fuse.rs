@@ -58,6 +58,9 @@ pub(crate) enum Reason {
     Shared,
     /// A reshape that no layout of its input expresses (NumPy copies too).
     Reshape,
+    /// The kernel reading it would read more buffers than its device binds:
+    /// computed by a kernel of its own so both fit.
+    Fit,
 }
 
 impl Reason {
@@ -70,6 +73,7 @@ impl Reason {
             Reason::Reused => "kept: read at several positions or broadcast, computed once",
             Reason::Shared => "kept: two kernels read it, computed once",
             Reason::Reshape => "copied: a reshape no strided layout expresses",
+            Reason::Fit => "split off: one kernel would read more buffers than the device binds",
         }
     }
 }

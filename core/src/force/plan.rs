@@ -167,7 +167,11 @@ fn plan_with(
             let fused: Vec<Fused> = fused.into_iter().map(|f| f.expect("fused")).collect();
             match order(walk, &groups, &fused) {
                 Ok(order) => {
-                    return finish(walk, want, target, groups, fused, order, &boundary);
+                    let fits = too_wide(walk, want, &groups, &fused, &boundary);
+                    if fits.is_empty() {
+                        return finish(walk, want, target, groups, fused, order, &boundary);
+                    }
+                    changes.extend(fits.into_iter().map(|i| Replan::Boundary(i, Reason::Fit)));
                 }
                 Err(splits) => changes.extend(splits.into_iter().map(Replan::Split)),
             }
@@ -243,7 +247,10 @@ fn form_groups(
             continue;
         }
         let v = &walk.visited[i as usize];
-        if v.kind == Kind::Reduce || solo[i as usize] || !matches!(v.kind, Kind::Elementwise) {
+        // A value split off to make a kernel fit must not join another
+        // kernel of its shape again.
+        let alone = solo[i as usize] || *reason == Some(Reason::Fit);
+        if v.kind == Kind::Reduce || alone || !matches!(v.kind, Kind::Elementwise) {
             add(&mut g, i, None);
             continue;
         }
@@ -259,6 +266,92 @@ fn form_groups(
         }
     }
     g
+}
+
+/// For each group whose kernel reads more buffers than the device it is
+/// bound to binds (the device asked for, or the one holding all its data),
+/// the value to compute first so that both kernels fit: the lazy value of
+/// the group's region reading the most buffers that one kernel can still
+/// read. Groups with no such value are left as they are (placement then
+/// routes them elsewhere and counts a fallback).
+fn too_wide(
+    walk: &Walk,
+    want: Device,
+    groups: &Groups,
+    fused: &[Fused],
+    boundary: &[Option<Reason>],
+) -> Vec<u32> {
+    let rt = runtime();
+    let host = rt.host_index();
+    let mut out = Vec::new();
+    for (members, f) in groups.members.iter().zip(fused) {
+        let bound = if want != Device::Auto {
+            rt.index_of(want).ok()
+        } else {
+            // A device holding every input (and no host copy) keeps the work.
+            let mut on = u64::MAX;
+            for s in &f.sources {
+                if let Source::Leaf(slot) = *s {
+                    on &= residency(&walk.storages[slot as usize]);
+                }
+            }
+            (on != u64::MAX && on & (1 << host.min(63)) == 0 && on != 0)
+                .then(|| on.trailing_zeros() as usize)
+        };
+        let Some(b) = bound else { continue };
+        let backend = &rt.entry(b).backend;
+        let limit = backend.max_inputs(&f.kernel);
+        if f.kernel.inputs.len() <= limit {
+            continue;
+        }
+        // The buffers each lazy value of the region reads, children first.
+        let mut reads: HashMap<u32, Vec<u32>> = HashMap::default();
+        let mut stack: Vec<u32> = members.clone();
+        let mut region: Vec<u32> = Vec::new();
+        while let Some(i) = stack.pop() {
+            if reads.contains_key(&i) {
+                continue;
+            }
+            reads.insert(i, Vec::new());
+            region.push(i);
+            for &c in walk.visited[i as usize].children() {
+                let lazy = matches!(walk.visited[c as usize].kind, Kind::Elementwise);
+                if lazy && boundary[c as usize].is_none() {
+                    stack.push(c);
+                }
+            }
+        }
+        region.sort_unstable();
+        for &i in &region {
+            let mut set: Vec<u32> = Vec::new();
+            for &c in walk.visited[i as usize].children() {
+                match reads.get(&c) {
+                    Some(r) if c != i => set.extend_from_slice(r),
+                    _ => {
+                        if !matches!(walk.visited[c as usize].kind, Kind::Const { .. }) {
+                            set.push(c);
+                        }
+                    }
+                }
+            }
+            set.sort_unstable();
+            set.dedup();
+            reads.insert(i, set);
+        }
+        // One output for the split-off kernel: it may read one buffer more
+        // than a kernel with this group's outputs.
+        let own = limit + f.kernel.outputs.len().saturating_sub(1);
+        let best = region
+            .iter()
+            .filter(|i| !members.contains(i))
+            .map(|&i| (reads[&i].len(), i))
+            .filter(|&(n, _)| n >= 2 && n <= own)
+            .max();
+        if let Some((_, i)) = best {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// A boundary that is a view of data or of another boundary needs no kernel.
