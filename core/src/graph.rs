@@ -194,6 +194,8 @@ impl Node {
         }
         let mut depth = 0;
         expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
+        // A constant is no pending work: nothing to flush it for.
+        let leaf = matches!(expr, Expr::Const(_));
         let node = Arc::new(Node {
             shape,
             dtype,
@@ -201,7 +203,9 @@ impl Node {
             depth: AtomicUsize::new(depth),
             computed_by: AtomicU64::new(0),
         });
-        crate::force::register(&node);
+        if !leaf {
+            crate::force::register(&node);
+        }
         node
     }
 

@@ -22,8 +22,41 @@ pub(crate) fn cast_node(node: &Arc<Node>, dtype: DType) -> Arc<Node> {
     }
 }
 
+/// How many recent operator scalars each thread keeps as nodes.
+const CONST_CACHE: usize = 8;
+
+thread_local! {
+    /// The 0-d constant nodes of recent operator scalars (`&x * 0.5`):
+    /// a loop that scales by the same few scalars builds no new node for
+    /// them. Sharing is safe: nothing can force or write these nodes, since
+    /// no `Array` handle ever holds one.
+    static CONSTS: std::cell::RefCell<Vec<Arc<Node>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn const_node(s: Scalar, dtype: DType) -> Arc<Node> {
-    Node::lazy(vec![], dtype, Expr::Const(s.cast(dtype)))
+    let c = s.cast(dtype);
+    let same = |n: &Arc<Node>| {
+        n.dtype == dtype
+            && n.with_expr(
+                |e| matches!(e, Expr::Const(k) if k.dtype() == c.dtype() && k.bits() == c.bits()),
+            )
+    };
+    let hit = CONSTS
+        .try_with(|cache| cache.borrow().iter().find(|n| same(n)).cloned())
+        .ok()
+        .flatten();
+    if let Some(n) = hit {
+        return n;
+    }
+    let n = Node::lazy(vec![], dtype, Expr::Const(c));
+    let _ = CONSTS.try_with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CONST_CACHE {
+            cache.remove(0);
+        }
+        cache.push(n.clone());
+    });
+    n
 }
 
 fn shape_of(o: &Operand) -> &[usize] {
