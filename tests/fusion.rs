@@ -129,6 +129,38 @@ fn a_held_intermediate_is_stored_by_the_same_kernel_and_never_recomputed() {
 }
 
 #[test]
+fn held_values_are_extra_outputs_on_every_device() {
+    for_each_device(|info| {
+        let n = 5000;
+        let [a, b, c, _] = inputs(n).map(|x| on(info, &x));
+        let t = &a * &b; // held: stored by the kernel computing y
+        let m = (&t - &c).abs(); // held too
+        let y = &m + &t;
+        tandem::reset_stats();
+        let y = y.eval().unwrap();
+        let s = tandem::stats();
+        assert_eq!(s.total_kernels(), 1, "on {}: {s:?}", info.name);
+        assert_eq!(s.kept, 2, "on {}: {s:?}", info.name);
+        tandem::reset_stats();
+        let z = (&t + &m).eval().unwrap();
+        let s = tandem::stats();
+        assert_eq!(s.recomputed, 0, "on {}: {s:?}", info.name);
+        assert_eq!(s.bytes_read, (2 * n * 4) as u64, "reads t and m: {s:?}");
+        let (y, z) = (y.to_vec::<f32>().unwrap(), z.to_vec::<f32>().unwrap());
+        assert_eq!(y, z, "on {}", info.name);
+        let (a, b, c) = (
+            a.to_vec::<f32>().unwrap(),
+            b.to_vec::<f32>().unwrap(),
+            c.to_vec::<f32>().unwrap(),
+        );
+        for i in [0, 1, n / 2, n - 1] {
+            let t = a[i] * b[i];
+            assert_eq!(y[i], (t - c[i]).abs() + t, "element {i} on {}", info.name);
+        }
+    });
+}
+
+#[test]
 fn forcing_twice_does_nothing_the_second_time() {
     let [a, b, _, _] = inputs(1000);
     let y = (&a - &b).abs();
