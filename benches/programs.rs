@@ -13,7 +13,9 @@
 //! cargo bench --bench programs -- --device gpu      # another device (or TANDEM_DEVICE=gpu)
 //! ```
 //!
-//! `TANDEM_BENCH_REPEAT` sets the timed runs (default 5). Machines like
+//! `TANDEM_BENCH_REPEAT` sets the timed runs (default 5),
+//! `TANDEM_BENCH_BUDGET` the seconds of them per program and side beyond
+//! which fewer run (default 10; at least one always does). Machines like
 //! CI's are noisy: compare within one run, as ratios.
 
 use tandem::prelude::*;

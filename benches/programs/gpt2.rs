@@ -18,7 +18,7 @@ pub const PROGRAM: Program = Program {
     source:
         "jaymody/picoGPT gpt2.py: layer_norm, gelu in the residual block loop (matmuls left out)",
     tolerance: close(1e-4, 1e-5),
-    full: &[("seq", 1024), ("embd", 768), ("layers", 12)],
+    full: &[("seq", 256), ("embd", 768), ("layers", 12)],
     quick: &[("seq", 32), ("embd", 64), ("layers", 2)],
     prepare,
 };

@@ -15,7 +15,7 @@ pub const PROGRAM: Program = Program {
     name: "gray_scott",
     source: "Rougier, From Python to NumPy: gray-scott.py update(), 10 steps per frame",
     tolerance: close(1e-9, 1e-12),
-    full: &[("n", 256), ("frames", 20)],
+    full: &[("n", 256), ("frames", 10)],
     quick: &[("n", 48), ("frames", 2)],
     prepare,
 };

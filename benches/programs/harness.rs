@@ -76,23 +76,34 @@ fn timed(run: &Run, device: Device) -> tandem::Result<(f64, Vec<Array>)> {
     Ok((t.elapsed().as_secs_f64(), outs))
 }
 
-/// Warm-up run (its results kept for the comparison), then one run with
-/// the counters reset (its stats), then `repeat` timed runs: (median
-/// seconds, stats, results).
+/// A warm-up run (its results kept for the comparison, its counters
+/// reported), then timed runs: `repeat` of them, fewer when the warm-up
+/// says they would take more than `budget` seconds (at least one).
+/// Returns (median seconds, stats, results).
 pub fn measure(
     run: &Run,
     device: Device,
     repeat: usize,
+    budget: f64,
 ) -> tandem::Result<(f64, Stats, Vec<Array>)> {
-    let (_, outs) = timed(run, device)?;
     tandem::reset_stats();
-    timed(run, device)?;
+    let (first, outs) = timed(run, device)?;
     let stats = tandem::stats();
-    let mut times = (0..repeat.max(1))
+    let runs = ((budget / first.max(1e-9)) as usize).clamp(1, repeat.max(1));
+    let mut times = (0..runs)
         .map(|_| timed(run, device).map(|(s, _)| s))
         .collect::<tandem::Result<Vec<f64>>>()?;
     times.sort_by(f64::total_cmp);
     Ok((times[times.len() / 2], stats, outs))
+}
+
+/// Seconds of timed runs per program and side: `TANDEM_BENCH_BUDGET`, else 10.
+pub fn budget() -> f64 {
+    std::env::var("TANDEM_BENCH_BUDGET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&b: &f64| b > 0.0)
+        .unwrap_or(10.0)
 }
 
 /// Where `programs.py` is: `TANDEM_PROGRAMS_PY`, else the source tree this
@@ -137,6 +148,7 @@ pub fn run_numpy(
         .arg(dir)
         .args(names)
         .env("TANDEM_BENCH_REPEAT", repeat.to_string())
+        .env("TANDEM_BENCH_BUDGET", budget().to_string())
         .output()
         .map_err(|e| format!("NumPy not timed: running python3: {e}"))?;
     if !out.status.success() {
@@ -231,6 +243,8 @@ pub fn compare(outs: &[Array], dir: &Path, name: &str, tol: Tolerance) -> Result
 
 /// Runs every program of `chosen`: NumPy first (its times and results),
 /// then each tandem port on `device`, checked against NumPy's results.
+/// Each side times `repeat` runs after a warm-up, fewer where they would
+/// take more than [`budget`] seconds.
 /// `progress` hears what is running.
 pub fn run_suite(
     chosen: &[Sized],
@@ -255,7 +269,8 @@ pub fn run_suite(
     for (s, name) in chosen.iter().zip(&names) {
         progress(name);
         let numpy_s = numpy.as_ref().ok().and_then(|m| m.get(name).copied());
-        let measured = (s.program.prepare)(&s.params).and_then(|run| measure(&run, device, repeat));
+        let measured =
+            (s.program.prepare)(&s.params).and_then(|run| measure(&run, device, repeat, budget()));
         let outcome = match measured {
             Ok((seconds, stats, outs)) => {
                 let (agrees, agreement) = match (&numpy, numpy_s) {
@@ -347,8 +362,8 @@ pub fn times_table(suite: &Suite) -> String {
             let _ = writeln!(
                 s,
                 "Median × NumPy: **{median:.2}×**; at least as fast as NumPy (≥ 1.0×): **{fast} of {n}**. \
-                 × NumPy is NumPy's median time over tandem's (above 1: tandem is faster); {} timed runs after a warm-up, tandem on `{}`. {}.",
-                suite.repeat, suite.device, suite.numpy_note
+                 × NumPy is NumPy's median time over tandem's (above 1: tandem is faster); medians of up to {} timed runs after a warm-up (fewer past {} s a program), tandem on `{}`. {}.",
+                suite.repeat, budget(), suite.device, suite.numpy_note
             );
         }
         None => {

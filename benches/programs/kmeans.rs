@@ -17,7 +17,7 @@ pub const PROGRAM: Program = Program {
     name: "kmeans",
     source: "VanderPlas, Python Data Science Handbook 05.11 find_clusters (Lloyd)",
     tolerance: close(1e-9, 1e-9),
-    full: &[("n", 100_000), ("k", 8), ("max_iter", 50)],
+    full: &[("n", 50_000), ("k", 8), ("max_iter", 50)],
     quick: &[("n", 4_000), ("k", 8), ("max_iter", 10)],
     prepare,
 };

@@ -14,7 +14,7 @@ pub const PROGRAM: Program = Program {
     name: "nbody",
     source: "pmocz/nbody-python nbody.py: getAcc, getEnergy, leapfrog loop",
     tolerance: close(1e-7, 1e-9),
-    full: &[("n", 200), ("steps", 100)],
+    full: &[("n", 100), ("steps", 100)],
     quick: &[("n", 50), ("steps", 5)],
     prepare,
 };

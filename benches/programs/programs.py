@@ -12,7 +12,8 @@ this file, one .rs file per program, and benches/programs.rs (and
 
 NAME is `program:key=value,...` (e.g. `nbody:n=200,steps=100`). For each
 name it times the program (median of TANDEM_BENCH_REPEAT runs after a
-warm-up, inputs built outside the timing), saves its results as
+warm-up, fewer where they would take more than TANDEM_BENCH_BUDGET seconds;
+inputs built outside the timing), saves its results as
 DIR/<stem>_<i>.npy (<stem> = NAME with every character but ASCII letters and
 digits turned to `_`), and finally prints one JSON object {NAME: seconds}.
 """
@@ -630,10 +631,12 @@ PROGRAMS = {
 }
 
 
-def median_time(f, repeat):
+def median_time(f, repeat, budget):
+    t = time.perf_counter()
     out = f()  # warm-up (page faults, caches); its results are saved
+    first = time.perf_counter() - t
     times = []
-    for _ in range(repeat):
+    for _ in range(max(1, min(repeat, int(budget / max(first, 1e-9))))):
         t = time.perf_counter()
         f()
         times.append(time.perf_counter() - t)
@@ -652,6 +655,7 @@ def main():
     out_dir, names = args[1], args[2:]
     os.makedirs(out_dir, exist_ok=True)
     repeat = int(os.environ.get("TANDEM_BENCH_REPEAT", "5"))
+    budget = float(os.environ.get("TANDEM_BENCH_BUDGET", "10"))
     times = {}
     for name in names:
         program, _, params = name.partition(":")
@@ -660,7 +664,7 @@ def main():
             raise SystemExit(f"unknown program {program}")
         run = PROGRAMS[program](**kwargs)
         with np.errstate(all="ignore"):
-            seconds, results = median_time(run, repeat)
+            seconds, results = median_time(run, repeat, budget)
         for i, r in enumerate(results):
             np.save(os.path.join(out_dir, f"{stem(name)}_{i}.npy"), np.asarray(r))
         times[name] = seconds

@@ -13,7 +13,7 @@ pub const PROGRAM: Program = Program {
     name: "rosenbrock",
     source: "scipy.optimize rosen, rosen_der in a gradient-descent loop",
     tolerance: close(1e-9, 1e-12),
-    full: &[("n", 200_000), ("iters", 30)],
+    full: &[("n", 100_000), ("iters", 30)],
     quick: &[("n", 10_000), ("iters", 5)],
     prepare,
 };
