@@ -294,7 +294,7 @@ pub fn measure(plan: &Plan) -> Results {
         .map(|d| (d.clone(), plan.jobs(d.kind == DeviceKind::SoftwareGpu)))
         .collect();
     let chosen = crate::programs::chosen(plan.mode == "quick", &[]);
-    let total: usize = jobs.iter().map(|(_, j)| j.len()).sum::<usize>() + 3 + chosen.len();
+    let total: usize = jobs.iter().map(|(_, j)| j.len()).sum::<usize>() + 2 + chosen.len();
     let bar = ProgressBar::new(total as u64);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}")
