@@ -35,25 +35,25 @@ pub fn gray_scott(noise_u: &Array, noise_v: &Array, frames: usize) -> tandem::Re
     uu.assign(c, 0.50)?;
     vv.assign(c, 0.25)?;
     // u += 0.05*np.random.uniform(-1, +1, (n, n)); v likewise
-    let u = uu.slice(s![1..-1, 1..-1])?;
+    let u = uu.at(s![1..-1, 1..-1]);
     uu.assign(s![1..-1, 1..-1], &u + 0.05 * noise_u)?;
-    let v = vv.slice(s![1..-1, 1..-1])?;
+    let v = vv.at(s![1..-1, 1..-1]);
     vv.assign(s![1..-1, 1..-1], &v + 0.05 * noise_v)?;
 
     let mut vmin = Vec::new();
     let mut vmax = Vec::new();
     for _ in 0..frames {
         for _ in 0..10 {
-            let u = uu.slice(s![1..-1, 1..-1])?;
-            let v = vv.slice(s![1..-1, 1..-1])?;
-            let lu = uu.slice(s![0..-2, 1..-1])? + uu.slice(s![1..-1, 0..-2])?
-                - 4 * uu.slice(s![1..-1, 1..-1])?
-                + uu.slice(s![1..-1, 2..])?
-                + uu.slice(s![2.., 1..-1])?;
-            let lv = vv.slice(s![0..-2, 1..-1])? + vv.slice(s![1..-1, 0..-2])?
-                - 4 * vv.slice(s![1..-1, 1..-1])?
-                + vv.slice(s![1..-1, 2..])?
-                + vv.slice(s![2.., 1..-1])?;
+            let u = uu.at(s![1..-1, 1..-1]);
+            let v = vv.at(s![1..-1, 1..-1]);
+            let lu = &uu.at(s![0..-2, 1..-1]) + &uu.at(s![1..-1, 0..-2])
+                - 4 * &uu.at(s![1..-1, 1..-1])
+                + &uu.at(s![1..-1, 2..])
+                + &uu.at(s![2.., 1..-1]);
+            let lv = &vv.at(s![0..-2, 1..-1]) + &vv.at(s![1..-1, 0..-2])
+                - 4 * &vv.at(s![1..-1, 1..-1])
+                + &vv.at(s![1..-1, 2..])
+                + &vv.at(s![2.., 1..-1]);
             let uvv = &u * &v * &v;
             // u += (Du*Lu - uvv + F*(1-u)): u is a view of U there
             uu.assign(s![1..-1, 1..-1], &u + (du * &lu - &uvv + f * (1 - &u)))?;

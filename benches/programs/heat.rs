@@ -38,13 +38,13 @@ pub fn diffuse(nx: usize, ny: usize, nt: usize) -> tandem::Result<Array> {
         let un = u.clone();
         u.assign(
             s![1..-1, 1..-1],
-            un.slice(s![1..-1, 1..-1])?
+            &un.at(s![1..-1, 1..-1])
                 + nu * dt / dx.powi(2)
-                    * (un.slice(s![1..-1, 2..])? - 2 * un.slice(s![1..-1, 1..-1])?
-                        + un.slice(s![1..-1, 0..-2])?)
+                    * (&un.at(s![1..-1, 2..]) - 2 * &un.at(s![1..-1, 1..-1])
+                        + &un.at(s![1..-1, 0..-2]))
                 + nu * dt / dy.powi(2)
-                    * (un.slice(s![2.., 1..-1])? - 2 * un.slice(s![1..-1, 1..-1])?
-                        + un.slice(s![0..-2, 1..-1])?),
+                    * (&un.at(s![2.., 1..-1]) - 2 * &un.at(s![1..-1, 1..-1])
+                        + &un.at(s![0..-2, 1..-1])),
         )?;
         u.assign(s![0, ..], 1)?;
         u.assign(s![-1, ..], 1)?;

@@ -31,7 +31,7 @@ pub fn find_clusters(x: &Array, n_clusters: usize, max_iter: usize) -> tandem::R
     for _ in 0..max_iter {
         iterations += 1;
         // 2a. Assign labels based on closest center
-        let distances = (x.slice(s![.., NewAxis, ..])? - centers.slice(s![NewAxis, .., ..])?)
+        let distances = (x.at(s![.., NewAxis, ..]) - centers.at(s![NewAxis, .., ..]))
             .pow(2)?
             .sum_axis(-1, false)?;
         labels = distances.argmin_axis(1, false)?;
@@ -39,11 +39,11 @@ pub fn find_clusters(x: &Array, n_clusters: usize, max_iter: usize) -> tandem::R
         // needs boolean selection, which does not exist yet; a one-hot
         // (n, k) comparison and sums give the same means
         let k = Array::arange(0.0, n_clusters as f64, 1.0, DType::I64)?;
-        let onehot = labels.slice(s![.., NewAxis])?.eq(&k)?;
+        let onehot = labels.at(s![.., NewAxis]).eq(&k)?;
         let counts = onehot.sum_axis(0, false)?;
-        let new_centers = (onehot.slice(s![.., .., NewAxis])? * x.slice(s![.., NewAxis, ..])?)
+        let new_centers = (onehot.at(s![.., .., NewAxis]) * x.at(s![.., NewAxis, ..]))
             .sum_axis(0, false)?
-            / counts.slice(s![.., NewAxis])?;
+            / counts.at(s![.., NewAxis]);
         // 2c. Check for convergence
         if centers.eq(&new_centers)?.all().item::<bool>()? {
             break;

@@ -21,23 +21,23 @@ pub const PROGRAM: Program = Program {
 
 /// One frame: `update(Z, M)`.
 fn update(z: &mut Array, m: &mut Array) -> tandem::Result<()> {
-    let n = z.slice(s![0..-2, 0..-2])?
-        + z.slice(s![0..-2, 1..-1])?
-        + z.slice(s![0..-2, 2..])?
-        + z.slice(s![1..-1, 0..-2])?
-        + z.slice(s![1..-1, 2..])?
-        + z.slice(s![2.., 0..-2])?
-        + z.slice(s![2.., 1..-1])?
-        + z.slice(s![2.., 2..])?;
-    let birth = n.eq(3)?.logical_and(&z.slice(s![1..-1, 1..-1])?.eq(0)?)?;
+    let n = &z.at(s![0..-2, 0..-2])
+        + &z.at(s![0..-2, 1..-1])
+        + &z.at(s![0..-2, 2..])
+        + &z.at(s![1..-1, 0..-2])
+        + &z.at(s![1..-1, 2..])
+        + &z.at(s![2.., 0..-2])
+        + &z.at(s![2.., 1..-1])
+        + &z.at(s![2.., 2..]);
+    let birth = n.eq(3)?.logical_and(&z.at(s![1..-1, 1..-1]).eq(0)?)?;
     let survive = n
         .eq(2)?
         .logical_or(&n.eq(3)?)?
-        .logical_and(&z.slice(s![1..-1, 1..-1])?.eq(1)?)?;
+        .logical_and(&z.at(s![1..-1, 1..-1]).eq(1)?)?;
     z.assign(s![..], 0)?;
     // Z[1:-1, 1:-1][birth | survive] = 1: no masked assignment yet; where()
     // keeps the rest
-    let inner = z.slice(s![1..-1, 1..-1])?;
+    let inner = z.at(s![1..-1, 1..-1]);
     z.assign(
         s![1..-1, 1..-1],
         Array::where_(&birth.logical_or(&survive)?, 1, &inner)?,

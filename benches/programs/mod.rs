@@ -16,10 +16,6 @@
 //! Shared by `benches/programs.rs` (`cargo bench --bench programs`) and the
 //! `tandem bench` command, which include it with `#[path]`.
 
-// NumPy's `a[1:-1]` is `s![1..-1]`, which clippy's deny-by-default
-// `reversed_empty_ranges` takes for an empty Rust range.
-#![allow(clippy::reversed_empty_ranges)]
-
 use tandem::prelude::*;
 
 pub mod harness;

@@ -25,7 +25,7 @@ pub fn moving_average(a: &Array, n: usize) -> tandem::Result<Array> {
     let (len, n) = (a.shape()[0] as isize, n as isize);
     let mut ret = a.slice(s![0..len - n + 1])?;
     for k in 1..n {
-        ret = ret + a.slice(s![k..len - n + 1 + k])?;
+        ret += a.at(s![k..len - n + 1 + k]);
     }
     Ok(ret / n as f64)
 }
@@ -37,7 +37,7 @@ pub fn crossings(price: &Array, fast: usize, slow: usize) -> tandem::Result<Vec<
     let slow_ma = moving_average(price, slow)?;
     let fast_ma = fast_ma.slice(s![(slow - fast) as isize..])?;
     let signal = fast_ma.gt(&slow_ma)?;
-    let crossings = signal.slice(s![1..])?.ne(&signal.slice(s![..-1])?)?.sum();
+    let crossings = signal.at(s![1..]).ne(signal.at(s![..-1]))?.sum();
     Ok(vec![fast_ma, slow_ma, crossings])
 }
 

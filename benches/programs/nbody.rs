@@ -71,7 +71,7 @@ fn get_energy(pos: &Array, vel: &Array, mass: &Array, g: f64) -> tandem::Result<
     // sum over upper triangle, to count each interaction only once:
     // np.triu(m, 1) does not exist yet; where(j > i, m, 0) is the same
     let i = Array::arange(0.0, pos.shape()[0] as f64, 1.0, DType::I64)?;
-    let upper = i.slice(s![NewAxis, ..])?.gt(&i.slice(s![.., NewAxis])?)?;
+    let upper = i.at(s![NewAxis, ..]).gt(i.at(s![.., NewAxis]))?;
     let pe = g * Array::where_(&upper, -(mass * mass.t()) * &inv_r, 0.0)?
         .sum()
         .sum();
@@ -95,7 +95,7 @@ pub fn nbody(
     let mut vel = vel.clone();
 
     // Convert to Center-of-Mass frame
-    vel = &vel - (mass * &vel).mean_axis(0, false)? / mass.mean();
+    vel -= (mass * &vel).mean_axis(0, false)? / mass.mean();
 
     // calculate initial gravitational accelerations
     let mut acc = get_acc(&pos, mass, g, softening)?;
@@ -114,16 +114,16 @@ pub fn nbody(
     // Simulation Main Loop
     for i in 0..nt {
         // (1/2) kick
-        vel = &vel + &acc * dt / 2.0;
+        vel += &acc * dt / 2.0;
 
         // drift
-        pos = &pos + &vel * dt;
+        pos += &vel * dt;
 
         // update accelerations
         acc = get_acc(&pos, mass, g, softening)?;
 
         // (1/2) kick
-        vel = &vel + &acc * dt / 2.0;
+        vel += &acc * dt / 2.0;
 
         // get energy of system
         let (ke, pe) = get_energy(&pos, &vel, mass, g)?;

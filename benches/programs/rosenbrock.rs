@@ -20,8 +20,8 @@ pub const PROGRAM: Program = Program {
 
 /// `scipy.optimize.rosen(x)`.
 pub fn rosen(x: &Array) -> tandem::Result<Array> {
-    (100.0 * (x.slice(s![1..])? - x.slice(s![..-1])?.powf(2.0)?).powf(2.0)?
-        + (1 - x.slice(s![..-1])?).powf(2.0)?)
+    (100.0 * (x.at(s![1..]) - x.at(s![..-1]).powf(2.0)?).powf(2.0)?
+        + (1 - x.at(s![..-1])).powf(2.0)?)
     .sum_axis(0, false)
 }
 
@@ -37,7 +37,7 @@ pub fn rosen_der(x: &Array) -> tandem::Result<Array> {
     )?;
     let (x0, x1) = (x.slice(s![0])?, x.slice(s![1])?);
     der.assign(s![0], -400 * &x0 * (&x1 - x0.pow(2)?) - 2 * (1 - &x0))?;
-    der.assign(s![-1], 200 * (x.slice(s![-1])? - x.slice(s![-2])?.pow(2)?))?;
+    der.assign(s![-1], 200 * (x.at(s![-1]) - x.at(s![-2]).pow(2)?))?;
     Ok(der)
 }
 

@@ -27,9 +27,8 @@ pub fn standardize(x: &Array) -> tandem::Result<Vec<Array>> {
     let z = (x - &mu) / &sigma;
     // corr = Z.T @ Z / n: no matmul yet; (p, n) @ (n, p) as the broadcast
     // product of the columns, summed over the rows
-    let corr = (z.slice(s![.., .., NewAxis])? * z.slice(s![.., NewAxis, ..])?)
-        .sum_axis(0, false)?
-        / n as f64;
+    let corr =
+        (z.at(s![.., .., NewAxis]) * z.at(s![.., NewAxis, ..])).sum_axis(0, false)? / n as f64;
     Ok(vec![z, corr])
 }
 
