@@ -19,7 +19,7 @@ pub(crate) fn explain(node: &Arc<Node>) -> String {
     let mut walk = take_walk();
     walk.walk(&[node], &prefix(want, None), true);
     let learned = super::cache::learned(&walk.key);
-    let text = match plan::plan(&walk, want, None, &learned) {
+    let text = match plan::plan(&walk, want, None, &learned, 1) {
         Ok(p) => describe(&p, &walk, want),
         Err(e) => format!("0 kernel(s) (default device: {want})\nplanning stopped: {e}\n"),
     };

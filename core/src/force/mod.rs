@@ -94,6 +94,10 @@ fn put_walk(mut walk: Box<Walk>) {
     SCRATCH.with(|s| *s.borrow_mut() = Some(walk));
 }
 
+/// Marks the key word saying how many of a force's roots were asked for
+/// (the rest are pending values computed alongside).
+const ASKED: u64 = 0xA5 << 56;
+
 /// The key words naming what a force is asked for beyond its graph.
 fn prefix(want: Device, target: Option<(&Target, Option<usize>)>) -> SmallVec<[u64; 4]> {
     let device = match want {
@@ -147,8 +151,38 @@ fn run_forced(
     target: Option<(&Target, Option<usize>)>,
     buffer: Option<&mut Option<Buffer>>,
 ) -> Result<Option<Arc<Storage>>> {
-    let key_prefix = prefix(want, target);
+    let mut key_prefix = prefix(want, target);
     walk.walk(roots, &key_prefix, false);
+    // A value this graph shares with pending lazy values of the same shape
+    // (`let d1 = …; let call = f(d1); let put = g(d1);` then `call` read):
+    // compute those values in the same kernel, so the shared part runs once.
+    let shared = walk
+        .visited
+        .iter()
+        .enumerate()
+        .any(|(i, v)| v.held && !walk.roots.contains(&(i as u32)));
+    let siblings = (shared && target.is_none() && roots.len() == 1)
+        .then(|| {
+            // The walk's handles would count as holders: let them go first.
+            walk.clear();
+            connected_heads(roots[0], true)
+        })
+        .filter(|s| s.len() > 1);
+    if siblings.is_none() && walk.nodes.is_empty() {
+        walk.walk(roots, &key_prefix, false);
+    }
+    let sibling_refs: Vec<&Arc<Node>>;
+    // The roots asked for come first; the others are kept values.
+    let asked = roots.len();
+    let roots = match &siblings {
+        Some(s) => {
+            sibling_refs = s.iter().collect();
+            key_prefix.push(ASKED | asked as u64);
+            walk.walk(&sibling_refs, &key_prefix, false);
+            sibling_refs.as_slice()
+        }
+        None => roots,
+    };
 
     let cached = cache::get(&walk.key);
     let hit = cached.is_some();
@@ -163,6 +197,7 @@ fn run_forced(
                 want,
                 target.map(|(t, b)| (t, b.unwrap_or(usize::MAX))),
                 &cache::learned(&walk.key),
+                asked,
             )?);
             record(|s| s.plan_cache_misses += 1);
             cache::put(&walk.key, p.clone());
@@ -387,6 +422,18 @@ pub(crate) fn write(
 /// this work) still holds, and that shares lazy nodes with `deep`, is
 /// computed in one force.
 pub(crate) fn flush(deep: &Arc<Node>) {
+    let heads = connected_heads(deep, false);
+    let refs: Vec<&Arc<Node>> = heads.iter().collect();
+    // A failure is not lost: the values stay lazy and report it when read.
+    let _ = batch(|| force_all(&refs, default_device()));
+}
+
+/// `root` and the lazy values built on this thread that something outside
+/// their graphs still holds (an `Array` handle, mostly) and that share lazy
+/// nodes with `root`: the pending work a force of `root` can do in the same
+/// kernels, so the shared part runs once (`same_shape`: only values of
+/// `root`'s shape, which become extra outputs of its kernel).
+fn connected_heads(root: &Arc<Node>, same_shape: bool) -> Vec<Arc<Node>> {
     let candidates: Vec<Arc<Node>> = PENDING.with(|p| {
         let mut p = p.borrow_mut();
         p.nodes.retain(|w| w.strong_count() > 0);
@@ -394,15 +441,16 @@ pub(crate) fn flush(deep: &Arc<Node>) {
         p.nodes
             .iter()
             .filter_map(Weak::upgrade)
-            .filter(|n| n.is_lazy())
+            .filter(|n| !same_shape || n.shape == root.shape)
+            .filter(|n| !Arc::ptr_eq(n, root) && n.is_lazy())
             .collect()
     });
+    if candidates.is_empty() {
+        return vec![root.clone()];
+    }
     let mut walk = take_walk();
-    let mut roots: Vec<&Arc<Node>> = candidates
-        .iter()
-        .filter(|c| !Arc::ptr_eq(c, deep))
-        .collect();
-    roots.push(deep);
+    let mut roots: Vec<&Arc<Node>> = candidates.iter().collect();
+    roots.push(root);
     walk.walk(&roots, &[], false);
     // Union the walked nodes into connected components of lazy nodes.
     let n = walk.nodes.len();
@@ -428,26 +476,24 @@ pub(crate) fn flush(deep: &Arc<Node>) {
             }
         }
     }
-    let deep_root = *walk.roots.last().expect("deep is a root");
-    let component = find(&mut parent, deep_root);
-    // Heads: candidates held beyond the union's own edges (the walk's
-    // handle, the candidate list's and, for `deep`, the caller's).
-    let heads: Vec<Arc<Node>> = walk
-        .roots
-        .iter()
-        .zip(roots.iter())
-        .filter(|(&r, node)| {
-            let v = &walk.visited[r as usize];
-            let extra = if Arc::ptr_eq(node, deep) { 3 } else { 2 };
-            find(&mut parent, r) == component
-                && (Arc::ptr_eq(node, deep) || Arc::strong_count(node) > v.refs as usize + extra)
-        })
-        .map(|(_, node)| (*node).clone())
-        .collect();
+    let last = *walk.roots.last().expect("root is a root");
+    let component = find(&mut parent, last);
+    // Heads: `root` (first), and candidates held beyond the union's own
+    // edges (the walk's handle and the candidate list's).
+    let mut heads: Vec<Arc<Node>> = vec![root.clone()];
+    heads.extend(
+        walk.roots
+            .iter()
+            .zip(roots.iter())
+            .filter(|(&r, node)| {
+                let v = &walk.visited[r as usize];
+                !Arc::ptr_eq(node, root)
+                    && find(&mut parent, r) == component
+                    && Arc::strong_count(node) > v.refs as usize + 2
+            })
+            .map(|(_, node)| (*node).clone()),
+    );
     drop(roots);
     put_walk(walk);
-    let refs: Vec<&Arc<Node>> = heads.iter().collect();
-    drop(candidates);
-    // A failure is not lost: the values stay lazy and report it when read.
-    let _ = batch(|| force_all(&refs, default_device()));
+    heads
 }

@@ -74,19 +74,23 @@ pub(crate) struct Plan {
 /// `learned`: walk positions of held values that an earlier run of this
 /// plan computed without keeping, and a later force needed again: they are
 /// kept this time whatever kernel computes them.
+///
+/// Roots past the first `asked` are pending values computed alongside
+/// (see `force::run_forced`): they are stored as kept values.
 pub(crate) fn plan(
     walk: &Walk,
     want: Device,
     target: Option<(&Target, usize)>,
     learned: &[u32],
+    asked: usize,
 ) -> Result<Plan> {
-    plan_with(walk, want, target, learned, true)
+    plan_with(walk, want, target, learned, true, asked)
 }
 
 /// The plan that keeps only the roots (what memory pressure falls back to):
 /// held values are left for a later force to recompute.
 pub(crate) fn plan_lean(walk: &Walk, want: Device) -> Result<Plan> {
-    plan_with(walk, want, None, &[], false)
+    plan_with(walk, want, None, &[], false, usize::MAX)
 }
 
 fn plan_with(
@@ -95,6 +99,7 @@ fn plan_with(
     target: Option<(&Target, usize)>,
     learned: &[u32],
     keep_held: bool,
+    asked: usize,
 ) -> Result<Plan> {
     let n = walk.nodes.len();
     let mut boundary: Vec<Option<Reason>> = vec![None; n];
@@ -117,7 +122,12 @@ fn plan_with(
     for (k, &r) in walk.roots.iter().enumerate() {
         let lazy = !matches!(walk.visited[r as usize].kind, Kind::Data { .. });
         if lazy || (k == 0 && target.is_some()) {
-            boundary[r as usize] = Some(Reason::Root);
+            let why = if k < asked {
+                Reason::Root
+            } else {
+                Reason::Held
+            };
+            boundary[r as usize] = Some(why);
         }
     }
     let target_root = target.map(|_| walk.roots[0]);
