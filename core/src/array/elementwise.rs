@@ -314,13 +314,13 @@ impl Array {
         };
         let node = if dtype.is_float() {
             // NumPy's float power loop, for an exponent with stride 0.
-            // (`==`, so an exponent of -0.0 is 0 too.)
+            // (Float patterns compare with `==`: an exponent of -0.0 is 0.)
             match exponent.cast(dtype).to_f64() {
-                e if e == 2.0 => unary(UnaryOp::Square),
-                e if e == 1.0 => x.clone(),
-                e if e == 0.0 => one(),
-                e if e == 0.5 => unary(UnaryOp::Sqrt),
-                e if e == -1.0 => unary(UnaryOp::Recip),
+                2.0 => unary(UnaryOp::Square),
+                1.0 => x.clone(),
+                0.0 => one(),
+                0.5 => unary(UnaryOp::Sqrt),
+                -1.0 => unary(UnaryOp::Recip),
                 _ => return Ok(out),
             }
         } else {
