@@ -158,7 +158,7 @@ fn fast_paths_equal_their_ops() {
         same(a.abs().powf(0.5).unwrap(), a.abs().sqrt(), "|a| ** 0.5");
         same(a.pow(1).unwrap(), a.clone(), "a ** 1");
         same(
-            a.pow(&Array::scalar(2.0f32)).unwrap(),
+            a.pow(Array::scalar(2.0f32)).unwrap(),
             &a * &a,
             "a ** 0-d 2.0f32",
         );
@@ -171,9 +171,9 @@ fn fast_paths_equal_their_ops() {
 fn negative_integer_exponents() {
     let i = Array::from_vec(vec![1i32, 2], &[2]).unwrap();
     assert!(i.pow(-1).is_err());
-    assert!(i.pow(&Array::scalar(-2i64)).is_err());
+    assert!(i.pow(Array::scalar(-2i64)).is_err());
     assert!(
-        i.pow(&Array::scalar(-1.0f32)).is_ok(),
+        i.pow(Array::scalar(-1.0f32)).is_ok(),
         "float exponent: F64 result"
     );
     let b = Array::from_vec(vec![true, false], &[2]).unwrap();
