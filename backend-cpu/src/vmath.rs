@@ -72,7 +72,8 @@
 //! as needed), measured over **all 2^32 inputs** for every unary function
 //! (an ignored test, `exhaustive_f32`; the FMA and the unfused variant of
 //! the native kernels), and over 1.6 million pseudo-random pairs for `atan2` and
-//! `pow` (`pow` also with each of 48 exponents over all the bases). `f64`: distance in ULP to `std`'s (glibc's) result over ~1.4
+//! `pow` (`pow` also with each of 48 exponents over all the bases). `f64`:
+//! distance in ULP to `std`'s (glibc's) result over ~1.4
 //! million pseudo-random inputs per function (small, moderate, huge,
 //! subnormal, negative, near multiples of `pi/2`, random bit patterns) plus
 //! special values; where that distance reaches 2, comparing both with
@@ -1594,20 +1595,14 @@ fn pow_f32_const_lane<const F: bool>(x: f32, yd: f64, neg: (f64, f64)) -> f32 {
 /// Branch-free (it vectorises): a kernel's constant operand is a block of
 /// copies, and the scan costs far less than one `pow`.
 #[inline(always)]
-fn uniform<
-    T: Copy,
-    U: Copy + std::ops::BitOr<Output = U> + std::ops::BitXor<Output = U> + Default + PartialEq,
->(
-    y: &[T],
-    bits: impl Fn(T) -> U,
-) -> Option<T> {
+fn uniform<T: Copy>(y: &[T], bits: impl Fn(T) -> u64) -> Option<T> {
     let first = *y.first()?;
     let b0 = bits(first);
     let diff = dispatch(
         #[inline(always)]
-        || y.iter().fold(U::default(), |acc, &v| acc | (bits(v) ^ b0)),
+        || y.iter().fold(0, |acc, &v| acc | (bits(v) ^ b0)),
     );
-    (diff == U::default()).then_some(first)
+    (diff == 0).then_some(first)
 }
 
 // pow for f64: the table-driven algorithm of ARM's optimized-routines and
@@ -1992,7 +1987,7 @@ binary!(atan2_f64, f64, atan2_f64_lane::<true>, atan2_f64_lane::<false>, y, x,
 pub fn pow_f32(x: &[f32], y: &[f32], out: &mut [f32]) {
     let n = x.len().min(y.len()).min(out.len());
     let (x, y, out) = (&x[..n], &y[..n], &mut out[..n]);
-    match uniform(y, f32::to_bits) {
+    match uniform(y, |v: f32| v.to_bits().into()) {
         Some(e) if e.is_finite() && e != 0.0 => {
             // (`move` closures: captured by reference, LLVM turned the
             // selects of these values into masked gathers.)
