@@ -35,7 +35,7 @@ fn median_seconds(w: &Workload, repeat: usize) -> f64 {
 
 /// Every workload of the comparison, on the CPU: the 4096² matrix ones, the
 /// per-call overhead of a 1000-element add, and the 1-d ones at 10^6 and
-/// 10^7 elements of f32 and f64.
+/// 10^7 elements of f32 and f64 (with the power workloads).
 fn workloads() -> Vec<Workload> {
     let cpu = Device::Cpu;
     let mut w: Vec<Workload> = workloads::MATRIX
@@ -46,7 +46,7 @@ fn workloads() -> Vec<Workload> {
     w.push(workloads::build("add", 1000, DType::F32, cpu).expect("add:1000"));
     for dtype in [DType::F32, DType::F64] {
         for n in [1_000_000, 10_000_000] {
-            for &k in &workloads::SWEPT {
+            for &k in workloads::SWEPT.iter().chain(&workloads::POW) {
                 w.push(workloads::build(k, n, dtype, cpu).expect("1-d workload"));
             }
         }
