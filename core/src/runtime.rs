@@ -514,6 +514,14 @@ fn assemble_parts(
         let bytes = size * dtype.size_of();
         return Ok(Storage::from_host(dtype, size, HostBuffer::zeroed(bytes)));
     }
+    // Parts that share lazy work (`hstack([ax, ay, az])` of three sums over
+    // one lazy matrix) are computed together first, so the shared part runs
+    // once; each part is then a copy into its region.
+    let nodes: Vec<&Arc<Node>> = parts.iter().map(|(n, _)| n).collect();
+    if crate::force::share_work(&nodes) {
+        let lazy: Vec<&Arc<Node>> = nodes.into_iter().filter(|n| n.is_lazy()).collect();
+        crate::force::force_all(&lazy, default_device())?;
+    }
     let mut buffer = None;
     let mut backend = None;
     for (node, region) in parts {

@@ -416,6 +416,31 @@ pub(crate) fn write(
     .map(|s| s.expect("a targeted force returns its storage"))
 }
 
+/// Whether two of `nodes` reach a common lazy node: forced one by one,
+/// the work below it would run once per node.
+pub(crate) fn share_work(nodes: &[&Arc<Node>]) -> bool {
+    let lazy = nodes.iter().filter(|n| n.is_lazy()).count();
+    if lazy < 2 {
+        return false;
+    }
+    let mut seen: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for (k, root) in nodes.iter().enumerate() {
+        let mut stack = vec![(*root).clone()];
+        while let Some(n) = stack.pop() {
+            if !n.is_lazy() {
+                continue;
+            }
+            match seen.insert(Arc::as_ptr(&n) as usize, k) {
+                Some(j) if j != k => return true,
+                Some(_) => continue,
+                None => {}
+            }
+            n.with_expr(|e| e.for_each_child(|c| stack.push(c.clone())));
+        }
+    }
+    false
+}
+
 /// Forces the pending work connected to `deep`, a value whose lazy chain
 /// has grown past the depth bound (see the module docs): every lazy value
 /// built on this thread that the program (or another lazy value outside
