@@ -30,12 +30,16 @@ pub struct Layout {
 /// assert_eq!(tandem_core::layout::c_strides(&[4, 5, 6]), vec![30, 6, 1]);
 /// ```
 pub fn c_strides(shape: &[usize]) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+    // Filled in place rather than zeroed first (`vec![0; n]` is a calloc:
+    // visible on every small force).
+    let mut strides = Vec::with_capacity(shape.len());
     let mut acc = 1isize;
-    for (s, &n) in strides.iter_mut().zip(shape).rev() {
-        *s = acc;
+    strides.extend(shape.iter().rev().map(|&n| {
+        let s = acc;
         acc = acc.saturating_mul(n.max(1) as isize);
-    }
+        s
+    }));
+    strides.reverse();
     strides
 }
 
@@ -67,6 +71,10 @@ pub fn checked_size(op: &'static str, shape: &[usize]) -> Result<usize> {
 /// assert!(broadcast_shapes("add", &[2, 3], &[3, 2]).is_err());
 /// ```
 pub fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    // The common case of elementwise code: nothing to broadcast.
+    if a == b {
+        return Ok(a.to_vec());
+    }
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for i in 0..n {

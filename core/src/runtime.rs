@@ -454,15 +454,9 @@ fn touched(entry: &Entry, backend: usize) -> Result<()> {
     }
 }
 
-/// Counts a kernel that backend `entry` ran (kernels, bytes, and `allocated`
-/// output bytes in `allocations` buffers) and notes it for the batch's flush.
-pub(crate) fn record_kernel(
-    entry: &Entry,
-    backend: usize,
-    kernel: &Kernel,
-    allocations: u64,
-    allocated: u64,
-) -> Result<()> {
+/// The bytes a kernel reads from its inputs and writes to its outputs, as
+/// `Stats::bytes_read` and `bytes_written` count them.
+pub(crate) fn kernel_bytes(kernel: &Kernel) -> (u64, u64) {
     let read: usize = kernel
         .inputs
         .iter()
@@ -473,6 +467,19 @@ pub(crate) fn record_kernel(
         .iter()
         .map(|o| o.dtype.size_of() * o.layout.size())
         .sum();
+    (read as u64, written as u64)
+}
+
+/// Counts a kernel that backend `entry` ran (kernels, `bytes` read and
+/// written, and `allocated` output bytes in `allocations` buffers) and notes
+/// it for the batch's flush.
+pub(crate) fn record_kernel(
+    entry: &Entry,
+    backend: usize,
+    (read, written): (u64, u64),
+    allocations: u64,
+    allocated: u64,
+) -> Result<()> {
     let name = entry.name.as_str();
     record(|s| {
         // Look up before inserting: cloning the name per kernel cost an
@@ -483,8 +490,8 @@ pub(crate) fn record_kernel(
                 s.kernels.insert(name.to_string(), 1);
             }
         }
-        s.bytes_read += read as u64;
-        s.bytes_written += written as u64;
+        s.bytes_read += read;
+        s.bytes_written += written;
         s.allocations += allocations;
         s.allocated_bytes += allocated;
     });

@@ -331,7 +331,7 @@ fn execute(
             }
             return Err(e);
         }
-        record_kernel(entry, backend, kernel, allocations, allocated)?;
+        record_kernel(entry, backend, step.bytes, allocations, allocated)?;
         let host_memory = entry.memory == Memory::Host;
         for (j, (buf, &node)) in outputs.into_iter().zip(&step.outputs).enumerate() {
             let n = &walk.nodes[node as usize];

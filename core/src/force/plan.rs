@@ -43,6 +43,8 @@ pub(crate) struct Step {
     pub nan_arg: Option<ReduceOp>,
     /// What the backend worked out once for this kernel.
     pub prepared: Option<Prepared>,
+    /// Bytes read and written per run (for `Stats`).
+    pub bytes: (u64, u64),
 }
 
 /// A boundary that needs no kernel: a view of data or of another boundary.
@@ -521,6 +523,7 @@ fn finish(
         let prepared = rt.entry(backend).backend.prepare(&f.kernel);
         plan.steps.push(Step {
             prepared,
+            bytes: crate::runtime::kernel_bytes(&f.kernel),
             fused: f,
             outputs,
             reasons,
