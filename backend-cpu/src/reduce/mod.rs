@@ -1,0 +1,277 @@
+//! Kernels that end in a reduction: checking them, choosing a strategy,
+//! and writing the results.
+//!
+//! The kernel's iteration axes are reordered, never the data:
+//! - **Runs** (`runs.rs`; the innermost axis is reduced, or there are few
+//!   outputs): reduced axes go last, so each output's elements are one
+//!   contiguous run of the flat index.
+//! - **Rows** (`rows.rs`; the innermost axis is kept, e.g. `sum(axis=0)` of
+//!   a C-order matrix): reduced axes go first, and blocks of consecutive
+//!   outputs are folded elementwise into rows of accumulators.
+//!
+//! `red.rs` holds the element types and float summation, `extreme.rs` the
+//! min/max search of a run.
+
+mod extreme;
+mod red;
+mod rows;
+mod runs;
+
+use crate::exec::{reads, validate, Read, Sink, Workspace, BLOCK};
+use crate::jit;
+use red::Red;
+use rows::by_rows;
+use runs::by_runs;
+use tandem_core::kernel::{Kernel, Op, Reduction};
+use tandem_core::layout::Layout;
+use tandem_core::ops::ReduceOp;
+use tandem_core::{DType, Error, Result};
+
+/// Outputs below this many use the runs strategy even when the innermost
+/// axis is kept: folding rows of a handful of outputs costs a block per row.
+const ROWS_MIN_OUTPUTS: usize = 64;
+/// Below this many iterations a reduction runs on the calling thread.
+const PARALLEL_MIN: usize = 1 << 16;
+/// `kernel` with its axes reordered by `perm` (inputs' layouts follow).
+fn permuted(kernel: &Kernel, perm: &[usize]) -> Kernel {
+    let mut k = kernel.clone();
+    k.shape = perm.iter().map(|&a| kernel.shape[a]).collect();
+    for (inp, orig) in k.inputs.iter_mut().zip(&kernel.inputs) {
+        inp.layout.shape = k.shape.clone();
+        inp.layout.strides = perm.iter().map(|&a| orig.layout.strides[a]).collect();
+    }
+    k
+}
+
+/// Runs a kernel ending in `red`, writing its single output into `out`.
+pub(crate) fn run(
+    kernel: &Kernel,
+    red: &Reduction,
+    inputs: &[&[u8]],
+    out: &mut [u8],
+) -> Result<()> {
+    run_with(kernel, red, inputs, out, jit::enabled())
+}
+
+/// The strategy for `kernel` (rows, or runs) and its iteration axes
+/// reordered for it (see the module docs), with the number of outputs and
+/// of values reduced into each.
+fn arrangement(kernel: &Kernel, red: &Reduction) -> (bool, Kernel, usize, usize) {
+    let nd = kernel.shape.len();
+    let kept: Vec<usize> = (0..nd).filter(|a| !red.axes.contains(a)).collect();
+    let outputs: usize = kept.iter().map(|&a| kernel.shape[a]).product();
+    let per: usize = red.axes.iter().map(|&a| kernel.shape[a]).product();
+    let rows = nd > 0 && !red.axes.contains(&(nd - 1)) && outputs >= ROWS_MIN_OUTPUTS;
+    let perm: Vec<usize> = if rows {
+        red.axes.iter().chain(&kept).copied().collect()
+    } else {
+        kept.iter().chain(&red.axes).copied().collect()
+    };
+    (rows, permuted(kernel, &perm), outputs, per)
+}
+
+/// Why a reduction is not one for the JIT's summing loop (`jit.rs`).
+enum NotForJit {
+    /// The sum of a plain input: read in place, nothing to compute.
+    PlainInput,
+    Because(String),
+}
+
+/// Why `op` over value `value` of the arranged kernel `pk` is not for the
+/// JIT's summing loop, or `None` when it is (a float sum of a computed
+/// value over contiguous runs), whether the JIT then compiles it or not.
+fn not_for_jit(op: ReduceOp, pk: &Kernel, value: usize, rows: bool) -> Option<NotForJit> {
+    let float = matches!(
+        pk.instrs.get(value).map(|i| i.dtype),
+        Some(DType::F32 | DType::F64)
+    );
+    if op != ReduceOp::Sum || !float {
+        let why = format!("only float sums are compiled, not {}", op.name());
+        return Some(NotForJit::Because(why));
+    }
+    if rows {
+        return Some(NotForJit::Because(
+            "sums are compiled over runs, not rows".into(),
+        ));
+    }
+    if load_input(pk, value) != usize::MAX {
+        return Some(NotForJit::PlainInput);
+    }
+    None
+}
+
+/// How [`run`] would execute `kernel`, in a few words (for `explain`).
+pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
+    let Some(value) = kernel.outputs.first().map(|o| o.value) else {
+        return String::new();
+    };
+    let (rows, pk, ..) = arrangement(kernel, red);
+    let strategy = if rows {
+        "folding rows of accumulators"
+    } else {
+        "over contiguous runs"
+    };
+    let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {strategy}: {why}");
+    match not_for_jit(red.op, &pk, value, rows) {
+        Some(NotForJit::PlainInput) => {
+            format!("summed {strategy}, in place (a plain input: nothing to compute)")
+        }
+        Some(NotForJit::Because(why)) => interpreted(why),
+        None => match jit::verdict(&pk, value, true) {
+            Ok(()) => "compiled: computed and summed in one AVX loop".into(),
+            Err(why) => interpreted(why),
+        },
+    }
+}
+
+/// [`run`], with the JIT (`jit.rs`) allowed or not: the tests compare the two.
+pub(crate) fn run_with(
+    kernel: &Kernel,
+    red: &Reduction,
+    inputs: &[&[u8]],
+    out: &mut [u8],
+    allow_jit: bool,
+) -> Result<()> {
+    validate(kernel, inputs)?;
+    let [output] = kernel.outputs.as_slice() else {
+        return Err(Error::invalid(
+            "cpu reduction",
+            "a reduction kernel has exactly one output",
+        ));
+    };
+    let nd = kernel.shape.len();
+    if red.axes.iter().any(|&a| a >= nd) || red.axes.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(Error::invalid(
+            "cpu reduction",
+            format!(
+                "bad reduction axes {:?} for shape {:?}",
+                red.axes, kernel.shape
+            ),
+        ));
+    }
+    let kept: Vec<usize> = (0..nd).filter(|a| !red.axes.contains(a)).collect();
+    let kept_shape: Vec<usize> = kept.iter().map(|&a| kernel.shape[a]).collect();
+    let elems = out.len() / output.dtype.size_of();
+    if output.layout.shape != kept_shape
+        || output.layout.span().is_some_and(|(_, hi)| hi > elems)
+        || !crate::exec::injective(&output.layout)
+    {
+        return Err(Error::invalid(
+            "cpu reduction",
+            format!(
+                "output layout {:?} does not fit the reduced shape {kept_shape:?}",
+                output.layout
+            ),
+        ));
+    }
+    let (rows, pk, outputs, per) = arrangement(kernel, red);
+    let reads = reads(&pk, inputs);
+    let value = output.value;
+    let vdtype = kernel.instrs[value].dtype;
+    let want = if red.op.is_arg() { DType::I64 } else { vdtype };
+    if output.dtype != want {
+        return Err(Error::invalid(
+            "cpu reduction",
+            format!(
+                "{} of {vdtype} writes {want}, not {}",
+                red.op.name(),
+                output.dtype
+            ),
+        ));
+    }
+    // A float sum of a computed value over contiguous runs: the JIT's loop
+    // computes and sums it in one pass.
+    let summer = if allow_jit && not_for_jit(red.op, &pk, value, rows).is_none() {
+        jit::compile_sum(&pk, &reads, value)
+    } else {
+        None
+    };
+    let summer = summer.as_ref();
+    let sink = Sink::new(out);
+    macro_rules! go {
+        ($t:ty) => {{
+            let (vals, idx) = if rows {
+                by_rows::<$t>(&pk, &reads, value, red.op, per, outputs)?
+            } else {
+                by_runs::<$t>(&pk, &reads, value, red.op, per, outputs, summer)?
+            };
+            if red.op.is_arg() {
+                write(&sink, &output.layout, bytemuck::cast_slice(&idx), 8);
+            } else {
+                write(
+                    &sink,
+                    &output.layout,
+                    bytemuck::cast_slice(&vals),
+                    std::mem::size_of::<$t>(),
+                );
+            }
+        }};
+    }
+    match vdtype {
+        DType::Bool => go!(u8),
+        DType::I32 => go!(i32),
+        DType::I64 => go!(i64),
+        DType::U32 => go!(u32),
+        DType::F32 => go!(f32),
+        DType::F64 => go!(f64),
+    }
+    Ok(())
+}
+
+/// Writes results (C order over the output's shape) through its layout.
+fn write(sink: &Sink, layout: &Layout, bytes: &[u8], size: usize) {
+    if bytes.is_empty() {
+        return;
+    }
+    if layout.is_contiguous() {
+        sink.write(layout.offset * size, bytes);
+    } else {
+        crate::exec::scatter(
+            sink,
+            size,
+            bytes,
+            layout,
+            0,
+            &mut vec![0; layout.shape.len()],
+        );
+    }
+}
+/// Evaluates flat range `start..end` in blocks, calling `f(offset, values)`.
+/// When the value is a plain load of a contiguous input, the input's own
+/// memory is handed over, in longer runs, with no copy.
+fn blocks<T: Red>(
+    ws: &mut Workspace,
+    k: &Kernel,
+    reads: &[Read],
+    value: usize,
+    start: usize,
+    end: usize,
+    mut f: impl FnMut(usize, &[T]),
+) -> Result<()> {
+    if let Some(Read::Contiguous { bytes, offset }) = reads.get(load_input(k, value)) {
+        let all: &[T] = bytemuck::cast_slice(bytes);
+        let mut s = start;
+        while s < end {
+            let len = (BLOCK * 16).min(end - s);
+            f(s, &all[offset + s..offset + s + len]);
+            s += len;
+        }
+        return Ok(());
+    }
+    let mut s = start;
+    while s < end {
+        let len = BLOCK.min(end - s);
+        let v = ws.values(k, reads, value, s, len)?;
+        f(s, T::slice(v));
+        s += len;
+    }
+    Ok(())
+}
+
+/// The input a `Load` value reads (or an index past the inputs otherwise).
+fn load_input(k: &Kernel, value: usize) -> usize {
+    match k.instrs[value].op {
+        Op::Load(i) => i,
+        _ => usize::MAX,
+    }
+}
