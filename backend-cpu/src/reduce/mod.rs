@@ -16,6 +16,8 @@ mod extreme;
 mod red;
 mod rows;
 mod runs;
+#[cfg(target_arch = "x86_64")]
+mod scan_x86;
 
 use crate::exec::{reads, validate, Read, Sink, Workspace, BLOCK};
 use crate::jit;

@@ -19,10 +19,70 @@ pub(crate) trait Red: Copy + PartialOrd + Send + Sync + bytemuck::Pod + 'static 
     /// wrapping for integers.
     fn sum(v: &[Self]) -> Self;
     fn slice(r: Src<'_>) -> &[Self];
+    /// `extreme.rs`'s one-pass search (`max` or min, a NaN winning if
+    /// `nan_wins`) in explicit SIMD where this type has it (`scan_x86.rs`):
+    /// the best value and its first position, the lanes starting from
+    /// `v[seed]`, a number. `None` where there is none: the portable loop
+    /// runs instead.
+    fn scan_simd(v: &[Self], seed: usize, max: bool, nan_wins: bool) -> Option<(Self, usize)> {
+        let _ = (v, seed, max, nan_wins);
+        None
+    }
+}
+
+/// [`Red::scan_simd`] for a type with lanes `A2` (AVX2) and `A5` (AVX-512)
+/// in `scan_x86.rs`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn scan_x86<A2, A5>(v: &[A2::E], seed: usize, max: bool, nan_wins: bool) -> Option<(A2::E, usize)>
+where
+    A2: super::scan_x86::Lanes,
+    A5: super::scan_x86::Lanes<E = A2::E>,
+{
+    use super::scan_x86::{scan_avx2, scan_avx512};
+    use crate::simd::SimdLevel;
+    assert!(seed < v.len() && v.len() <= i32::MAX as usize);
+    // SAFETY (both arms): the level was detected on this CPU, and the
+    // lanes are that level's; `seed < v.len() < 2^31`, checked just above.
+    match SimdLevel::detect() {
+        SimdLevel::Avx512 => Some(unsafe {
+            match (max, nan_wins) {
+                (true, true) => scan_avx512::<A5, true, true>(v, seed),
+                (true, false) => scan_avx512::<A5, true, false>(v, seed),
+                (false, true) => scan_avx512::<A5, false, true>(v, seed),
+                (false, false) => scan_avx512::<A5, false, false>(v, seed),
+            }
+        }),
+        SimdLevel::Avx2 => Some(unsafe {
+            match (max, nan_wins) {
+                (true, true) => scan_avx2::<A2, true, true>(v, seed),
+                (true, false) => scan_avx2::<A2, true, false>(v, seed),
+                (false, true) => scan_avx2::<A2, false, true>(v, seed),
+                (false, false) => scan_avx2::<A2, false, false>(v, seed),
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// `Red::scan_simd` by [`scan_x86`] with lanes `$a2` (AVX2) and `$a5`
+/// (AVX-512) on x86-64.
+macro_rules! scan_simd {
+    ($a2:ident, $a5:ident) => {
+        fn scan_simd(v: &[Self], seed: usize, max: bool, nan_wins: bool) -> Option<(Self, usize)> {
+            #[cfg(target_arch = "x86_64")]
+            return scan_x86::<super::scan_x86::$a2, super::scan_x86::$a5>(v, seed, max, nan_wins);
+            #[cfg(not(target_arch = "x86_64"))]
+            {
+                let _ = (v, seed, max, nan_wins);
+                None
+            }
+        }
+    };
 }
 
 macro_rules! red_int {
-    ($t:ty, $v:ident, $add:expr, $mul:expr) => {
+    ($t:ty, $v:ident, $add:expr, $mul:expr $(, $a2:ident, $a5:ident)?) => {
         impl Red for $t {
             const ZERO: Self = 0;
             const ONE: Self = 1;
@@ -51,6 +111,7 @@ macro_rules! red_int {
                     _ => &[],
                 }
             }
+            $(scan_simd!($a2, $a5);)?
         }
     };
 }
@@ -59,12 +120,26 @@ macro_rules! red_int {
 // wrapped 0). The core sums bools as I64 counts; this is the kernel-level
 // `sum` of `Bool` into `Bool`.
 red_int!(u8, Bool, |a: u8, b: u8| a | b, |a: u8, b: u8| a & b);
-red_int!(i32, I32, i32::wrapping_add, i32::wrapping_mul);
-red_int!(i64, I64, i64::wrapping_add, i64::wrapping_mul);
-red_int!(u32, U32, u32::wrapping_add, u32::wrapping_mul);
+red_int!(
+    i32,
+    I32,
+    i32::wrapping_add,
+    i32::wrapping_mul,
+    I32x8,
+    I32x16
+);
+red_int!(i64, I64, i64::wrapping_add, i64::wrapping_mul, I64x4, I64x8);
+red_int!(
+    u32,
+    U32,
+    u32::wrapping_add,
+    u32::wrapping_mul,
+    U32x8,
+    U32x16
+);
 
 macro_rules! red_float {
-    ($t:ty, $v:ident) => {
+    ($t:ty, $v:ident, $a2:ident, $a5:ident) => {
         impl Red for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -93,11 +168,12 @@ macro_rules! red_float {
                     _ => &[],
                 }
             }
+            scan_simd!($a2, $a5);
         }
     };
 }
-red_float!(f32, F32);
-red_float!(f64, F64);
+red_float!(f32, F32, F32x8, F32x16);
+red_float!(f64, F64, F64x4, F64x8);
 
 /// Lanes of the sum accumulators: four AVX-512 registers of f32, so four
 /// independent add chains hide the add latency.
