@@ -8,22 +8,37 @@
 //! - **Rows** (`rows.rs`; the innermost axis is kept, e.g. `sum(axis=0)` of
 //!   a C-order matrix): reduced axes go first, and blocks of consecutive
 //!   outputs are folded elementwise into rows of accumulators.
+//! - **Short rows** (`short_rows.rs`; the innermost axis is reduced but
+//!   short, with many outputs, and every input is read in storage order,
+//!   e.g. `sum(-1)` of n × 4): blocks of whole rows, each row reduced in
+//!   registers by a loop specialised for its length.
+//! - **Columns** (`columns.rs`; the same, with inputs that broadcast or
+//!   stride, e.g. a k-means distance over [n, k, d]): reduced axes go first,
+//!   and tiles of outputs fold one value each per reduced index.
 //!
-//! `red.rs` holds the element types and float summation, `extreme.rs` the
-//! min/max search of a run.
+//! The last two sum floats in NumPy's order for their short rows.
+//!
+//! `red.rs` holds the element types and float summation, `extreme.rs` (and
+//! `scan_x86.rs`, its x86-64 intrinsics) the min/max search of a run.
 
+mod columns;
 mod extreme;
 mod red;
+mod results;
 mod rows;
 mod runs;
 #[cfg(target_arch = "x86_64")]
 mod scan_x86;
+mod short_rows;
 
 use crate::exec::{reads, validate, Read, Sink, Workspace, BLOCK};
 use crate::jit;
+use columns::{by_columns, SHORT_MAX, SHORT_MIN_OUTPUTS};
 use red::Red;
+use results::Results;
 use rows::by_rows;
 use runs::by_runs;
+use short_rows::by_short_rows;
 use tandem_core::kernel::{Kernel, Op, Reduction};
 use tandem_core::layout::Layout;
 use tandem_core::ops::ReduceOp;
@@ -55,21 +70,51 @@ pub(crate) fn run(
     run_with(kernel, red, inputs, out, jit::enabled())
 }
 
-/// The strategy for `kernel` (rows, or runs) and its iteration axes
-/// reordered for it (see the module docs), with the number of outputs and
-/// of values reduced into each.
-fn arrangement(kernel: &Kernel, red: &Reduction) -> (bool, Kernel, usize, usize) {
+/// How a reduction kernel is iterated (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strategy {
+    Runs,
+    Rows,
+    ShortRows,
+    Columns,
+}
+
+/// The strategy for `kernel` and its iteration axes reordered for it (see
+/// the module docs), with the number of outputs and of values reduced into
+/// each.
+fn arrangement(kernel: &Kernel, red: &Reduction) -> (Strategy, Kernel, usize, usize) {
     let nd = kernel.shape.len();
     let kept: Vec<usize> = (0..nd).filter(|a| !red.axes.contains(a)).collect();
     let outputs: usize = kept.iter().map(|&a| kernel.shape[a]).product();
     let per: usize = red.axes.iter().map(|&a| kernel.shape[a]).product();
-    let rows = nd > 0 && !red.axes.contains(&(nd - 1)) && outputs >= ROWS_MIN_OUTPUTS;
-    let perm: Vec<usize> = if rows {
-        red.axes.iter().chain(&kept).copied().collect()
+    let inner_reduced = nd > 0 && red.axes.contains(&(nd - 1));
+    let runs_order: Vec<usize> = kept.iter().chain(&red.axes).copied().collect();
+    let reduced_first: Vec<usize> = red.axes.iter().chain(&kept).copied().collect();
+    if !inner_reduced && outputs >= ROWS_MIN_OUTPUTS {
+        return (
+            Strategy::Rows,
+            permuted(kernel, &reduced_first),
+            outputs,
+            per,
+        );
+    }
+    let runs = permuted(kernel, &runs_order);
+    if !(inner_reduced && (1..=SHORT_MAX).contains(&per) && outputs >= SHORT_MIN_OUTPUTS) {
+        return (Strategy::Runs, runs, outputs, per);
+    }
+    // Short rows: whole rows are consecutive values when every input is
+    // read in storage order; otherwise their gathers would run along the
+    // short axis, and columns gather along a kept one.
+    if runs.inputs.iter().all(|i| i.layout.is_contiguous()) {
+        (Strategy::ShortRows, runs, outputs, per)
     } else {
-        kept.iter().chain(&red.axes).copied().collect()
-    };
-    (rows, permuted(kernel, &perm), outputs, per)
+        (
+            Strategy::Columns,
+            permuted(kernel, &reduced_first),
+            outputs,
+            per,
+        )
+    }
 }
 
 /// Why a reduction is not one for the JIT's summing loop (`jit.rs`).
@@ -82,7 +127,7 @@ enum NotForJit {
 /// Why `op` over value `value` of the arranged kernel `pk` is not for the
 /// JIT's summing loop, or `None` when it is (a float sum of a computed
 /// value over contiguous runs), whether the JIT then compiles it or not.
-fn not_for_jit(op: ReduceOp, pk: &Kernel, value: usize, rows: bool) -> Option<NotForJit> {
+fn not_for_jit(op: ReduceOp, pk: &Kernel, value: usize, strategy: Strategy) -> Option<NotForJit> {
     let float = matches!(
         pk.instrs.get(value).map(|i| i.dtype),
         Some(DType::F32 | DType::F64)
@@ -91,9 +136,9 @@ fn not_for_jit(op: ReduceOp, pk: &Kernel, value: usize, rows: bool) -> Option<No
         let why = format!("only float sums are compiled, not {}", op.name());
         return Some(NotForJit::Because(why));
     }
-    if rows {
+    if strategy != Strategy::Runs {
         return Some(NotForJit::Because(
-            "sums are compiled over runs, not rows".into(),
+            "sums are compiled over long runs, not rows or short columns".into(),
         ));
     }
     if load_input(pk, value) != usize::MAX {
@@ -107,16 +152,17 @@ pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
     let Some(value) = kernel.outputs.first().map(|o| o.value) else {
         return String::new();
     };
-    let (rows, pk, ..) = arrangement(kernel, red);
-    let strategy = if rows {
-        "folding rows of accumulators"
-    } else {
-        "over contiguous runs"
+    let (strategy, pk, _, per) = arrangement(kernel, red);
+    let how = match strategy {
+        Strategy::Rows => "folding rows of accumulators".to_string(),
+        Strategy::Runs => "over contiguous runs".to_string(),
+        Strategy::ShortRows => format!("reducing rows of {per} in registers"),
+        Strategy::Columns => format!("folding {per} columns into tiles of outputs"),
     };
-    let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {strategy}: {why}");
-    match not_for_jit(red.op, &pk, value, rows) {
+    let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {how}: {why}");
+    match not_for_jit(red.op, &pk, value, strategy) {
         Some(NotForJit::PlainInput) => {
-            format!("summed {strategy}, in place (a plain input: nothing to compute)")
+            format!("summed {how}, in place (a plain input: nothing to compute)")
         }
         Some(NotForJit::Because(why)) => interpreted(why),
         None => match jit::verdict(&pk, value, true) {
@@ -166,7 +212,7 @@ pub(crate) fn run_with(
             ),
         ));
     }
-    let (rows, pk, outputs, per) = arrangement(kernel, red);
+    let (strategy, pk, outputs, per) = arrangement(kernel, red);
     let reads = reads(&pk, inputs);
     let value = output.value;
     let vdtype = kernel.instrs[value].dtype;
@@ -183,20 +229,28 @@ pub(crate) fn run_with(
     }
     // A float sum of a computed value over contiguous runs: the JIT's loop
     // computes and sums it in one pass.
-    let summer = if allow_jit && not_for_jit(red.op, &pk, value, rows).is_none() {
+    let summer = if allow_jit && not_for_jit(red.op, &pk, value, strategy).is_none() {
         jit::compile_sum(&pk, &reads, value)
     } else {
         None
     };
     let summer = summer.as_ref();
-    let sink = Sink::new(out);
     macro_rules! go {
         ($t:ty) => {{
-            let (vals, idx) = if rows {
-                by_rows::<$t>(&pk, &reads, value, red.op, per, outputs)?
-            } else {
-                by_runs::<$t>(&pk, &reads, value, red.op, per, outputs, summer)?
+            let (vals, idx) = match strategy {
+                Strategy::Rows => by_rows::<$t>(&pk, &reads, value, red.op, per, outputs)?,
+                Strategy::ShortRows | Strategy::Columns => {
+                    let short = |results: Results<'_, $t>| match strategy {
+                        Strategy::ShortRows => {
+                            by_short_rows(&pk, &reads, value, red.op, per, results)
+                        }
+                        _ => by_columns(&pk, &reads, value, red.op, per, results),
+                    };
+                    return run_short(short, red.op, outputs, &output.layout, out);
+                }
+                Strategy::Runs => by_runs::<$t>(&pk, &reads, value, red.op, per, outputs, summer)?,
             };
+            let sink = Sink::new(out);
             if red.op.is_arg() {
                 write(&sink, &output.layout, bytemuck::cast_slice(&idx), 8);
             } else {
@@ -216,6 +270,47 @@ pub(crate) fn run_with(
         DType::U32 => go!(u32),
         DType::F32 => go!(f32),
         DType::F64 => go!(f64),
+    }
+    Ok(())
+}
+
+/// Runs a short strategy (`run(results)`) straight into the output's
+/// memory when it is contiguous, else into a vector then written through
+/// the output's layout.
+fn run_short<T: Red>(
+    run: impl Fn(Results<'_, T>) -> Result<()>,
+    op: ReduceOp,
+    outputs: usize,
+    layout: &Layout,
+    out: &mut [u8],
+) -> Result<()> {
+    let size = if op.is_arg() {
+        8
+    } else {
+        std::mem::size_of::<T>()
+    };
+    if layout.is_contiguous() {
+        let at = layout.offset * size;
+        let bytes = &mut out[at..at + outputs * size];
+        // Output buffers are aligned for their dtype; if one were not, the
+        // vector below would take over.
+        if op.is_arg() {
+            if let Ok(p) = bytemuck::try_cast_slice_mut(bytes) {
+                return run(Results::Positions(p));
+            }
+        } else if let Ok(v) = bytemuck::try_cast_slice_mut(bytes) {
+            return run(Results::Values(v));
+        }
+    }
+    let sink = Sink::new(out);
+    if op.is_arg() {
+        let mut p = vec![0i64; outputs];
+        run(Results::Positions(&mut p))?;
+        write(&sink, layout, bytemuck::cast_slice(&p), 8);
+    } else {
+        let mut v = vec![T::ZERO; outputs];
+        run(Results::Values(&mut v))?;
+        write(&sink, layout, bytemuck::cast_slice(&v), size);
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ const ROW_BAND_MAX_BYTES: usize = 256 * 1024;
 
 /// Elementwise fold of one row of values into the row of accumulators
 /// (`acc`, `idx` for arg-reductions) at reduced index `r` (rows strategy).
-fn fold_row<T: Red>(op: ReduceOp, acc: &mut [T], idx: &mut [i64], v: &[T], r: i64) {
+pub(super) fn fold_row<T: Red>(op: ReduceOp, acc: &mut [T], idx: &mut [i64], v: &[T], r: i64) {
     crate::simd::dispatch(
         #[inline(always)]
         || match op {
@@ -127,6 +127,23 @@ fn merge_rows<T: Red>(op: ReduceOp, a: &mut [T], ai: &mut [i64], b: &[T], bi: &[
         }
     }
 }
+/// How a row of accumulators starts for `op`: its value, and whether it is
+/// instead seeded with the first row (then positions start at that row).
+/// Extremes start from the first row; so do the NaN-skipping ones on types
+/// without NaN (their NaN placeholder would be a real value, 0).
+pub(super) fn start<T: Red>(op: ReduceOp) -> (T, bool) {
+    let init = match op {
+        ReduceOp::Prod | ReduceOp::All => T::ONE,
+        ReduceOp::NanMax | ReduceOp::NanMin => T::NAN,
+        _ => T::ZERO,
+    };
+    let seeded = matches!(
+        op,
+        ReduceOp::Max | ReduceOp::Min | ReduceOp::ArgMax | ReduceOp::ArgMin
+    ) || (matches!(op, ReduceOp::NanMax | ReduceOp::NanMin) && !T::NAN.is_nan());
+    (init, seeded)
+}
+
 /// The rows strategy: flat index `r*outputs + o`; each thread folds rows
 /// of its own output range into a row of accumulators.
 pub(super) fn by_rows<T: Red>(
@@ -137,17 +154,7 @@ pub(super) fn by_rows<T: Red>(
     per: usize,
     outputs: usize,
 ) -> Result<(Vec<T>, Vec<i64>)> {
-    let init = match op {
-        ReduceOp::Prod | ReduceOp::All => T::ONE,
-        ReduceOp::NanMax | ReduceOp::NanMin => T::NAN,
-        _ => T::ZERO,
-    };
-    // Extremes start from the first row; so do the NaN-skipping ones on
-    // types without NaN (their NaN placeholder would be a real value, 0).
-    let seeded = matches!(
-        op,
-        ReduceOp::Max | ReduceOp::Min | ReduceOp::ArgMax | ReduceOp::ArgMin
-    ) || (matches!(op, ReduceOp::NanMax | ReduceOp::NanMin) && !T::NAN.is_nan());
+    let (init, seeded) = start::<T>(op);
     // Rows r0..r1 of outputs o0..o1 folded into one row of accumulators.
     let slab = |ws: &mut Workspace,
                 o0: usize,
