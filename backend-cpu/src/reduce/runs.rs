@@ -5,8 +5,10 @@
 //! One output (a full reduction) is split across threads by ranges; many
 //! outputs are split by output.
 
+use super::columns::SHORT_MAX;
 use super::extreme::extreme;
 use super::red::{block_sum_from_lanes, Red, JIT_BLOCKS, LANES};
+use super::short_rows::numpy_sum;
 use super::{blocks, PARALLEL_MIN};
 use crate::exec::{Read, Workspace, BLOCK};
 use crate::jit;
@@ -154,6 +156,9 @@ pub(super) fn by_runs<T: Red>(
     let finish = |accs: Vec<Acc<T>>| -> (Vec<T>, Vec<i64>) {
         accs.into_iter().map(|a| a.finish(op)).unzip()
     };
+    // Float sums of short rows in NumPy's order, as the short strategies
+    // (a row of at most SHORT_MAX values is one block, and the only one).
+    let numpy_order = per <= SHORT_MAX && matches!(op, ReduceOp::Sum | ReduceOp::NanSum);
     // Reduce flat range [start, end) (within outputs o0..) into one Acc per output touched.
     let range =
         |ws: &mut Workspace, o0: usize, o1: usize, r0: usize, r1: usize| -> Result<Vec<Acc<T>>> {
@@ -180,7 +185,12 @@ pub(super) fn by_runs<T: Red>(
                     }
                 }
                 blocks::<T>(ws, k, reads, value, from, base + r1, |s, v| {
-                    accs[o - o0].fold(op, v, (s - base) as i64, &mut scratch);
+                    if numpy_order {
+                        // The whole row in one block (it is short).
+                        accs[o - o0].partials.push(numpy_sum(op, v));
+                    } else {
+                        accs[o - o0].fold(op, v, (s - base) as i64, &mut scratch);
+                    }
                 })?;
             }
             Ok(accs)

@@ -169,10 +169,19 @@ fn term<T: Red, const NAN: bool>(x: T) -> T {
     }
 }
 
+/// `op`'s (sum or nansum) [`row_sum`] of one row of at most 128 values.
+pub(super) fn numpy_sum<T: Red>(op: ReduceOp, row: &[T]) -> T {
+    if op == ReduceOp::NanSum {
+        row_sum::<T, true>(row)
+    } else {
+        row_sum::<T, false>(row)
+    }
+}
+
 /// NumPy's `pairwise_sum` of one row of `n <= 128` values, then added to
 /// zero as NumPy's reduction adds it to its identity.
 #[inline(always)]
-fn numpy_sum<T: Red, const NAN: bool>(row: &[T]) -> T {
+fn row_sum<T: Red, const NAN: bool>(row: &[T]) -> T {
     let n = row.len();
     let s = if n < NP_LANES {
         row.iter().fold(T::ZERO, |s, &x| s.add(term::<T, NAN>(x)))
@@ -202,14 +211,14 @@ fn numpy_sum<T: Red, const NAN: bool>(row: &[T]) -> T {
 fn sums_d<T: Red, const D: usize, const NAN: bool>(v: &[T], out: &mut [T]) {
     for (row, o) in v.chunks_exact(D).zip(out.iter_mut()) {
         let row: &[T; D] = row.try_into().expect("chunks_exact gives D values");
-        *o = numpy_sum::<T, NAN>(row);
+        *o = row_sum::<T, NAN>(row);
     }
 }
 
 #[inline(always)]
 fn sums_n<T: Red, const NAN: bool>(per: usize, v: &[T], out: &mut [T]) {
     for (row, o) in v.chunks_exact(per).zip(out.iter_mut()) {
-        *o = numpy_sum::<T, NAN>(row);
+        *o = row_sum::<T, NAN>(row);
     }
 }
 
