@@ -341,3 +341,72 @@ fn empty_and_length_one_rows() {
     });
     report("empty and length-1 rows", total, &failures);
 }
+
+/// The columns strategy with its last two kept axes swapped, over tiles
+/// that cross the outer kept axis and its groups: `((x[:, :, None, :] -
+/// c[None, None, :, :])**2).sum(-1)` and its argmin over the last axis, for
+/// x of [3, 1000, d] and c of [3, d], against sums in NumPy's order (in
+/// order, for d < 8) and a first-index search computed here, on every
+/// device (sums exactly on the CPU).
+#[test]
+fn swapped_columns_across_outer_axes() {
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for d in [1usize, 3, 5] {
+        let xs: Vec<f32> = spread_f64(7, 3 * 1000 * d)
+            .iter()
+            .map(|&v| v as f32)
+            .collect();
+        let cs: Vec<f32> = spread_f64(8, 3 * d).iter().map(|&v| v as f32).collect();
+        // Expected, in the output's order [3, 1000, 3].
+        let mut sums = Vec::new();
+        let mut args = Vec::new();
+        for p in 0..3 {
+            for a in 0..1000 {
+                for b in 0..3 {
+                    let t: Vec<f32> = (0..d)
+                        .map(|r| {
+                            let v = xs[(p * 1000 + a) * d + r] - cs[b * d + r];
+                            v * v
+                        })
+                        .collect();
+                    sums.push(0.0 + t.iter().fold(0.0f32, |s, &v| s + v));
+                    let mut best = 0;
+                    for (r, &v) in t.iter().enumerate() {
+                        if v < t[best] {
+                            best = r;
+                        }
+                    }
+                    args.push(best as i64);
+                }
+            }
+        }
+        for_each_device(|info| {
+            let x = on(
+                info,
+                &Array::from_vec(xs.clone(), &[3, 1000, 1, d]).unwrap(),
+            );
+            let c = on(info, &Array::from_vec(cs.clone(), &[1, 1, 3, d]).unwrap());
+            let sq = x.try_sub(&c).unwrap().square();
+            total += 2;
+            let got = sq.sum_axis(-1, false).and_then(|a| a.to_vec::<f32>());
+            let ok = got.as_ref().is_ok_and(|g| {
+                g.iter().zip(&sums).all(|(g, w)| {
+                    if info.device == Device::Cpu {
+                        g.to_bits() == w.to_bits()
+                    } else {
+                        (g - w).abs() <= 4.0 * f32::EPSILON * w.abs()
+                    }
+                })
+            });
+            if !ok {
+                failures.push(format!("sum, d = {d}, on {}", label(info)));
+            }
+            let got = sq.argmin_axis(-1, false).and_then(|a| a.to_vec::<i64>());
+            if got.as_ref().ok() != Some(&args) {
+                failures.push(format!("argmin, d = {d}, on {}", label(info)));
+            }
+        });
+    }
+    report("swapped columns", total, &failures);
+}

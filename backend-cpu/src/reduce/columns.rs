@@ -41,30 +41,161 @@ pub(super) const SHORT_MAX: usize = 128;
 pub(super) const SHORT_MIN_OUTPUTS: usize = 64;
 /// Outputs per tile: one interpreter block.
 const TILE: usize = BLOCK;
+/// The longest innermost kept axis iterated swapped with the one before.
+pub(super) const SWAP_MAX: usize = 64;
+/// Outputs per group of a swapped tiling (each of its `b` columns a tile
+/// of `SWAPPED_GROUP / b` outputs): the accumulators stay in L2.
+const SWAPPED_GROUP: usize = 8 * BLOCK;
 /// NumPy's accumulators for rows of 8 to 128 values.
 const NP_LANES: usize = 8;
 
 /// Reduces the arranged kernel `k` (flat index `r * outputs + o`, reduced
 /// axes first) over `per` values per output, by columns, into `results`.
+/// With `swap` = `Some((a, b))`, `k`'s last two axes are the output's last
+/// two swapped (lengths `b`, then `a`; see [`swapped`]).
 pub(super) fn by_columns<T: Red>(
     k: &Kernel,
     reads: &[Read],
     value: usize,
     op: ReduceOp,
     per: usize,
+    swap: Option<(usize, usize)>,
     results: Results<'_, T>,
 ) -> Result<()> {
     let outputs = results.len();
-    results.for_groups(
-        TILE,
-        outputs * per >= PARALLEL_MIN,
-        || (Workspace::new(k, BLOCK, false), Vec::new()),
-        |(ws, lanes), first, vals, idx| {
+    let parallel = outputs * per >= PARALLEL_MIN;
+    let init = || (Workspace::new(k, BLOCK, false), Scratch::default());
+    match swap {
+        None => results.for_groups(TILE, parallel, init, |(ws, s), first, vals, idx| {
             tile(
-                ws, k, reads, value, op, per, outputs, first, vals, idx, lanes,
+                ws,
+                k,
+                reads,
+                value,
+                op,
+                per,
+                outputs,
+                first,
+                vals,
+                idx,
+                &mut s.lanes,
             )
-        },
-    )
+        }),
+        Some((a, b)) => {
+            let group = (SWAPPED_GROUP / b).clamp(1, TILE) * b;
+            results.for_groups(group, parallel, init, |(ws, s), first, vals, idx| {
+                let ab = a * b;
+                // Split at the boundaries of the outer kept axes.
+                let mut o = first;
+                while o < first + vals.len() {
+                    let end = (first + vals.len()).min((o / ab + 1) * ab);
+                    let (v, i) = (o - first, end - first);
+                    let at = o - o / ab * ab;
+                    let x = Swapped {
+                        base: o / ab * ab,
+                        a,
+                        b,
+                        a0: at / b,
+                        m: (end - o) / b,
+                    };
+                    swapped(
+                        ws,
+                        k,
+                        reads,
+                        value,
+                        op,
+                        per,
+                        outputs,
+                        x,
+                        &mut vals[v..i],
+                        &mut idx[v..i],
+                        s,
+                    )?;
+                    o = end;
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// Per-thread scratch of the tiles.
+struct Scratch<T> {
+    /// NumPy's eight accumulators per output.
+    lanes: Vec<T>,
+    /// A swapped tile's results, column by column.
+    vals: Vec<T>,
+    idx: Vec<i64>,
+}
+
+impl<T> Default for Scratch<T> {
+    fn default() -> Self {
+        Scratch {
+            lanes: Vec::new(),
+            vals: Vec::new(),
+            idx: Vec::new(),
+        }
+    }
+}
+
+/// Where a swapped tile lies: outputs `base + i*b + j` for `i` in `a0 ..
+/// a0 + m` and `j` in `0..b` (in the output's order, consecutive), which
+/// the kernel iterates as `base + j*a + i`.
+struct Swapped {
+    base: usize,
+    a: usize,
+    b: usize,
+    a0: usize,
+    m: usize,
+}
+
+/// One tile of a swapped tiling: for each `j`, a tile of the `m` outputs
+/// `base + j*a + a0 ..` in the kernel's order (gathers along the long
+/// axis), then the results transposed into the output's order.
+#[allow(clippy::too_many_arguments)]
+fn swapped<T: Red>(
+    ws: &mut Workspace,
+    k: &Kernel,
+    reads: &[Read],
+    value: usize,
+    op: ReduceOp,
+    per: usize,
+    outputs: usize,
+    x: Swapped,
+    vals: &mut [T],
+    idx: &mut [i64],
+    s: &mut Scratch<T>,
+) -> Result<()> {
+    let (m, b) = (x.m, x.b);
+    s.vals.resize(m * b, T::ZERO);
+    s.idx.resize(m * b, 0);
+    for j in 0..b {
+        let o0 = x.base + j * x.a + x.a0;
+        let (v, i) = (
+            &mut s.vals[j * m..(j + 1) * m],
+            &mut s.idx[j * m..(j + 1) * m],
+        );
+        tile(
+            ws,
+            k,
+            reads,
+            value,
+            op,
+            per,
+            outputs,
+            o0,
+            v,
+            i,
+            &mut s.lanes,
+        )?;
+    }
+    // Into the output's order, writing it in order (reads stride, which
+    // costs less than stores that do; both stay in L1/L2).
+    transpose(&s.vals, vals, b, m);
+    if op.is_arg() {
+        transpose(&s.idx, idx, b, m);
+    }
+    Ok(())
 }
 
 /// One tile: outputs `o0 .. o0 + vals.len()` (at most [`TILE`]), every
@@ -138,6 +269,16 @@ fn tile<T: Red>(
                 }
             }
             Ok(())
+        }
+    }
+}
+
+/// `dst[i*b + j] = src[j*m + i]`: `b` rows of `m` into `m` rows of `b`.
+fn transpose<U: Copy>(src: &[U], dst: &mut [U], b: usize, m: usize) {
+    let src = &src[..b * m];
+    for (i, row) in dst[..m * b].chunks_exact_mut(b).enumerate() {
+        for (j, d) in row.iter_mut().enumerate() {
+            *d = src[j * m + i];
         }
     }
 }

@@ -33,7 +33,7 @@ mod short_rows;
 
 use crate::exec::{reads, validate, Read, Sink, Workspace, BLOCK};
 use crate::jit;
-use columns::{by_columns, SHORT_MAX, SHORT_MIN_OUTPUTS};
+use columns::{by_columns, SHORT_MAX, SHORT_MIN_OUTPUTS, SWAP_MAX};
 use red::Red;
 use results::Results;
 use rows::by_rows;
@@ -76,7 +76,9 @@ enum Strategy {
     Runs,
     Rows,
     ShortRows,
-    Columns,
+    /// With `Some((a, b))` the last two kept axes, of lengths `a` and `b`
+    /// (`b` short), are iterated swapped (see `columns.rs`).
+    Columns(Option<(usize, usize)>),
 }
 
 /// The strategy for `kernel` and its iteration axes reordered for it (see
@@ -106,15 +108,26 @@ fn arrangement(kernel: &Kernel, red: &Reduction) -> (Strategy, Kernel, usize, us
     // read in storage order; otherwise their gathers would run along the
     // short axis, and columns gather along a kept one.
     if runs.inputs.iter().all(|i| i.layout.is_contiguous()) {
-        (Strategy::ShortRows, runs, outputs, per)
-    } else {
-        (
-            Strategy::Columns,
-            permuted(kernel, &reduced_first),
-            outputs,
-            per,
-        )
+        return (Strategy::ShortRows, runs, outputs, per);
     }
+    // Columns gather along the innermost kept axis; when that is short and
+    // the one before it longer (k and n of a k-means distance over [n, k,
+    // d]), they are iterated swapped, so gathers run along the long one.
+    let mut order = reduced_first;
+    let swap = match kept[..] {
+        [.., a, b] if kernel.shape[b] <= SWAP_MAX && kernel.shape[a] > kernel.shape[b] => {
+            let last = order.len() - 1;
+            order.swap(last - 1, last);
+            Some((kernel.shape[a], kernel.shape[b]))
+        }
+        _ => None,
+    };
+    (
+        Strategy::Columns(swap),
+        permuted(kernel, &order),
+        outputs,
+        per,
+    )
 }
 
 /// Why a reduction is not one for the JIT's summing loop (`jit.rs`).
@@ -157,7 +170,10 @@ pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
         Strategy::Rows => "folding rows of accumulators".to_string(),
         Strategy::Runs => "over contiguous runs".to_string(),
         Strategy::ShortRows => format!("reducing rows of {per} in registers"),
-        Strategy::Columns => format!("folding {per} columns into tiles of outputs"),
+        Strategy::Columns(None) => format!("folding {per} columns into tiles of outputs"),
+        Strategy::Columns(Some(_)) => {
+            format!("folding {per} columns into tiles of outputs, the last two kept axes swapped")
+        }
     };
     let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {how}: {why}");
     match not_for_jit(red.op, &pk, value, strategy) {
@@ -239,12 +255,12 @@ pub(crate) fn run_with(
         ($t:ty) => {{
             let (vals, idx) = match strategy {
                 Strategy::Rows => by_rows::<$t>(&pk, &reads, value, red.op, per, outputs)?,
-                Strategy::ShortRows | Strategy::Columns => {
+                Strategy::ShortRows | Strategy::Columns(_) => {
                     let short = |results: Results<'_, $t>| match strategy {
-                        Strategy::ShortRows => {
-                            by_short_rows(&pk, &reads, value, red.op, per, results)
+                        Strategy::Columns(swap) => {
+                            by_columns(&pk, &reads, value, red.op, per, swap, results)
                         }
-                        _ => by_columns(&pk, &reads, value, red.op, per, results),
+                        _ => by_short_rows(&pk, &reads, value, red.op, per, results),
                     };
                     return run_short(short, red.op, outputs, &output.layout, out);
                 }
