@@ -410,3 +410,43 @@ fn swapped_columns_across_outer_axes() {
     }
     report("swapped columns", total, &failures);
 }
+
+/// `explain` names the strategy the CPU takes for short rows (in storage
+/// order: row by row; broadcast inputs: by columns, k and n swapped for a
+/// k-means distance) and long ones (over runs).
+#[test]
+fn explain_names_the_row_strategies() {
+    // Data, not constants (a kernel of constants folds its inputs away).
+    let data = |shape: &[usize]| {
+        let n: usize = shape.iter().product();
+        Array::from_vec((0..n).map(|i| i as f32).collect(), shape).unwrap()
+    };
+    let (m, x, c) = (data(&[1000, 8]), data(&[1000, 3]), data(&[16, 3]));
+    let kmeans = x
+        .expand_dims(1)
+        .unwrap()
+        .try_sub(c.expand_dims(0).unwrap())
+        .unwrap()
+        .square()
+        .sum_axis(-1, false)
+        .unwrap();
+    let long = data(&[100, 1000]);
+    let cases = [
+        (m.argmin_axis(1, false).unwrap(), "row by row (rows of 8"),
+        (
+            (&m * 2.0).sum_axis(1, false).unwrap(),
+            "row by row (rows of 8",
+        ),
+        (
+            kmeans,
+            "by columns (3 per tile of outputs, the last two kept axes swapped)",
+        ),
+        (long.argmax_axis(1, false).unwrap(), "over contiguous runs"),
+    ];
+    for (a, want) in cases {
+        let text = a.explain();
+        if text.contains(" on cpu ") {
+            assert!(text.contains(want), "expected {want:?} in:\n{text}");
+        }
+    }
+}

@@ -169,10 +169,10 @@ pub(crate) fn describe(kernel: &Kernel, red: &Reduction) -> String {
     let how = match strategy {
         Strategy::Rows => "folding rows of accumulators".to_string(),
         Strategy::Runs => "over contiguous runs".to_string(),
-        Strategy::ShortRows => format!("reducing rows of {per} in registers"),
-        Strategy::Columns(None) => format!("folding {per} columns into tiles of outputs"),
+        Strategy::ShortRows => format!("row by row (rows of {per}, in registers)"),
+        Strategy::Columns(None) => format!("by columns ({per} per tile of outputs)"),
         Strategy::Columns(Some(_)) => {
-            format!("folding {per} columns into tiles of outputs, the last two kept axes swapped")
+            format!("by columns ({per} per tile of outputs, the last two kept axes swapped)")
         }
     };
     let interpreted = |why: String| format!("interpreted in blocks of {BLOCK}, {how}: {why}");
