@@ -1,27 +1,31 @@
 //! The columns strategy: reductions over a short innermost axis with many
 //! outputs whose inputs broadcast or stride, such as the k-means distance
 //! `((x[:, None, :] - c[None, :, :])**2).sum(-1)` (a kernel over [n, k, d]
-//! whose inputs have stride 0 on k and n, reduced over d).
+//! whose inputs have stride 0 on k and on n, reduced over d).
 //!
 //! Reduced over runs (`runs.rs`), each output costs a block evaluation of a
-//! handful of values and a reduction call (70-120 ns per output measured,
-//! and the gathers of a block run along the short axis: d values at a
-//! time). Here the iteration is
-//! turned around, as in the rows strategy: reduced axes first, so for each
-//! reduced index `r` the kernel evaluates one value per output of a tile
-//! of consecutive outputs (a block of the interpreter, its inputs gathered
-//! along the longest-running kept axis), and that column is folded into
-//! the tile's accumulators elementwise, in SIMD across outputs. Tiles are
-//! small enough that their accumulators stay in L1/L2 while every `r`
-//! passes; threads split the tiles.
+//! handful of values and a reduction call (70-120 ns per output measured),
+//! and the gathers of a block run along the short axis, d values at a time.
+//! Here the iteration is turned around, as in the rows strategy: reduced
+//! axes first, so for each reduced index `r` the kernel evaluates one value
+//! per output of a tile of consecutive outputs (a block of the
+//! interpreter, its inputs gathered along the innermost kept axis), and
+//! that column is folded into the tile's accumulators elementwise, in SIMD
+//! across outputs. Tiles are small enough that their accumulators stay in
+//! L1/L2 while every `r` passes; threads split the tiles.
+//!
+//! When the innermost kept axis is short and the one before it longer (k
+//! and n of the k-means distance), the two are iterated swapped: each tile
+//! is then `b` tiles along the long axis, and its results are transposed
+//! into the output's order. The k-means distance of 10^6 points to 4
+//! centroids in 2-D went from ~50 to ~12 ms (NumPy's einsum: ~70).
 //!
 //! Float sums follow NumPy's order for a row of `n <= 128` values (its
 //! `pairwise_sum` below the recursion): sequential for `n < 8`, otherwise
 //! eight accumulators over strided elements, combined as
 //! `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))`, then the remaining `n % 8`
-//! added in order. So `sum(-1)` over short rows gives NumPy's bits.
-//! Arg-reductions fold in order with strict comparisons: the first index
-//! wins ties, as everywhere.
+//! added in order; so these sums give NumPy's bits. Arg-reductions fold in
+//! order with strict comparisons: the first index wins ties, as everywhere.
 
 use super::red::Red;
 use super::results::Results;
