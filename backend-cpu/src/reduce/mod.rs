@@ -16,10 +16,12 @@
 //!   stride, e.g. a k-means distance over [n, k, d]): reduced axes go first,
 //!   and tiles of outputs fold one value each per reduced index.
 //!
-//! The last two sum floats in NumPy's order for their short rows.
+//! Float sums of rows of at most 128 values follow NumPy's order in every
+//! strategy (the same bits as NumPy's `sum(-1)`); longer ones sum pairwise.
 //!
 //! `red.rs` holds the element types and float summation, `extreme.rs` (and
-//! `scan_x86.rs`, its x86-64 intrinsics) the min/max search of a run.
+//! `scan_x86.rs`, its x86-64 intrinsics) the min/max search of a run, and
+//! `results.rs` where the short strategies write.
 
 mod columns;
 mod extreme;
@@ -49,6 +51,7 @@ use tandem_core::{DType, Error, Result};
 const ROWS_MIN_OUTPUTS: usize = 64;
 /// Below this many iterations a reduction runs on the calling thread.
 const PARALLEL_MIN: usize = 1 << 16;
+
 /// `kernel` with its axes reordered by `perm` (inputs' layouts follow).
 fn permuted(kernel: &Kernel, perm: &[usize]) -> Kernel {
     let mut k = kernel.clone();
