@@ -16,8 +16,10 @@
 //!   stride, e.g. a k-means distance over [n, k, d]): reduced axes go first,
 //!   and tiles of outputs fold one value each per reduced index.
 //!
-//! Float sums of rows of at most 128 values follow NumPy's order in every
-//! strategy (the same bits as NumPy's `sum(-1)`); longer ones sum pairwise.
+//! Float sums over a reduced innermost axis of at most 128 values follow
+//! NumPy's order (the same bits as NumPy's `sum(-1)`), whichever strategy
+//! runs them; longer ones sum pairwise in tandem's own blocks, and the rows
+//! strategy adds rows in order, as NumPy does for `sum(axis=0)`.
 //!
 //! `red.rs` holds the element types and float summation, `extreme.rs` (and
 //! `scan_x86.rs`, its x86-64 intrinsics) the min/max search of a run, and
