@@ -9,7 +9,7 @@
 //! Measured on 2^20 rows of f32 in one thread: argmin over rows of 8 at
 //! 1.6 ns per row specialised, 19 ns with the length a run-time value (its
 //! branches mispredict); a strided gather into columns (`columns.rs`) 7-9 ns.
-//! NumPy takes 24 ns per row (a call of its inner loop per row).
+//! NumPy takes 17-24 ns per row (a call of its inner loop per row).
 //!
 //! Float sums follow NumPy's order for rows of up to 128 values: in order
 //! for fewer than 8, otherwise eight accumulators over strided values,
