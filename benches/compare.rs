@@ -35,8 +35,9 @@ fn median_seconds(w: &Workload, repeat: usize) -> f64 {
 
 /// Every workload of the comparison, on the CPU, as `(kind, size, dtype)`:
 /// the 4096² matrix ones, the per-call overhead of a 1000-element add, the
-/// 1-d ones at 10^6 and 10^7 elements of f32 and f64, reductions along rows
-/// of several lengths and dtypes, and the k-means distance.
+/// 1-d ones at 10^6 and 10^7 elements of f32 and f64 (with the power
+/// workloads), reductions along rows of several lengths and dtypes, and the
+/// k-means distance.
 fn specs() -> Vec<(&'static str, usize, DType)> {
     let mut w: Vec<(&'static str, usize, DType)> = workloads::MATRIX
         .iter()
@@ -45,7 +46,7 @@ fn specs() -> Vec<(&'static str, usize, DType)> {
     w.push(("add", 1000, DType::F32));
     for dtype in [DType::F32, DType::F64] {
         for n in [1_000_000, 10_000_000] {
-            for &k in &workloads::SWEPT {
+            for &k in workloads::SWEPT.iter().chain(&workloads::POW) {
                 w.push((k, n, dtype));
             }
         }

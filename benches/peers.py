@@ -124,6 +124,10 @@ def ramp_workloads(kind, n, dtype):
         return (lambda: (a * b).sum()), numexpr("sum(a*b)")
     if kind == "transc":
         return (lambda: np.sin(a) * np.exp(b) + np.sqrt(np.abs(c))), numexpr("sin(a)*exp(b) + sqrt(abs(c))")
+    if kind == "pow2":
+        return (lambda: a**2), numexpr("a**2")
+    if kind == "pow":
+        return (lambda: b**-1.5), numexpr("b**-1.5")
     raise SystemExit(f"unknown workload {kind}")
 
 

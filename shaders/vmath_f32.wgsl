@@ -593,7 +593,7 @@ fn atan2_f32(y: f32, x: f32) -> f32 {
 // @fn powcore_f32 needs log2ff expcore two_prod two_sum scale oz
 // |x|^y for finite x > 0 and finite y != 0: W = y log2(x) in double-float,
 // 2^W = 2^n e^((W - n) ln 2) with the exponential in double-float (vmath
-// computes exp(y ln|x|) in float64).
+// computes 2^(y log2|x|) in float64).
 fn powcore_f32(ax: f32, y: f32) -> f32 {
     let z = oz_f32(ax);
     let l = log2ff_f32(ax, z);

@@ -8,9 +8,10 @@
 // Vulkan does not promise it): fdlibm's kernels and reductions for ln,
 // log2, log10, sin, cos, tan, atan, asin, acos, minimax fits for exp,
 // exp2, tanh, sinh, cosh, the double-double sigmoid and atan2. Two things
-// vmath leaves to libm are done here too: sin/cos/tan of |x| > 1.6e6 (a
-// Payne-Hanek reduction in 32-bit integers) and pow (double-double
-// logarithm and exponential; vmath calls `powf`). Every function is within
+// vmath does otherwise are done here too: sin/cos/tan of |x| > 1.6e6 (a
+// Payne-Hanek reduction in 32-bit integers; vmath calls libm) and pow
+// (double-double logarithm and exponential; vmath's is table-driven, with
+// gathers). Every function is within
 // 2 ULP of glibc's result (measured: backend-gpu/tests/transcendental.rs).
 //
 // As in vmath_f32.wgsl: rounding to an integer uses `round` (NIR folds the
@@ -691,7 +692,7 @@ fn lndd_f64(x: f64, z: u32) -> vec2<f64> {
 }
 
 // @fn powcore_f64 needs lndd expcoredd two_prod two_sum fast2sum scale oz
-// |x|^y for finite x > 0 and finite y != 0 (vmath calls libm's pow):
+// |x|^y for finite x > 0 and finite y != 0 (vmath reads tables instead):
 // W = y ln(x) in double-double, e^W = 2^n e^r, r = W - n ln2 reduced with
 // its error carried, e^r in double-double, one final rounding.
 fn powcore_f64(ax: f64, y: f64) -> f64 {

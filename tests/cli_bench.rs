@@ -1,7 +1,8 @@
 //! `tandem bench --quick` end to end: it must succeed (CI runs it) and write
 //! a Markdown report with its table and an SVG plot, with every device
 //! `tandem::devices()` lists in the table, and NumPy's timings when `python3`
-//! has NumPy.
+//! has NumPy; and the real-program suite's table, every program's results
+//! agreeing with NumPy's when NumPy ran them.
 
 use std::process::Command;
 
@@ -60,6 +61,28 @@ fn quick_bench_writes_report_and_plot() {
         assert!(report.contains("not timed"), "{report}");
     }
     assert!(report.contains("## CPU/GPU crossover"), "{report}");
+
+    assert!(report.contains("## Real programs (CPU)"), "{report}");
+    assert!(
+        report.contains("| program | size | tandem ms | NumPy ms | × NumPy | agrees with NumPy |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("| program | kernels | bytes read |"),
+        "{report}"
+    );
+    for program in ["poly", "nbody", "kmeans", "mandelbrot", "life", "gpt2"] {
+        let row = report
+            .lines()
+            .find(|l| l.starts_with(&format!("| {program} | ")))
+            .unwrap_or_else(|| panic!("no row for program {program}: {report}"));
+        if numpy {
+            assert!(
+                row.contains("| ok ("),
+                "{program} disagrees with NumPy: {row}"
+            );
+        }
+    }
 
     let svg = std::fs::read_to_string(dir.join("throughput.svg")).expect("throughput.svg");
     assert!(svg.contains("<svg"), "not an SVG");

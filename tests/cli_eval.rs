@@ -198,6 +198,13 @@ fn unary_minus_and_power() {
     // Right-associative: 2 ** 3 ** 2 is 2 ** 9 = 512, not 8 ** 2 = 64.
     check(&inp, "0 * a + 2 ** 3 ** 2", |_, _, _, _| 512.0);
     check(&inp, "p ** 2 ** -1", |_, _, _, p| p.sqrt());
+    // NumPy's fast paths: `a ** 2` is a multiply and `p ** 0.5` a sqrt, so
+    // the kernel has no pow.
+    let mut args = vec!["eval", "a ** 2 + p ** 0.5", "--explain"];
+    args.extend(inp.args.iter().map(String::as_str));
+    let text = stdout(&tandem(&args));
+    assert!(text.contains("square") && text.contains("sqrt"), "{text}");
+    assert!(!text.contains("= pow "), "{text}");
 }
 
 #[test]

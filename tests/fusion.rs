@@ -73,8 +73,11 @@ fn a_reduction_absorbs_its_producer() {
 fn shared_subexpressions_read_their_inputs_once() {
     let n = 50_000;
     let [a, b, _, _] = inputs(n);
-    let t = &a * &b;
-    let y = &t + &t.sin();
+    // `t` is a temporary here: nobody holds it once `y` is built.
+    let y = {
+        let t = &a * &b;
+        &t + &t.sin()
+    };
     let plan = y.explain();
     assert_eq!(
         plan.matches("= mul").count(),
@@ -90,7 +93,71 @@ fn shared_subexpressions_read_their_inputs_once() {
         (2 * n * 4) as u64,
         "a and b read once each, t computed once: {s:?}"
     );
-    assert_eq!(s.bytes_written, (n * 4) as u64);
+    assert_eq!(s.bytes_written, (n * 4) as u64, "t never touches memory");
+}
+
+#[test]
+fn a_held_intermediate_is_stored_by_the_same_kernel_and_never_recomputed() {
+    let n = 50_000;
+    let [a, b, _, _] = inputs(n);
+    let t = &a * &b; // held: the program may read it again
+    let y = &t + &t.sin();
+    tandem::reset_stats();
+    y.eval().unwrap();
+    let s = tandem::stats();
+    assert_eq!(s.total_kernels(), 1, "{s:?}");
+    assert_eq!(s.bytes_read, (2 * n * 4) as u64, "{s:?}");
+    assert_eq!(
+        s.bytes_written,
+        (2 * n * 4) as u64,
+        "y and t stored in the same pass: {s:?}"
+    );
+    assert_eq!(s.kept, 1, "{s:?}");
+    tandem::reset_stats();
+    let z = (&t * 2.0).eval().unwrap();
+    let s = tandem::stats();
+    assert_eq!(s.recomputed, 0, "{s:?}");
+    assert_eq!(
+        s.bytes_read,
+        (n * 4) as u64,
+        "z reads t, not a and b: {s:?}"
+    );
+    assert_eq!(
+        z.get(&[7]).unwrap().to_f64(),
+        t.get(&[7]).unwrap().to_f64() * 2.0
+    );
+}
+
+#[test]
+fn held_values_are_extra_outputs_on_every_device() {
+    for_each_device(|info| {
+        let n = 5000;
+        let [a, b, c, _] = inputs(n).map(|x| on(info, &x));
+        let t = &a * &b; // held: stored by the kernel computing y
+        let m = (&t - &c).abs(); // held too
+        let y = &m + &t;
+        tandem::reset_stats();
+        let y = y.eval().unwrap();
+        let s = tandem::stats();
+        assert_eq!(s.total_kernels(), 1, "on {}: {s:?}", info.name);
+        assert_eq!(s.kept, 2, "on {}: {s:?}", info.name);
+        tandem::reset_stats();
+        let z = (&t + &m).eval().unwrap();
+        let s = tandem::stats();
+        assert_eq!(s.recomputed, 0, "on {}: {s:?}", info.name);
+        assert_eq!(s.bytes_read, (2 * n * 4) as u64, "reads t and m: {s:?}");
+        let (y, z) = (y.to_vec::<f32>().unwrap(), z.to_vec::<f32>().unwrap());
+        assert_eq!(y, z, "on {}", info.name);
+        let (a, b, c) = (
+            a.to_vec::<f32>().unwrap(),
+            b.to_vec::<f32>().unwrap(),
+            c.to_vec::<f32>().unwrap(),
+        );
+        for i in [0, 1, n / 2, n - 1] {
+            let t = a[i] * b[i];
+            assert_eq!(y[i], (t - c[i]).abs() + t, "element {i} on {}", info.name);
+        }
+    });
 }
 
 #[test]

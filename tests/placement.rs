@@ -26,7 +26,8 @@ impl DeviceBuffer for FakeBuffer {
 }
 
 /// A "discrete GPU" that computes with the CPU backend on its own copies,
-/// lacks F64, launches in 5 µs and streams at 400 GB/s over a 50 GB/s link.
+/// lacks F64, binds 6 buffers per kernel, launches in 5 µs and streams at
+/// 400 GB/s over a 50 GB/s link.
 struct FakeGpu {
     cpu: tandem_cpu::CpuBackend,
 }
@@ -60,6 +61,12 @@ impl Backend for FakeGpu {
         Memory::Device
     }
     fn check(&self, kernel: &Kernel) -> Result<()> {
+        if kernel.inputs.len() > self.max_inputs(kernel) {
+            return Err(Error::unsupported(
+                "fake gpu",
+                "more input buffers than this device binds",
+            ));
+        }
         if kernel
             .dtypes()
             .iter()
@@ -110,6 +117,10 @@ impl Backend for FakeGpu {
     }
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {
         5e-6 + kernel.bytes_moved() as f64 / 400e9
+    }
+    /// Like a GPU with 6 storage-buffer slots per shader.
+    fn max_inputs(&self, kernel: &Kernel) -> usize {
+        6 - kernel.outputs.len()
     }
     fn transfer_seconds(&self, bytes: usize) -> f64 {
         10e-6 + bytes as f64 / 50e9
@@ -260,4 +271,53 @@ fn a_software_gpu_is_never_chosen_automatically() {
             d.name
         );
     }
+}
+
+#[test]
+fn a_kernel_wider_than_the_device_binds_is_split_and_stays_there() {
+    let dev = fake();
+    let xs: Vec<Array> = (0..9)
+        .map(|k| {
+            Array::linspace(k as f64, k as f64 + 1.0, 1000, DType::F32)
+                .to_device(dev)
+                .unwrap()
+        })
+        .collect();
+    // One expression reading nine buffers; the device binds five inputs.
+    let mut y = xs[0].clone();
+    for (k, x) in xs.iter().enumerate().skip(1) {
+        y = if k % 2 == 0 { &y * x } else { &y + x };
+    }
+    let plan = y.explain();
+    assert!(plan.contains("split off"), "{plan}");
+    assert!(!plan.contains("routed to cpu"), "{plan}");
+    tandem::reset_stats();
+    let got = y.eval().unwrap();
+    let s = tandem::stats();
+    assert!(ran_on(dev) >= 2, "split into kernels that fit: {s:?}");
+    assert_eq!(ran_on(Device::Cpu), 0, "nothing sent to the CPU: {s:?}");
+    assert_eq!(s.fallbacks, 0, "{s:?}");
+    assert_eq!(got.device(), dev);
+    let host: Vec<Vec<f32>> = xs.iter().map(|x| x.to_vec::<f32>().unwrap()).collect();
+    let got = got.to_vec::<f32>().unwrap();
+    for i in [0, 1, 500, 999] {
+        let mut want = host[0][i];
+        for (k, x) in host.iter().enumerate().skip(1) {
+            want = if k % 2 == 0 { want * x[i] } else { want + x[i] };
+        }
+        assert_eq!(got[i], want, "element {i}");
+    }
+}
+
+#[test]
+fn a_fallback_to_the_cpu_is_counted() {
+    let dev = fake();
+    let a = Array::linspace(0.0, 1.0, 1000, DType::F64)
+        .to_device(dev)
+        .unwrap();
+    tandem::reset_stats();
+    (&a * 2.0).eval().unwrap();
+    let s = tandem::stats();
+    assert_eq!(s.fallbacks, 1, "{s:?}");
+    assert_eq!(ran_on(Device::Cpu), 1, "{s:?}");
 }

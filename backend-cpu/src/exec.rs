@@ -16,6 +16,7 @@ use crate::elem::Elem;
 use crate::jit;
 use crate::stream;
 use rayon::prelude::*;
+use smallvec::SmallVec;
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::ops::UnaryOp;
 use tandem_core::{DType, Error, Result, Scalar};
@@ -82,17 +83,14 @@ fn unsupported(what: String) -> Error {
 /// Checks every position a kernel can read lies inside its buffers, so
 /// the loops below can index without further checks failing.
 pub(crate) fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
-    if inputs.len() != kernel.inputs.len() {
-        return Err(Error::invalid(
-            "cpu kernel",
-            format!(
-                "{} buffers bound for {} inputs",
-                inputs.len(),
-                kernel.inputs.len()
-            ),
-        ));
-    }
-    for (k, (input, bytes)) in kernel.inputs.iter().zip(inputs).enumerate() {
+    validate_structure(kernel)?;
+    validate_inputs(kernel, inputs)
+}
+
+/// The checks that depend on the kernel alone: input shapes, that every
+/// instruction reads earlier values, that outputs name values.
+fn validate_structure(kernel: &Kernel) -> Result<()> {
+    for (k, input) in kernel.inputs.iter().enumerate() {
         if input.layout.shape != kernel.shape {
             return Err(Error::invalid(
                 "cpu kernel",
@@ -102,19 +100,9 @@ pub(crate) fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
                 ),
             ));
         }
-        let elems = bytes.len() / input.dtype.size_of();
-        if let Some((lo, hi)) = input.layout.span() {
-            let _ = lo;
-            if hi > elems {
-                return Err(Error::invalid(
-                    "cpu kernel",
-                    format!("input {k} reads up to element {hi} of a buffer of {elems}"),
-                ));
-            }
-        }
     }
     for (i, ins) in kernel.instrs.iter().enumerate() {
-        let refs: Vec<usize> = match &ins.op {
+        let (refs, n): ([usize; 3], usize) = match &ins.op {
             Op::Load(k) => {
                 if *k >= kernel.inputs.len() {
                     return Err(Error::invalid(
@@ -122,14 +110,14 @@ pub(crate) fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
                         format!("instruction {i} loads missing input {k}"),
                     ));
                 }
-                vec![]
+                ([0; 3], 0)
             }
-            Op::Const(_) => vec![],
-            Op::Unary(_, a) | Op::Cast(a) => vec![*a],
-            Op::Binary(_, a, b) => vec![*a, *b],
-            Op::Select(c, a, b) => vec![*c, *a, *b],
+            Op::Const(_) => ([0; 3], 0),
+            Op::Unary(_, a) | Op::Cast(a) => ([*a, 0, 0], 1),
+            Op::Binary(_, a, b) => ([*a, *b, 0], 2),
+            Op::Select(c, a, b) => ([*c, *a, *b], 3),
         };
-        if refs.iter().any(|&r| r >= i) {
+        if refs[..n].iter().any(|&r| r >= i) {
             return Err(Error::invalid(
                 "cpu kernel",
                 format!("instruction {i} uses a later value"),
@@ -141,6 +129,61 @@ pub(crate) fn validate(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
             return Err(Error::invalid(
                 "cpu kernel",
                 "an output names a missing value".to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The checks that depend on the buffers bound: their number, and that
+/// every position the layouts reach lies inside them.
+fn validate_inputs(kernel: &Kernel, inputs: &[&[u8]]) -> Result<()> {
+    if inputs.len() != kernel.inputs.len() {
+        return Err(Error::invalid(
+            "cpu kernel",
+            format!(
+                "{} buffers bound for {} inputs",
+                inputs.len(),
+                kernel.inputs.len()
+            ),
+        ));
+    }
+    for (k, (input, bytes)) in kernel.inputs.iter().zip(inputs).enumerate() {
+        let elems = bytes.len() / input.dtype.size_of();
+        if let Some((_, hi)) = input.layout.span() {
+            if hi > elems {
+                return Err(Error::invalid(
+                    "cpu kernel",
+                    format!("input {k} reads up to element {hi} of a buffer of {elems}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks each output's layout covers the kernel's shape one-to-one inside
+/// its buffer (`injective` only when `structure`: it depends on the kernel
+/// alone, so a prepared kernel checked it once).
+fn validate_outputs(kernel: &Kernel, outputs: &[&mut [u8]], structure: bool) -> Result<()> {
+    if outputs.len() != kernel.outputs.len() {
+        return Err(Error::invalid(
+            "cpu kernel",
+            format!(
+                "{} buffers bound for {} outputs",
+                outputs.len(),
+                kernel.outputs.len()
+            ),
+        ));
+    }
+    for (j, (o, buf)) in kernel.outputs.iter().zip(outputs.iter()).enumerate() {
+        let elems = buf.len() / o.dtype.size_of();
+        let fits =
+            o.layout.shape == kernel.shape && o.layout.span().is_none_or(|(_, hi)| hi <= elems);
+        if !fits || (structure && !injective(&o.layout)) {
+            return Err(Error::invalid(
+                "cpu kernel",
+                format!("output {j}'s layout {:?} does not fit its buffer of {elems} elements one-to-one", o.layout),
             ));
         }
     }
@@ -234,6 +277,11 @@ pub(crate) fn injective(layout: &tandem_core::layout::Layout) -> bool {
 
 /// How each input of `kernel` is read.
 pub(crate) fn reads<'a>(kernel: &Kernel, inputs: &[&'a [u8]]) -> Vec<Read<'a>> {
+    reads_into(kernel, inputs)
+}
+
+/// [`reads`] into any collection (a small vector on the per-run path).
+pub(crate) fn reads_into<'a, C: FromIterator<Read<'a>>>(kernel: &Kernel, inputs: &[&'a [u8]]) -> C {
     kernel
         .inputs
         .iter()
@@ -264,19 +312,9 @@ pub(crate) fn run_with(
     allow_jit: bool,
 ) -> Result<()> {
     validate(kernel, inputs)?;
-    for (j, (o, buf)) in kernel.outputs.iter().zip(outputs.iter()).enumerate() {
-        let elems = buf.len() / o.dtype.size_of();
-        let fits =
-            o.layout.shape == kernel.shape && o.layout.span().is_none_or(|(_, hi)| hi <= elems);
-        if !fits || !injective(&o.layout) {
-            return Err(Error::invalid(
-                "cpu kernel",
-                format!("output {j}'s layout {:?} does not fit its buffer of {elems} elements one-to-one", o.layout),
-            ));
-        }
-    }
+    validate_outputs(kernel, outputs, true)?;
     let n = kernel.size();
-    let reads = reads(kernel, inputs);
+    let reads: Vec<Read> = reads(kernel, inputs);
     let sinks: Vec<Sink> = outputs.iter_mut().map(|b| Sink::new(b)).collect();
     // A large output computed straight into memory is written with
     // streaming stores (see `stream.rs`).
@@ -295,6 +333,75 @@ pub(crate) fn run_with(
             |ws, start, end| run_fused(kernel, &reads, f, &sinks, start, end, ws),
         );
     }
+    over_chunks(
+        n,
+        || Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming),
+        |ws, start, end| ws.run_range(kernel, &reads, start, end, &sinks),
+    )
+}
+
+/// What the backend works out once for an elementwise kernel
+/// (`CpuBackend::prepare`): its structure checked, where its result goes,
+/// and its compiled loop if the JIT takes it.
+pub(crate) struct Prepared {
+    direct: Option<usize>,
+    streaming: bool,
+    jit: Option<jit::Plan>,
+}
+
+/// [`Prepared`] for `kernel`, or `None` for kernels it does not cover
+/// (reductions: `reduce.rs` runs them) or that fail the structure checks
+/// (the ordinary path then reports why).
+pub(crate) fn prepare(kernel: &Kernel) -> Option<Prepared> {
+    if kernel.reduction.is_some() || validate_structure(kernel).is_err() {
+        return None;
+    }
+    if !kernel.outputs.iter().all(|o| injective(&o.layout)) {
+        return None;
+    }
+    let n = kernel.size();
+    let direct = direct_output(kernel);
+    let streaming = direct.is_some()
+        && n * kernel.outputs[0].dtype.size_of() >= stream::STREAM_MIN_BYTES
+        && stream::available();
+    let jit = match direct {
+        Some(value) if jit::enabled() && n > 0 => {
+            let empty: Vec<&[u8]> = vec![&[]; kernel.inputs.len()];
+            let reads: Vec<Read> = reads(kernel, &empty);
+            jit::plan_store(kernel, &reads, value, streaming)
+        }
+        _ => None,
+    };
+    Some(Prepared {
+        direct,
+        streaming,
+        jit,
+    })
+}
+
+/// [`run`] with what [`prepare`] worked out: only the checks that depend
+/// on the buffers, and the compiled loop bound to them.
+pub(crate) fn run_prepared(
+    kernel: &Kernel,
+    p: &Prepared,
+    inputs: &[&[u8]],
+    outputs: &mut [&mut [u8]],
+) -> Result<()> {
+    validate_inputs(kernel, inputs)?;
+    validate_outputs(kernel, outputs, false)?;
+    let n = kernel.size();
+    let reads: SmallVec<[Read; 4]> = reads_into(kernel, inputs);
+    let sinks: SmallVec<[Sink; 2]> = outputs.iter_mut().map(|b| Sink::new(b)).collect();
+    if let (Some(plan), Some(value)) = (&p.jit, p.direct) {
+        if let Some(f) = jit::bind(plan, kernel, &reads, value) {
+            return over_chunks(
+                n,
+                || None,
+                |ws, start, end| run_fused(kernel, &reads, &f, &sinks, start, end, ws),
+            );
+        }
+    }
+    let streaming = p.streaming;
     over_chunks(
         n,
         || Workspace::new(kernel, ELEMENTWISE_BLOCK, streaming),
@@ -397,7 +504,15 @@ fn run_fused_segment(
         let bytes = unsafe { sinks[0].slice_mut(at(body_start), body * size) };
         f.run(bytes, body_start);
     }
-    interpret(body_start + body, end)
+    let tail = body_start + body;
+    if tail < end {
+        // SAFETY: as above, for flat indices `tail..end` of this chunk.
+        let bytes = unsafe { sinks[0].slice_mut(at(tail), (end - tail) * size) };
+        if f.run_tail(bytes, tail) {
+            return Ok(());
+        }
+    }
+    interpret(tail, end)
 }
 
 /// A typed, read-only view of one block of values: a register, or the

@@ -30,7 +30,9 @@
 //! the kernel. `TANDEM_CPU_JIT=0` turns the JIT off (for comparisons).
 
 use crate::exec::Read;
+use smallvec::SmallVec;
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
 use std::sync::{Arc, Mutex, OnceLock};
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::ops::{BinaryOp, UnaryOp};
@@ -114,9 +116,13 @@ struct Shape {
 }
 
 /// Where an invariant's value comes from.
+#[derive(Clone, Copy, Debug)]
 enum Invariant {
     /// These bits (an f32's in the low half, or an f64's).
     Bits(u64),
+    /// The value of constant instruction `i` (read when the loop is bound:
+    /// a prepared plan serves every run of a kernel whose constants change).
+    Const(usize),
     /// The single value input `k` broadcasts (read at run time).
     Input(usize),
     /// Input `k`'s value for the current row (constant along the innermost
@@ -162,9 +168,9 @@ enum Stream<'a> {
 /// input slices and invariant values.
 pub(crate) struct Fused<'a> {
     code: Arc<codegen::Code>,
-    streams: Vec<Stream<'a>>,
+    streams: SmallVec<[Stream<'a>; 4]>,
     /// Each invariant repeated across a vector (per-row ones: filled per row).
-    invariants: Vec<[u64; 4]>,
+    invariants: SmallVec<[[u64; 4]; 4]>,
     /// The per-row invariants: their slots and inputs.
     row_invariants: Vec<(usize, RowInput<'a>)>,
     /// The row length, when an input is read row by row: a range the loop
@@ -215,7 +221,7 @@ fn lower(
         }
     };
     let is = |v: usize, d: DType| kernel.instrs[v].dtype == d;
-    for ins in &kernel.instrs[..=value] {
+    for (i, ins) in kernel.instrs[..=value].iter().enumerate() {
         if ins.dtype == DType::Bool {
             use BinaryOp::*;
             let node = match ins.op {
@@ -283,10 +289,7 @@ fn lower(
                     }
                 }
             }
-            Op::Const(s) => Node::Invariant(invariant(
-                Invariant::Bits(s.cast(dtype).bits()),
-                &mut invariants,
-            )),
+            Op::Const(_) => Node::Invariant(invariant(Invariant::Const(i), &mut invariants)),
             Op::Unary(op, a) => {
                 use UnaryOp::*;
                 if !is(a, dtype) {
@@ -371,7 +374,7 @@ pub(crate) fn compile<'a>(
 /// when `sum`), judged from its layouts alone, or why not: for `explain`.
 pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), String> {
     let empty: Vec<&[u8]> = vec![&[]; kernel.inputs.len()];
-    let reads = crate::exec::reads(kernel, &empty);
+    let reads: Vec<Read> = crate::exec::reads(kernel, &empty);
     let output = if sum {
         Output::SumLanes
     } else {
@@ -381,7 +384,8 @@ pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), St
 }
 
 /// A kernel's compiled loop and what it reads, before any data is bound.
-struct Plan {
+#[derive(Clone)]
+pub(crate) struct Plan {
     code: Arc<codegen::Code>,
     /// Where each invariant slot's value comes from.
     invariants: Vec<Invariant>,
@@ -462,13 +466,39 @@ fn prepare<'a>(
     value: usize,
     output: Output,
 ) -> Option<Fused<'a>> {
+    let plan = plan(kernel, reads, value, output).ok()?;
+    bind(&plan, kernel, reads, value)
+}
+
+/// The plan storing value `value` of `kernel` (see [`compile`]), made
+/// once for every run of the kernel: it depends on its layouts only.
+pub(crate) fn plan_store(
+    kernel: &Kernel,
+    reads: &[Read],
+    value: usize,
+    streaming: bool,
+) -> Option<Plan> {
+    if kernel.outputs.first()?.dtype != kernel.instrs.get(value)?.dtype {
+        return None;
+    }
+    plan(kernel, reads, value, Output::Store { streaming }).ok()
+}
+
+/// `plan`'s loop bound to this run's inputs and constants.
+pub(crate) fn bind<'a>(
+    plan: &Plan,
+    kernel: &Kernel,
+    reads: &[Read<'a>],
+    value: usize,
+) -> Option<Fused<'a>> {
     let Plan {
         code,
         invariants: invariant_sources,
         streams: stream_inputs,
         row_len,
-    } = plan(kernel, reads, value, output).ok()?;
+    } = plan;
     let size = kernel.instrs[value].dtype.size_of();
+    let dtype = kernel.instrs[value].dtype;
     let row_input = |k: usize, bytes: &'a [u8]| {
         let l = &kernel.inputs[k].layout;
         let nd = l.shape.len();
@@ -486,6 +516,10 @@ fn prepare<'a>(
         .enumerate()
         .map(|(slot, inv)| match *inv {
             Invariant::Bits(b) => Some(b),
+            Invariant::Const(i) => match &kernel.instrs[i].op {
+                Op::Const(s) => Some(s.cast(dtype).bits()),
+                _ => None,
+            },
             Invariant::Row(k) => {
                 let Read::Strided { bytes } = reads[k] else {
                     return None;
@@ -507,20 +541,20 @@ fn prepare<'a>(
             }
         })
         .map(|bits| bits.map(|b| [if size == 4 { b | b << 32 } else { b }; 4]))
-        .collect::<Option<Vec<[u64; 4]>>>()?;
+        .collect::<Option<SmallVec<[[u64; 4]; 4]>>>()?;
     let streams = stream_inputs
         .iter()
         .map(|&k| match reads[k] {
             Read::Contiguous { bytes, offset } => bytes.get(offset * size..).map(Stream::Flat),
             Read::Strided { bytes } => Some(Stream::Rows(row_input(k, bytes))),
         })
-        .collect::<Option<Vec<Stream>>>()?;
+        .collect::<Option<SmallVec<[Stream; 4]>>>()?;
     Some(Fused {
-        code,
+        code: code.clone(),
         streams,
         invariants,
         row_invariants,
-        row_len,
+        row_len: *row_len,
         size,
     })
 }
@@ -577,6 +611,53 @@ impl Fused<'_> {
             "jit streaming output is not 32-byte aligned"
         );
         self.call(out.as_mut_ptr(), start, bytes);
+    }
+
+    /// Runs the loop once over the `out.len() / size` (fewer than
+    /// [`step`](Fused::step)) elements from `start`: the inputs' elements
+    /// are copied into a zero-padded scratch iteration and the result back,
+    /// so a kernel's last partial iteration needs no interpreter. `false`
+    /// (nothing done) for loops that run row by row or stream their stores.
+    pub(crate) fn run_tail(&self, out: &mut [u8], start: usize) -> bool {
+        let size = self.size;
+        let iteration = self.step() * size;
+        if self.row_len.is_some() || self.streaming() || out.len() >= iteration {
+            return false;
+        }
+        #[repr(align(64))]
+        struct Scratch([u8; UNROLL * VECTOR_BYTES]);
+        let mut inputs = [const { MaybeUninit::<Scratch>::uninit() }; MAX_STREAMS];
+        let mut ptrs = [std::ptr::null(); MAX_STREAMS];
+        for ((scratch, p), s) in inputs.iter_mut().zip(&mut ptrs).zip(&self.streams) {
+            let Stream::Flat(data) = s else {
+                return false;
+            };
+            let from = start * size;
+            let Some(src) = data.get(from..from + out.len()) else {
+                return false;
+            };
+            // Zero-padded: the lanes past the tail compute on zeros, and
+            // their results are dropped.
+            let scratch = scratch.write(Scratch([0; UNROLL * VECTOR_BYTES]));
+            scratch.0[..out.len()].copy_from_slice(src);
+            *p = scratch.0.as_ptr();
+        }
+        let mut result = Scratch([0; UNROLL * VECTOR_BYTES]);
+        let mut invariants = [[0u64; 4]; MAX_INVARIANTS];
+        invariants[..self.invariants.len()].copy_from_slice(&self.invariants);
+        let args = codegen::Args {
+            streams: ptrs,
+            out: result.0.as_mut_ptr(),
+            invariants: invariants.as_ptr(),
+            bytes: iteration,
+        };
+        // SAFETY: each stream pointer is a live scratch iteration of
+        // `iteration` bytes (the loop reads exactly one iteration), the
+        // output scratch is as large, and the invariants array holds
+        // MAX_INVARIANTS vectors; AVX exists (`enabled`), as for `call`.
+        unsafe { (self.code.entry())(&args) };
+        out.copy_from_slice(&result.0[..out.len()]);
+        true
     }
 
     /// Sums elements `start..start + blocks * SUM_BLOCK` into `lanes`: for

@@ -17,8 +17,9 @@ pub mod simd;
 mod stream;
 pub mod vmath;
 
+use smallvec::SmallVec;
 use std::sync::Arc;
-use tandem_core::backend::Buffer;
+use tandem_core::backend::{Buffer, Prepared};
 use tandem_core::kernel::Kernel;
 use tandem_core::{Backend, DType, Device, DeviceInfo, DeviceKind, Error, Memory, Result};
 
@@ -56,6 +57,33 @@ fn cpu_name() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
+/// The bytes of an input buffer (the core hands a host backend host buffers).
+fn host_bytes(b: &Buffer) -> Result<&[u8]> {
+    match b {
+        Buffer::Host(h) => Ok(h.as_bytes()),
+        Buffer::Device(d) => Err(Error::unsupported(
+            "cpu kernel",
+            format!("the CPU backend was handed a device buffer ({d:?}); the core must download it first"),
+        )),
+    }
+}
+
+/// The bytes of an output buffer, which the core passes as its only holder.
+fn host_bytes_mut(b: &mut Buffer) -> Result<&mut [u8]> {
+    match b {
+        Buffer::Host(h) => Arc::get_mut(h).map(|h| h.as_bytes_mut()).ok_or_else(|| {
+            Error::invalid(
+                "cpu kernel",
+                "an output buffer is shared; the core must pass a buffer it alone holds",
+            )
+        }),
+        Buffer::Device(d) => Err(Error::unsupported(
+            "cpu kernel",
+            format!("cannot write a device buffer ({d:?})"),
+        )),
+    }
+}
+
 impl Backend for CpuBackend {
     fn info(&self) -> DeviceInfo {
         let simd = simd::SimdLevel::detect();
@@ -85,30 +113,10 @@ impl Backend for CpuBackend {
     }
 
     fn execute(&self, kernel: &Kernel, inputs: &[Buffer], outputs: &mut [Buffer]) -> Result<()> {
-        let hosts = inputs
-            .iter()
-            .map(|b| match b {
-                Buffer::Host(h) => Ok(h.as_bytes()),
-                Buffer::Device(d) => Err(Error::unsupported(
-                    "cpu kernel",
-                    format!("the CPU backend was handed a device buffer ({d:?}); the core must download it first"),
-                )),
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let hosts = inputs.iter().map(host_bytes).collect::<Result<Vec<_>>>()?;
         let mut outs = outputs
             .iter_mut()
-            .map(|b| match b {
-                Buffer::Host(h) => Arc::get_mut(h).map(|h| h.as_bytes_mut()).ok_or_else(|| {
-                    Error::invalid(
-                        "cpu kernel",
-                        "an output buffer is shared; the core must pass a buffer it alone holds",
-                    )
-                }),
-                Buffer::Device(d) => Err(Error::unsupported(
-                    "cpu kernel",
-                    format!("cannot write a device buffer ({d:?})"),
-                )),
-            })
+            .map(host_bytes_mut)
             .collect::<Result<Vec<_>>>()?;
         match (&kernel.reduction, outs.as_mut_slice()) {
             (Some(red), [out]) => reduce::run(kernel, red, &hosts, out),
@@ -118,6 +126,31 @@ impl Backend for CpuBackend {
             )),
             (None, _) => exec::run(kernel, &hosts, &mut outs),
         }
+    }
+
+    fn prepare(&self, kernel: &Kernel) -> Option<Prepared> {
+        exec::prepare(kernel).map(|p| Arc::new(p) as Prepared)
+    }
+
+    fn execute_prepared(
+        &self,
+        kernel: &Kernel,
+        prepared: &Prepared,
+        inputs: &[Buffer],
+        outputs: &mut [Buffer],
+    ) -> Result<()> {
+        let Some(p) = prepared.downcast_ref::<exec::Prepared>() else {
+            return self.execute(kernel, inputs, outputs);
+        };
+        let hosts = inputs
+            .iter()
+            .map(host_bytes)
+            .collect::<Result<SmallVec<[&[u8]; 4]>>>()?;
+        let mut outs = outputs
+            .iter_mut()
+            .map(host_bytes_mut)
+            .collect::<Result<SmallVec<[&mut [u8]; 2]>>>()?;
+        exec::run_prepared(kernel, p, &hosts, &mut outs)
     }
 
     fn describe(&self, kernel: &Kernel) -> Option<String> {

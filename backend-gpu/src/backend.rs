@@ -212,8 +212,7 @@ impl GpuBackend {
                 }
             }
         }
-        let partial_buffers = if kernel.reduction.is_some() { 2 } else { 0 };
-        let buffers = kernel.inputs.len() + kernel.outputs.len() + partial_buffers;
+        let buffers = kernel.inputs.len() + self.fixed_buffers(kernel);
         if buffers > gpu.limits.max_storage_buffers as usize {
             return Err(Error::unsupported(
                 "gpu kernel",
@@ -224,6 +223,13 @@ impl GpuBackend {
             ));
         }
         Ok(())
+    }
+
+    /// The storage buffers a kernel binds besides its inputs: its outputs,
+    /// and a reduction's two buffers of partial results.
+    fn fixed_buffers(&self, kernel: &Kernel) -> usize {
+        let partial_buffers = if kernel.reduction.is_some() { 2 } else { 0 };
+        kernel.outputs.len() + partial_buffers
     }
 
     /// The key of the (first) shader `kernel` needs.
@@ -261,6 +267,11 @@ impl Backend for GpuBackend {
 
     fn memory(&self) -> Memory {
         Memory::Device
+    }
+
+    fn max_inputs(&self, kernel: &Kernel) -> usize {
+        (self.inner.gpu.limits.max_storage_buffers as usize)
+            .saturating_sub(self.fixed_buffers(kernel))
     }
 
     fn check(&self, kernel: &Kernel) -> Result<()> {

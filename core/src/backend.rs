@@ -161,6 +161,13 @@ pub enum Buffer {
     Device(Arc<dyn DeviceBuffer>),
 }
 
+/// What a backend worked out once about a kernel (validation, a compiled
+/// loop, a pipeline) so that running the same kernel again skips it. The
+/// core asks for it when it plans a force ([`Backend::prepare`]) and hands
+/// it back with every run of that kernel ([`Backend::execute_prepared`]);
+/// a backend downcasts it to its own type.
+pub type Prepared = Arc<dyn Any + Send + Sync>;
+
 /// An execution backend. See the module docs for the design.
 ///
 /// A minimal host backend implements `info`, `memory` (returning
@@ -191,6 +198,49 @@ pub trait Backend: Send + Sync {
     /// layout. The core holds the only handle to each output buffer while
     /// the kernel runs, and no output aliases an input.
     fn execute(&self, kernel: &Kernel, inputs: &[Buffer], outputs: &mut [Buffer]) -> Result<()>;
+
+    /// Work to do once for `kernel` before running it many times: the core
+    /// calls it when it plans a force and caches the answer with the plan,
+    /// so a force repeated in a loop pays only for
+    /// [`execute_prepared`](Backend::execute_prepared). The kernels later
+    /// run with it equal `kernel` except for the values of `Op::Const`
+    /// instructions. The default prepares nothing.
+    ///
+    /// ```
+    /// use tandem_core::Backend;
+    /// # fn check(b: &dyn Backend, k: &tandem_core::kernel::Kernel) {
+    /// let _maybe = b.prepare(k);
+    /// # }
+    /// ```
+    fn prepare(&self, _kernel: &Kernel) -> Option<Prepared> {
+        None
+    }
+
+    /// [`execute`](Backend::execute) with what [`prepare`](Backend::prepare)
+    /// returned for this kernel. The default ignores it.
+    ///
+    /// # Errors
+    ///
+    /// As [`execute`](Backend::execute).
+    ///
+    /// ```
+    /// use tandem_core::{Backend, backend::Buffer};
+    /// # fn run(b: &dyn Backend, k: &tandem_core::kernel::Kernel, i: &[Buffer], o: &mut [Buffer]) -> tandem_core::Result<()> {
+    /// match b.prepare(k) {
+    ///     Some(p) => b.execute_prepared(k, &p, i, o),
+    ///     None => b.execute(k, i, o),
+    /// }
+    /// # }
+    /// ```
+    fn execute_prepared(
+        &self,
+        kernel: &Kernel,
+        _prepared: &Prepared,
+        inputs: &[Buffer],
+        outputs: &mut [Buffer],
+    ) -> Result<()> {
+        self.execute(kernel, inputs, outputs)
+    }
 
     /// Starts the work `execute` has recorded since the last flush. The core
     /// calls it once at the end of every forced graph, so a backend that
@@ -253,5 +303,21 @@ pub trait Backend: Send + Sync {
             Memory::Host => 0.0,
             Memory::Device => 20e-6 + bytes as f64 / 8e9,
         }
+    }
+
+    /// The most input buffers a kernel with `kernel`'s outputs and
+    /// reduction may bind here (a GPU binds a limited number of storage
+    /// buffers per shader). Fusion splits a kernel that reads more into
+    /// kernels that fit, rather than sending it to another device. The
+    /// default has no limit.
+    ///
+    /// ```
+    /// use tandem_core::Backend;
+    /// # fn check(b: &dyn Backend, k: &tandem_core::kernel::Kernel) {
+    /// assert!(b.max_inputs(k) >= 1 || k.inputs.is_empty());
+    /// # }
+    /// ```
+    fn max_inputs(&self, _kernel: &Kernel) -> usize {
+        usize::MAX
     }
 }

@@ -11,7 +11,6 @@
 use crate::error::{Error, Result};
 use bytemuck::{Pod, Zeroable};
 use std::any::Any;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -28,7 +27,7 @@ const POOL_PER_SIZE: usize = 16;
 const POOL_MAX_BYTES: usize = 1 << 30;
 
 struct Pool {
-    free: HashMap<usize, Vec<Vec<Line>>>,
+    free: rustc_hash::FxHashMap<usize, Vec<Vec<Line>>>,
     bytes: usize,
 }
 
@@ -46,7 +45,31 @@ pub fn live_bytes() -> usize {
     LIVE.load(Ordering::Relaxed)
 }
 
+/// Buffers up to this many lines (64 KiB) are also kept per thread, in
+/// front of the shared pool: a loop over small arrays frees and takes one
+/// per force, and the shared pool's lock and map cost more than the kernel.
+const LOCAL_MAX_LINES: usize = 1024;
+/// Small buffers kept per thread.
+const LOCAL_SLOTS: usize = 32;
+
+thread_local! {
+    static LOCAL: std::cell::RefCell<Vec<Vec<Line>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn take_from_pool(lines: usize) -> Option<Vec<Line>> {
+    if lines <= LOCAL_MAX_LINES {
+        let local = LOCAL
+            .try_with(|l| {
+                let mut l = l.borrow_mut();
+                let at = l.iter().rposition(|v| v.len() == lines)?;
+                Some(l.swap_remove(at))
+            })
+            .ok()
+            .flatten();
+        if local.is_some() {
+            return local;
+        }
+    }
     let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
     let pool = guard.as_mut()?;
     let v = pool.free.get_mut(&lines)?.pop()?;
@@ -59,9 +82,25 @@ fn return_to_pool(v: Vec<Line>) {
     if bytes == 0 {
         return;
     }
+    let v = if v.len() <= LOCAL_MAX_LINES {
+        // Kept per thread if there is room (and the thread is not exiting).
+        let mut v = Some(v);
+        let _ = LOCAL.try_with(|l| {
+            let mut l = l.borrow_mut();
+            if l.len() < LOCAL_SLOTS {
+                l.push(v.take().expect("not yet taken"));
+            }
+        });
+        match v {
+            Some(v) => v,
+            None => return,
+        }
+    } else {
+        v
+    };
     let mut guard = POOL.lock().unwrap_or_else(|e| e.into_inner());
     let pool = guard.get_or_insert_with(|| Pool {
-        free: HashMap::new(),
+        free: Default::default(),
         bytes: 0,
     });
     let same = pool.free.entry(v.len()).or_default();

@@ -136,5 +136,25 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The same error attributed to `op`, the public method the user called,
+    /// where a method reports an error found by another one it calls
+    /// (`item` reading through `to_vec`, `a += b` through `add`).
+    pub(crate) fn with_op(mut self, name: &'static str) -> Error {
+        match &mut self {
+            Error::ShapeMismatch { op, .. }
+            | Error::IndexOutOfBounds { op, .. }
+            | Error::AxisOutOfBounds { op, .. }
+            | Error::DTypeMismatch { op, .. }
+            | Error::InvalidArgument { op, .. }
+            | Error::Unsupported { op, .. }
+            | Error::OutOfMemory { op, .. }
+            | Error::Io { op, .. } => *op = name,
+            Error::Device { .. } => {}
+        }
+        self
+    }
+}
+
 /// `Result` with tandem's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -12,7 +12,7 @@ use crate::layout::Layout;
 use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Lazy chains deeper than this are forced while they are being built, so a
@@ -46,16 +46,6 @@ impl Storage {
                 host: Some(Arc::new(host)),
                 devices: Vec::new(),
             }),
-        })
-    }
-
-    /// A storage with no copies anywhere: stands in for a result that
-    /// `explain` plans but never computes.
-    pub fn placeholder(dtype: DType, len: usize) -> Arc<Storage> {
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(Copies::default()),
         })
     }
 
@@ -160,6 +150,11 @@ pub(crate) struct Node {
     expr: Mutex<Expr>,
     /// Longest lazy path below (0 for data); see [`MAX_LAZY_DEPTH`].
     depth: AtomicUsize,
+    /// Set when a kernel computes this lazy value without keeping it, to
+    /// the plan and walk position that did (see `force::mark`): if a later
+    /// force needs it again, that is work done twice, which
+    /// `Stats::recomputed` counts and the plan learns from.
+    computed_by: AtomicU64,
 }
 
 impl Node {
@@ -169,6 +164,7 @@ impl Node {
             dtype: storage.dtype,
             expr: Mutex::new(Expr::Data { storage, layout }),
             depth: AtomicUsize::new(0),
+            computed_by: AtomicU64::new(0),
         })
     }
 
@@ -180,23 +176,42 @@ impl Node {
         )
     }
 
-    /// A lazy node over `expr`. Children whose lazy chains have grown past
-    /// [`MAX_LAZY_DEPTH`] are forced first (a failure there is not lost: the
-    /// child stays lazy and the error comes back when this node is forced).
+    /// A lazy node over `expr`. When a child's lazy chain has grown past
+    /// [`MAX_LAZY_DEPTH`], the pending work connected to it is forced first
+    /// (see [`crate::force::flush`]): a loop that never reads its values
+    /// still runs in bounded memory, in kernels of bounded size. A failure
+    /// there is not lost: the values stay lazy and the error comes back when
+    /// they are read.
     pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
-        let children = expr.children();
-        for c in &children {
-            if c.depth() >= MAX_LAZY_DEPTH {
-                let _ = crate::runtime::force(c);
+        let mut deep = None;
+        expr.for_each_child(|c| {
+            if c.depth() >= MAX_LAZY_DEPTH && deep.is_none() {
+                deep = Some(c.clone());
             }
+        });
+        if let Some(c) = deep {
+            crate::force::flush(&c);
         }
-        let depth = children.iter().map(|c| c.depth() + 1).max().unwrap_or(0);
-        Arc::new(Node {
+        let mut depth = 0;
+        expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
+        // A constant is no pending work: nothing to flush it for.
+        let leaf = matches!(expr, Expr::Const(_));
+        let node = Arc::new(Node {
             shape,
             dtype,
             expr: Mutex::new(expr),
             depth: AtomicUsize::new(depth),
-        })
+            computed_by: AtomicU64::new(0),
+        });
+        if !leaf {
+            crate::force::register(&node);
+        }
+        node
+    }
+
+    /// The number of elements.
+    pub fn size(&self) -> usize {
+        self.shape.iter().product()
     }
 
     pub fn depth(&self) -> usize {
@@ -206,6 +221,32 @@ impl Node {
     /// A snapshot of the expression (cheap: children are `Arc`s).
     pub fn expr(&self) -> Expr {
         self.expr.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The expression, locked (for readers that look at several parts of it).
+    pub fn lock_expr(&self) -> MutexGuard<'_, Expr> {
+        self.expr.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Calls `f` with the expression, locked (no clone).
+    pub fn with_expr<T>(&self, f: impl FnOnce(&Expr) -> T) -> T {
+        f(&self.expr.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// `true` while the node is not data.
+    pub fn is_lazy(&self) -> bool {
+        self.with_expr(|e| !matches!(e, Expr::Data { .. }))
+    }
+
+    /// Records which plan computed this node inside a kernel without
+    /// keeping it (non-zero).
+    pub fn mark_computed(&self, by: u64) {
+        self.computed_by.store(by, Ordering::Relaxed)
+    }
+
+    /// The plan that computed this node without keeping it (0: none).
+    pub fn computed_by(&self) -> u64 {
+        self.computed_by.load(Ordering::Relaxed)
     }
 
     /// The data this node holds, if it has been materialised.
@@ -237,14 +278,20 @@ impl Node {
 }
 
 impl Expr {
-    pub fn children(&self) -> Vec<Arc<Node>> {
+    /// Calls `f` on each child, in order (none for data and constants).
+    pub fn for_each_child(&self, mut f: impl FnMut(&Arc<Node>)) {
         match self {
-            Expr::Data { .. } | Expr::Const(_) => vec![],
-            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => {
-                vec![x.clone()]
+            Expr::Data { .. } | Expr::Const(_) => {}
+            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => f(x),
+            Expr::Binary(_, a, b) => {
+                f(a);
+                f(b);
             }
-            Expr::Binary(_, a, b) => vec![a.clone(), b.clone()],
-            Expr::Select(c, a, b) => vec![c.clone(), a.clone(), b.clone()],
+            Expr::Select(c, a, b) => {
+                f(c);
+                f(a);
+                f(b);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod stats;
 pub mod view;
 
 mod array;
+mod force;
 mod fuse;
 mod graph;
 #[cfg(feature = "ndarray")]

@@ -378,3 +378,62 @@ impl ReduceOp {
         }
     }
 }
+
+impl UnaryOp {
+    /// Whether the op costs about as much as loading a value (no
+    /// transcendental, no division): fusion recomputes such a value where it
+    /// is read rather than storing it.
+    ///
+    /// ```
+    /// use tandem_core::ops::UnaryOp;
+    /// assert!(UnaryOp::Neg.is_cheap());
+    /// assert!(!UnaryOp::Exp.is_cheap());
+    /// ```
+    pub const fn is_cheap(self) -> bool {
+        use UnaryOp::*;
+        matches!(
+            self,
+            Neg | Abs
+                | Floor
+                | Ceil
+                | Round
+                | Trunc
+                | Sign
+                | Square
+                | IsNan
+                | IsInf
+                | IsFinite
+                | LogicalNot
+        )
+    }
+}
+
+impl BinaryOp {
+    /// Whether the op costs about as much as loading a value (see
+    /// [`UnaryOp::is_cheap`]).
+    ///
+    /// ```
+    /// use tandem_core::ops::BinaryOp;
+    /// assert!(BinaryOp::Add.is_cheap());
+    /// assert!(!BinaryOp::Pow.is_cheap());
+    /// ```
+    pub const fn is_cheap(self) -> bool {
+        use BinaryOp::*;
+        matches!(
+            self,
+            Add | Sub
+                | Mul
+                | Maximum
+                | Minimum
+                | Eq
+                | Ne
+                | Lt
+                | Le
+                | Gt
+                | Ge
+                | LogicalAnd
+                | LogicalOr
+                | LogicalXor
+        )
+    }
+}

@@ -1,5 +1,6 @@
-//! The runtime: the registered backends, the default device, and `force`,
-//! which turns a lazy node into data (fuse → place → move → run).
+//! The runtime: the registered backends, the default device, placement of
+//! a kernel on a backend, moving buffers to where a kernel runs, and
+//! running it (`force/` decides *what* runs; this is *where* and *how*).
 //!
 //! Backends are registered by the crate that wires tandem together (the
 //! `tandem` facade) by defining the function [`tandem_backends`] that this
@@ -11,12 +12,10 @@
 use crate::backend::{Backend, Buffer, Device, DeviceInfo, DeviceKind, Memory};
 use crate::buffer::HostBuffer;
 use crate::error::{Error, Result};
-use crate::fuse::{fuse, Fused};
-use crate::graph::{Expr, Node, Storage};
+use crate::graph::{Node, Storage};
+use crate::kernel::Kernel;
 use crate::layout::Layout;
-use crate::ops::ReduceOp;
 use crate::stats::record;
-use crate::view::ViewOp;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 extern "Rust" {
@@ -48,6 +47,9 @@ macro_rules! provide_backends {
 pub(crate) struct Runtime {
     /// Replaced whole on registration, so readers take a cheap snapshot.
     entries: RwLock<Arc<Vec<Arc<Entry>>>>,
+    /// The first host-memory backend, found once (backends are only ever
+    /// appended, so it never changes).
+    host: OnceLock<usize>,
 }
 
 /// One registered backend, with what placement asks of it on every kernel
@@ -95,6 +97,7 @@ pub(crate) fn runtime() -> &'static Runtime {
             .collect();
         Runtime {
             entries: RwLock::new(Arc::new(entries)),
+            host: OnceLock::new(),
         }
     })
 }
@@ -209,10 +212,12 @@ impl Runtime {
     }
 
     pub fn host_index(&self) -> usize {
-        self.entries()
-            .iter()
-            .position(|e| e.memory == Memory::Host)
-            .expect("tandem: no host backend registered (the facade registers the CPU backend)")
+        *self.host.get_or_init(|| {
+            self.entries()
+                .iter()
+                .position(|e| e.memory == Memory::Host)
+                .expect("tandem: no host backend registered (the facade registers the CPU backend)")
+        })
     }
 
     fn name(&self, backend: usize) -> String {
@@ -241,12 +246,16 @@ pub(crate) fn host_copy(storage: &Storage) -> Result<Arc<HostBuffer>> {
     Ok(host)
 }
 
-/// `storage` as a buffer of backend `backend`, copying it there if needed.
-fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
-    let rt = runtime();
-    if rt.backend(backend).memory() == Memory::Host {
+/// `storage` as a buffer of the backend of `entry` (index `backend`),
+/// copying it there if needed.
+pub(crate) fn buffer_for(storage: &Storage, backend: usize, entry: &Entry) -> Result<Buffer> {
+    if entry.memory == Memory::Host {
+        if let Some(h) = &storage.copies().host {
+            return Ok(Buffer::Host(h.clone()));
+        }
         return Ok(Buffer::Host(host_copy(storage)?));
     }
+    let rt = runtime();
     if let Some((_, b)) = storage.copies().devices.iter().find(|(i, _)| *i == backend) {
         return Ok(b.clone());
     }
@@ -260,19 +269,18 @@ fn buffer_on(storage: &Storage, backend: usize) -> Result<Buffer> {
     Ok(buf)
 }
 
-/// `true` when backend `b` holds a valid copy of `s` (the host backend
-/// holds the host copy).
-fn resident(s: &Storage, b: usize) -> bool {
-    let rt = runtime();
-    let c = s.copies();
-    if rt.entry(b).memory == Memory::Host {
-        c.host.is_some()
-    } else {
-        c.devices.iter().any(|(k, _)| *k == b)
-    }
+/// Where one kernel input lives and how big it is, for placement.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InputSite {
+    /// Bytes of its buffer.
+    pub bytes: usize,
+    /// Backends holding a valid copy, as bits by backend index (the host
+    /// backend's bit: a host copy).
+    pub on: u64,
 }
 
-/// The backend a fused kernel runs on, and why.
+/// The backend a kernel runs on, and why (the reason is only worded when
+/// `why` is set: `explain` asks, a force does not).
 ///
 /// - A device the user asked for runs it if it can; otherwise the host
 ///   does (it runs everything), and the reason says so.
@@ -281,41 +289,64 @@ fn resident(s: &Storage, b: usize) -> bool {
 ///   otherwise the cheapest backend by its own estimate plus the transfers
 ///   it would need wins. Software GPUs (lavapipe, llvmpipe, WARP) are never
 ///   picked by cost: they are slower than the CPU they emulate on.
-fn place(fused: &Fused, want: Device, why: bool) -> Result<(usize, String)> {
+pub(crate) fn place(
+    kernel: &Kernel,
+    inputs: &[InputSite],
+    want: Device,
+    why: bool,
+) -> Result<(usize, String)> {
     let rt = runtime();
     let host = rt.host_index();
+    let bit = |b: usize| 1u64 << b.min(63);
     if want != Device::Auto {
         let i = rt.index_of(want)?;
-        return Ok(match rt.backend(i).check(&fused.kernel) {
-            Ok(()) => (i, format!("{want} requested")),
-            Err(e) => (
-                host,
-                format!(
-                    "{want} requested but cannot run it ({e}): routed to {}",
-                    rt.name(host)
-                ),
+        return Ok(match rt.backend(i).check(kernel) {
+            Ok(()) => (
+                i,
+                if why {
+                    format!("{want} requested")
+                } else {
+                    String::new()
+                },
             ),
+            Err(e) => {
+                record(|s| s.fallbacks += 1);
+                (
+                    host,
+                    format!(
+                        "{want} requested but cannot run it ({e}): routed to {}",
+                        rt.name(host)
+                    ),
+                )
+            }
         });
     }
-    if !fused.storages.is_empty() {
-        for (i, e) in rt.entries().iter().enumerate() {
-            let b = &e.backend;
-            let all_here = fused
-                .storages
+    let entries = rt.entries();
+    if !inputs.is_empty() {
+        for (i, e) in entries.iter().enumerate() {
+            let all_here = inputs
                 .iter()
-                .all(|s| s.copies().host.is_none() && resident(s, i));
-            if b.memory() == Memory::Device && all_here {
-                match b.check(&fused.kernel) {
-                    Ok(()) => return Ok((i, format!("its inputs live on {}", rt.name(i)))),
-                    Err(e) => {
+                .all(|s| s.on & bit(host) == 0 && s.on & bit(i) != 0);
+            if e.memory == Memory::Device && all_here {
+                match e.backend.check(kernel) {
+                    Ok(()) => {
+                        let reason = if why {
+                            format!("its inputs live on {}", rt.name(i))
+                        } else {
+                            String::new()
+                        };
+                        return Ok((i, reason));
+                    }
+                    Err(err) => {
+                        record(|s| s.fallbacks += 1);
                         return Ok((
                             host,
                             format!(
-                                "its inputs live on {} but it cannot run it ({e}): routed to {}",
+                                "its inputs live on {} but it cannot run it ({err}): routed to {}",
                                 rt.name(i),
                                 rt.name(host)
                             ),
-                        ))
+                        ));
                     }
                 }
             }
@@ -323,38 +354,48 @@ fn place(fused: &Fused, want: Device, why: bool) -> Result<(usize, String)> {
     }
     let mut best: Option<(f64, usize)> = None;
     let mut costs = Vec::new();
-    for (i, e) in rt.entries().iter().enumerate() {
+    let mut candidates = 0;
+    for (i, e) in entries.iter().enumerate() {
         let (b, software) = (&e.backend, e.info.kind == DeviceKind::SoftwareGpu);
-        if (software && i != host) || b.check(&fused.kernel).is_err() {
+        if software && i != host {
             continue;
         }
-        let moves: f64 = fused
-            .storages
+        if entries.len() > 1 && b.check(kernel).is_err() {
+            continue;
+        }
+        candidates += 1;
+        let moves: f64 = inputs
             .iter()
-            .filter(|s| !resident(s, i))
-            .map(|s| b.transfer_seconds(s.len * s.dtype.size_of()))
+            .filter(|s| s.on & bit(i) == 0)
+            .map(|s| b.transfer_seconds(s.bytes))
             .sum();
-        let t = b.estimate_seconds(&fused.kernel) + moves;
+        let t = b.estimate_seconds(kernel) + moves;
         if why {
             costs.push(format!("{} {:.1} µs", e.name, t * 1e6));
-        } else {
-            costs.push(String::new());
         }
         if best.is_none_or(|(bt, _)| t < bt) {
             best = Some((t, i));
         }
     }
     Ok(match best {
-        Some((_, i)) if costs.len() > 1 => (
+        Some((_, i)) if candidates > 1 => (
             i,
-            format!("auto, cheapest by estimate ({})", costs.join(", ")),
+            if why {
+                format!("auto, cheapest by estimate ({})", costs.join(", "))
+            } else {
+                String::new()
+            },
         ),
         Some((_, i)) => (
             i,
-            format!(
-                "auto: {} is the only hardware device that runs it",
-                rt.name(i)
-            ),
+            if why {
+                format!(
+                    "auto: {} is the only hardware device that runs it",
+                    rt.name(i)
+                )
+            } else {
+                String::new()
+            },
         ),
         None => (host, "auto: only the host runs it".into()),
     })
@@ -383,10 +424,14 @@ pub(crate) fn batch<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
             Vec::new()
         }
     });
-    let rt = runtime();
     // Flush even when `f` failed: kernels recorded before the failure must
     // not wait for some later, unrelated graph.
-    let flushed = done.iter().try_for_each(|&i| rt.backend(i).flush());
+    let flushed = if done.is_empty() {
+        Ok(())
+    } else {
+        let rt = runtime();
+        done.iter().try_for_each(|&i| rt.backend(i).flush())
+    };
     let value = value?;
     flushed?;
     Ok(value)
@@ -394,7 +439,7 @@ pub(crate) fn batch<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Notes that `backend` has work to flush at the end of this batch (or
 /// flushes it now when no batch is open).
-fn touched(backend: usize) -> Result<()> {
+fn touched(entry: &Entry, backend: usize) -> Result<()> {
     let open = BATCH.with(|b| {
         let mut b = b.borrow_mut();
         if b.0 > 0 && !b.1.contains(&backend) {
@@ -405,34 +450,30 @@ fn touched(backend: usize) -> Result<()> {
     if open {
         Ok(())
     } else {
-        runtime().backend(backend).flush()
+        entry.backend.flush()
     }
 }
 
-/// Moves a fused kernel's inputs to `backend` and runs it into `outputs`.
-pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Result<()> {
-    let rt = runtime();
-    let inputs = fused
-        .storages
-        .iter()
-        .map(|s| buffer_on(s, backend))
-        .collect::<Result<Vec<_>>>()?;
-    rt.backend(backend)
-        .execute(&fused.kernel, &inputs, outputs)?;
-    touched(backend)?;
-    let entry = rt.entry(backend);
-    let name = entry.name.as_str();
-    let k = &fused.kernel;
-    let read: usize = k
+/// Counts a kernel that backend `entry` ran (kernels, bytes, and `allocated`
+/// output bytes in `allocations` buffers) and notes it for the batch's flush.
+pub(crate) fn record_kernel(
+    entry: &Entry,
+    backend: usize,
+    kernel: &Kernel,
+    allocations: u64,
+    allocated: u64,
+) -> Result<()> {
+    let read: usize = kernel
         .inputs
         .iter()
         .map(|i| i.dtype.size_of() * i.layout.size())
         .sum();
-    let written: usize = k
+    let written: usize = kernel
         .outputs
         .iter()
         .map(|o| o.dtype.size_of() * o.layout.size())
         .sum();
+    let name = entry.name.as_str();
     record(|s| {
         // Look up before inserting: cloning the name per kernel cost an
         // allocation on every small kernel.
@@ -444,94 +485,17 @@ pub(crate) fn run(fused: &Fused, backend: usize, outputs: &mut [Buffer]) -> Resu
         }
         s.bytes_read += read as u64;
         s.bytes_written += written as u64;
+        s.allocations += allocations;
+        s.allocated_bytes += allocated;
     });
-    Ok(())
-}
-
-/// Runs the kernel computing `node` (lazy, or data to be copied) into a
-/// new contiguous buffer, placed by `want`.
-fn compute(node: &Arc<Node>, want: Device) -> Result<Arc<Storage>> {
-    let rt = runtime();
-    let size: usize = node.shape.iter().product();
-    let fused = fuse(node, Layout::contiguous(&node.shape), size)?;
-    let (backend, _) = place(&fused, want, false)?;
-    let bytes = size * node.dtype.size_of();
-    let mut out = [rt.backend(backend).alloc(bytes)?];
-    run(&fused, backend, &mut out)?;
-    let [out] = out;
-    let host_memory = rt.backend(backend).memory() == Memory::Host;
-    record(|s| {
-        s.allocations += 1;
-        s.allocated_bytes += bytes as u64;
-    });
-    Ok(Storage::from_buffer(
-        node.dtype,
-        size,
-        backend,
-        host_memory,
-        out,
-    ))
-}
-
-/// The kernels forcing `node` would run, where, and why, without running
-/// anything (`Array::explain`).
-pub(crate) fn explain(node: &Arc<Node>) -> String {
-    let mut lines = Vec::new();
-    let want = default_device();
-    if node.as_data().is_some() {
-        return "already computed: no kernels to run\n".into();
-    }
-    // As `force_on`: a reshape at the root views its contiguous input.
-    let root = match node.expr() {
-        Expr::View(ViewOp::Reshape(_), x) if x.as_data().is_none() => {
-            lines.push("(the final reshape is a free view of the last kernel's result)\n".into());
-            x
-        }
-        _ => node.clone(),
-    };
-    if let Err(e) = plan(&root, want, &mut lines) {
-        lines.push(format!("planning stopped: {e}"));
-    }
-    lines.sort_by_key(|l| !l.starts_with("kernel "));
-    let n = lines.iter().filter(|l| l.starts_with("kernel ")).count();
-    format!("{n} kernel(s) (default device: {want})\n{}", lines.join(""))
-}
-
-/// Appends the plan of the kernels computing `node` (boundaries first).
-fn plan(node: &Arc<Node>, want: Device, lines: &mut Vec<String>) -> Result<()> {
-    let rt = runtime();
-    let size: usize = node.shape.iter().product();
-    let mut boundary = |n: &Arc<Node>| -> Result<Arc<Node>> {
-        if n.as_data().is_none() {
-            plan(n, want, lines)?;
-        }
-        Ok(Node::data(
-            Storage::placeholder(n.dtype, n.shape.iter().product()),
-            Layout::contiguous(&n.shape),
-        ))
-    };
-    let fused = crate::fuse::fuse_with(node, Layout::contiguous(&node.shape), size, &mut boundary)?;
-    let (backend, why) = place(&fused, want, true)?;
-    let how = rt
-        .backend(backend)
-        .describe(&fused.kernel)
-        .map(|h| format!("; {h}"))
-        .unwrap_or_default();
-    lines.push(format!(
-        "kernel {} on {} ({why}); {} bytes moved{how}\n{}",
-        lines.len() + 1,
-        rt.name(backend),
-        fused.kernel.bytes_moved(),
-        fused.kernel
-    ));
-    Ok(())
+    touched(entry, backend)
 }
 
 /// A new buffer of `size` elements of `dtype`, each part (a node of its
 /// region's shape and of `dtype`) written into its region: the result of
 /// `concatenate`, or of `assign` on shared data (the old values as the first
-/// part). One kernel per part, one allocation, on the device placement
-/// picks for the first part.
+/// part). One kernel per part (plus what computing a part needs), one
+/// allocation, on the device placement picks for the first part.
 pub(crate) fn assemble(
     dtype: crate::DType,
     size: usize,
@@ -545,29 +509,47 @@ fn assemble_parts(
     size: usize,
     parts: &[(Arc<Node>, Layout)],
 ) -> Result<Arc<Storage>> {
-    let rt = runtime();
-    let bytes = size * dtype.size_of();
     let parts: Vec<&(Arc<Node>, Layout)> = parts.iter().filter(|(_, r)| r.size() > 0).collect();
-    let Some(first) = parts.first() else {
+    if parts.is_empty() {
+        let bytes = size * dtype.size_of();
         return Ok(Storage::from_host(dtype, size, HostBuffer::zeroed(bytes)));
-    };
-    let (backend, _) = place(
-        &fuse(&first.0, first.1.clone(), size)?,
-        default_device(),
-        false,
-    )?;
-    let mut out = [rt.backend(backend).alloc(bytes)?];
-    record(|s| {
-        s.allocations += 1;
-        s.allocated_bytes += bytes as u64;
-    });
-    for (node, region) in parts {
-        let fused = fuse(node, region.clone(), size)?;
-        run(&fused, backend, &mut out)?;
     }
-    let [out] = out;
-    let host_memory = rt.backend(backend).memory() == Memory::Host;
-    Ok(Storage::from_buffer(dtype, size, backend, host_memory, out))
+    // Parts that share lazy work (`hstack([ax, ay, az])` of three sums over
+    // one lazy matrix) are computed together first, so the shared part runs
+    // once; each part is then a copy into its region.
+    let nodes: Vec<&Arc<Node>> = parts.iter().map(|(n, _)| n).collect();
+    if crate::force::share_work(&nodes) {
+        let lazy: Vec<&Arc<Node>> = nodes.into_iter().filter(|n| n.is_lazy()).collect();
+        crate::force::force_all(&lazy, default_device())?;
+    }
+    let mut buffer = None;
+    let mut backend = None;
+    for (node, region) in parts {
+        let s = crate::force::write(
+            node,
+            region.clone(),
+            size,
+            backend,
+            &mut buffer,
+            default_device(),
+        )?;
+        if backend.is_none() {
+            let on = s.copies().devices.first().map(|(b, _)| *b);
+            backend = Some(on.unwrap_or_else(|| runtime().host_index()));
+        }
+        // Only `buffer` may hold the buffer while the next part is written.
+        drop(s);
+    }
+    let buffer = buffer.expect("the first part allocated the buffer");
+    let backend = backend.expect("placed");
+    let host_memory = runtime().entry(backend).memory == Memory::Host;
+    Ok(Storage::from_buffer(
+        dtype,
+        size,
+        backend,
+        host_memory,
+        buffer,
+    ))
 }
 
 /// Writes `value` (a node of `region`'s shape and the storage's dtype) into
@@ -580,104 +562,47 @@ pub(crate) fn write_in_place(storage: &Storage, value: &Arc<Node>, region: Layou
 
 fn write_in_place_now(storage: &Storage, value: &Arc<Node>, region: Layout) -> Result<bool> {
     let rt = runtime();
-    let mut copies = storage.copies();
-    // Move the only copy out, so the backend holds the only handle while writing.
-    let (backend, mut buf) = match (copies.host.take(), copies.devices.len()) {
-        (Some(h), 0) => (rt.host_index(), Buffer::Host(h)),
-        (None, 1) => copies.devices.pop().expect("one device copy"),
-        (host, _) => {
-            copies.host = host;
-            return Ok(false);
+    // Move the only copy out, so the kernel's writer holds the only handle.
+    let (backend, buf) = {
+        let mut copies = storage.copies();
+        match (copies.host.take(), copies.devices.len()) {
+            (Some(h), 0) => (rt.host_index(), Buffer::Host(h)),
+            (None, 1) => copies.devices.pop().expect("one device copy"),
+            (host, _) => {
+                copies.host = host;
+                return Ok(false);
+            }
         }
     };
     let unique = match &buf {
         Buffer::Host(h) => Arc::strong_count(h) == 1,
         Buffer::Device(d) => Arc::strong_count(d) == 1,
     };
-    if !unique {
+    let put_back = |buf: Buffer| {
+        let mut copies = storage.copies();
         match buf {
             Buffer::Host(h) => copies.host = Some(h),
             d => copies.devices.push((backend, d)),
         }
+    };
+    if !unique {
+        put_back(buf);
         return Ok(false);
     }
-    let result = fuse(value, region, storage.len)
-        .and_then(|fused| run(&fused, backend, std::slice::from_mut(&mut buf)));
-    match buf {
-        Buffer::Host(h) => copies.host = Some(h),
-        d => copies.devices.push((backend, d)),
+    let mut slot = Some(buf);
+    let result = crate::force::write(
+        value,
+        region,
+        storage.len,
+        Some(backend),
+        &mut slot,
+        default_device(),
+    )
+    .map(drop);
+    if let Some(buf) = slot {
+        put_back(buf);
     }
     result.map(|_| true)
 }
 
-/// `node`'s values as contiguous data: `node` itself once forced if its
-/// data is contiguous, otherwise a new node holding a contiguous copy.
-pub(crate) fn contiguous(node: &Arc<Node>) -> Result<Arc<Node>> {
-    contiguous_on(node, default_device())
-}
-
-fn contiguous_on(node: &Arc<Node>, want: Device) -> Result<Arc<Node>> {
-    batch(|| contiguous_now(node, want))
-}
-
-fn contiguous_now(node: &Arc<Node>, want: Device) -> Result<Arc<Node>> {
-    force_on(node, want)?;
-    let (_, layout) = node.as_data().expect("a forced node holds data");
-    if layout.is_contiguous() || layout.size() == 0 {
-        return Ok(node.clone());
-    }
-    let storage = compute(node, want)?;
-    Ok(Node::data(storage, Layout::contiguous(&node.shape)))
-}
-
-/// Computes `node` if it is lazy; afterwards it holds data.
-pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
-    force_on(node, default_device())
-}
-
-/// [`force`] with an explicit device choice.
-pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
-    if node.as_data().is_some() {
-        return Ok(());
-    }
-    batch(|| force_now(node, want))
-}
-
-fn force_now(node: &Arc<Node>, want: Device) -> Result<()> {
-    let size: usize = node.shape.iter().product();
-    if size == 0 {
-        node.set_data(
-            Storage::from_host(node.dtype, 0, HostBuffer::zeroed(0)),
-            Layout::contiguous(&node.shape),
-        );
-        return Ok(());
-    }
-    // A reshape at the root: compute its input contiguously (one kernel,
-    // fused through any views below), and the reshape is then free.
-    if let Expr::View(op @ ViewOp::Reshape(_), x) = node.expr() {
-        let x = contiguous_on(&x, want)?;
-        let (storage, layout) = x.as_data().expect("a forced node holds data");
-        let layout = op
-            .apply(&layout)
-            .expect("a contiguous layout takes any reshape");
-        node.set_data(storage, layout);
-        return Ok(());
-    }
-    let storage = compute(node, want)?;
-    if let Expr::Reduce {
-        op: op @ (ReduceOp::NanArgMin | ReduceOp::NanArgMax),
-        ..
-    } = node.expr()
-    {
-        // The kernels mark an all-NaN slice with -1; NumPy raises there.
-        let host = host_copy(&storage)?;
-        if host.typed::<i64>().contains(&-1) {
-            return Err(Error::invalid(
-                op.name(),
-                "All-NaN slice encountered: it has no index of a non-NaN extreme; use argmin/argmax, or fill NaNs first",
-            ));
-        }
-    }
-    node.set_data(storage, Layout::contiguous(&node.shape));
-    Ok(())
-}
+pub(crate) use crate::force::{force, force_on};

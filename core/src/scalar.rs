@@ -133,6 +133,34 @@ impl Scalar {
         cast_to!(self, f64)
     }
 
+    /// The value as `i64`, with NumPy's cast rules: floats truncate toward
+    /// zero (NaN → 0 and out-of-range values saturate, as in
+    /// [`cast`](Scalar::cast)), `Bool` is 0 or 1. NumPy's `int(a[0, 1])`
+    /// is `a.get(&[0, 1])?.to_i64()`.
+    ///
+    /// ```
+    /// use tandem_core::Scalar;
+    /// assert_eq!(Scalar::F64(-2.7).to_i64(), -2);
+    /// assert_eq!(Scalar::U32(u32::MAX).to_i64(), 4294967295);
+    /// assert_eq!(Scalar::Bool(true).to_i64(), 1);
+    /// ```
+    pub fn to_i64(self) -> i64 {
+        cast_to!(self, i64)
+    }
+
+    /// The value as `bool`: "non-zero" (NaN is `true`), NumPy's
+    /// `bool(a[0, 1])`.
+    ///
+    /// ```
+    /// use tandem_core::Scalar;
+    /// assert!(!Scalar::F32(-0.0).to_bool());
+    /// assert!(Scalar::F64(f64::NAN).to_bool());
+    /// assert!(Scalar::I64(-3).to_bool());
+    /// ```
+    pub fn to_bool(self) -> bool {
+        matches!(self.cast(DType::Bool), Scalar::Bool(true))
+    }
+
     /// `true` when a weak integer scalar keeps its value in `to` (NEP 50
     /// raises `OverflowError` otherwise: `u32_array + (-1)`).
     ///

@@ -132,7 +132,13 @@ slice_from_int!(i32, i64, isize, usize, u32);
 #[macro_export]
 macro_rules! s {
     ($($r:expr $(; $step:expr)?),* $(,)?) => {
-        [$( $crate::SliceArg::from($r) $(.step_by($step as isize))? ),*]
+        [$({
+            // NumPy's `1..-1` is a range Rust's clippy calls empty; here it
+            // means "up to the last", so the lint is off for what users write.
+            #[allow(clippy::reversed_empty_ranges)]
+            let r = $r;
+            $crate::SliceArg::from(r) $(.step_by($step as isize))?
+        }),*]
     };
 }
 

@@ -40,6 +40,26 @@ pub struct Stats {
     pub pipeline_cache_hits: u64,
     /// Pipelines compiled because the cache did not have them.
     pub pipeline_cache_misses: u64,
+    /// Forces that ran kernels (each read, `eval` or bound-triggered flush of
+    /// lazy values is one, however many kernels it runs).
+    pub forces: u64,
+    /// Lazy values computed again by a force after an earlier force had
+    /// computed them without keeping them: work done twice. The force
+    /// policy keeps what is still held, so this stays 0 unless memory
+    /// pressure made a force drop what it would have kept.
+    pub recomputed: u64,
+    /// Values stored beyond those asked for, because the program (or a
+    /// later value) still holds them: a later force reads them instead of
+    /// computing them again.
+    pub kept: u64,
+    /// Forces whose plan (kernels, placement) was found in the plan cache.
+    pub plan_cache_hits: u64,
+    /// Forces that had to plan (a graph structure not seen recently).
+    pub plan_cache_misses: u64,
+    /// Kernels routed away from the device that placement preferred or the
+    /// user asked for, because that device cannot run them (`explain()`
+    /// says why).
+    pub fallbacks: u64,
 }
 
 impl Stats {

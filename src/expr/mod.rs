@@ -25,7 +25,9 @@
 //! - **Operators**, with Python's precedence (lowest first): comparisons
 //!   `< <= > >= == !=` (not chainable); `|`; `^`; `&`; `+ -`;
 //!   `* / // %`; unary `- + ~`; `**` (right-associative, `-a**2` is
-//!   `-(a**2)`). `& | ^ ~` are logical and, as in numexpr, take `bool`
+//!   `-(a**2)`; an exponent that is a number, or folds to one, or a 0-d
+//!   input takes NumPy's fast paths, as [`Array::pow`](crate::Array::pow):
+//!   `a**2` is a multiply, `a**0.5` a `sqrt`). `& | ^ ~` are logical and, as in numexpr, take `bool`
 //!   operands: write `(a > 0) & (b < 1)` — the parentheses are needed
 //!   because `&` binds tighter than `>`.
 //! - **Functions**: `sin cos tan exp exp2 log`/`ln log2 log10 sqrt abs tanh

@@ -467,6 +467,7 @@ pub fn error_matches(kind: &str, e: &Error) -> bool {
     match kind {
         "type" => true,
         "overflow" => matches!(e, Error::InvalidArgument { .. }),
+        "value" => matches!(e, Error::InvalidArgument { .. }),
         "shape" => matches!(e, Error::ShapeMismatch { .. }),
         other => panic!("unknown expected error kind {other:?}"),
     }

@@ -2,7 +2,9 @@
 //! and `Operand`, anything that can stand on either side of a binary op.
 //!
 //! The methods of `Array` are split by topic, as ndarray does:
-//! `creation.rs`, `elementwise.rs`, `operators.rs`, `readout.rs`.
+//! `creation.rs`, `elementwise.rs`, `operators.rs` (also `+=` and the
+//! other compound assignments), `readout.rs`, `reduce.rs`, `shape.rs`
+//! (views and their panicking short forms `at`, `reshaped` …), `join.rs`.
 
 mod creation;
 mod elementwise;
@@ -32,19 +34,26 @@ use std::sync::Arc;
 /// | `&a + &b`, `a + b`, `&a + b` | elementwise with broadcasting and NumPy promotion |
 /// | `&a * 2.0`, `2.0 * &a`, `1 - &a` | with a weak (NEP 50) scalar: `f32` arrays stay `f32` |
 /// | `-&a` | negation |
+/// | `a += &b`, `a -= b`, `a *= 2.0`, `a /= &b`, `a %= 3` | NumPy's in-place ops: `a` keeps its dtype and shape (lazy, copy-on-write) |
 ///
 /// **Panics**: the operators panic, with the message of the [`Error`](crate::Error)
 /// the `try_` form returns, when shapes do not broadcast or a dtype is
-/// rejected (`bool - bool`). Use `try_add`, `try_sub`, `try_mul`, `try_div`,
-/// `try_rem`, `try_neg` to get a `Result`.
+/// rejected (`bool - bool`); the compound assignments also when `b` does
+/// not broadcast to `a`'s shape or the result's dtype cannot be cast back
+/// to `a`'s under NumPy's `same_kind` rule (`int_array += 0.5`). Use
+/// `try_add`, `try_sub`, `try_mul`, `try_div`, `try_rem`, `try_neg` and
+/// `try_add_assign` … `try_rem_assign` to get a `Result`.
 ///
 /// ```
 /// use tandem::prelude::*;
 /// let a = Array::from_vec(vec![1.0f32, 2.0, 3.0], &[3])?;
 /// let b = Array::from_vec(vec![10.0f32], &[1])?;
-/// let c = &a * 2.0 + &b;
+/// let mut c = &a * 2.0 + &b;
 /// assert_eq!(c.dtype(), DType::F32);
 /// assert_eq!(c.to_vec::<f32>()?, vec![12.0, 14.0, 16.0]);
+/// c -= &a;
+/// c *= 0.5;
+/// assert_eq!(c.to_vec::<f32>()?, vec![5.5, 6.0, 6.5]);
 /// # Ok::<(), tandem::Error>(())
 /// ```
 #[derive(Clone)]

@@ -65,6 +65,12 @@ impl Array {
 
     /// The elements in C order, as bytes of the array's dtype.
     pub(crate) fn contiguous_bytes(&self) -> Result<HostBuffer> {
+        self.contiguous_bytes_for("read")
+    }
+
+    /// [`contiguous_bytes`](Array::contiguous_bytes) for the public method
+    /// `op`, which its errors name.
+    fn contiguous_bytes_for(&self, op: &'static str) -> Result<HostBuffer> {
         let (_, layout, host) = self.host_view()?;
         let size = self.dtype().size_of();
         if layout.size() == 0 {
@@ -77,7 +83,7 @@ impl Array {
             ));
         }
         let src = host.as_bytes();
-        let mut out = HostBuffer::try_for_overwrite("read", layout.size() * size)?;
+        let mut out = HostBuffer::try_for_overwrite(op, layout.size() * size)?;
         let dst = out.as_bytes_mut();
         let mut k = 0;
         for_each_position(&layout, |p| {
@@ -87,9 +93,42 @@ impl Array {
         Ok(out)
     }
 
+    /// `Err(DTypeMismatch)` naming `op` unless `T` is the array's dtype.
+    fn check_element<T: Element>(&self, op: &'static str) -> Result<()> {
+        if T::DTYPE == self.dtype() {
+            return Ok(());
+        }
+        Err(Error::DTypeMismatch {
+            op,
+            expected: T::DTYPE.name().into(),
+            got: self.dtype(),
+            hint: format!(
+                "call {op}::<{}>(), or {op}_as::<{}>() to convert (NumPy's cast rules)",
+                rust_type(self.dtype()),
+                rust_type(T::DTYPE),
+            ),
+        })
+    }
+
+    /// `Err(InvalidArgument)` naming `op` unless the array has one element.
+    fn check_one_element(&self, op: &'static str) -> Result<()> {
+        if self.size() == 1 {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            op,
+            format!(
+                "only an array of exactly one element converts to a scalar; this one has shape {:?} ({} elements); use get(&[..]) for one element",
+                self.shape(),
+                self.size()
+            ),
+        ))
+    }
+
     /// The elements in C order. Forces evaluation.
     ///
-    /// Errors: [`Error::DTypeMismatch`] if `T` is not the array's dtype.
+    /// Errors: [`Error::DTypeMismatch`] if `T` is not the array's dtype
+    /// (use [`to_vec_as`](Array::to_vec_as) to convert).
     ///
     /// ```
     /// use tandem::prelude::*;
@@ -99,44 +138,79 @@ impl Array {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
-        if T::DTYPE != self.dtype() {
-            return Err(Error::DTypeMismatch {
-                op: "to_vec",
-                expected: T::DTYPE.name().into(),
-                got: self.dtype(),
-                hint: format!(
-                    "call to_vec::<{}>(), or astype(DType::{:?}) first",
-                    rust_type(self.dtype()),
-                    T::DTYPE
-                ),
-            });
-        }
-        Ok(T::from_bytes(self.contiguous_bytes()?.as_bytes()))
+        self.check_element::<T>("to_vec")?;
+        Ok(T::from_bytes(
+            self.contiguous_bytes_for("to_vec")?.as_bytes(),
+        ))
+    }
+
+    /// The elements in C order, converted to `T` with NumPy's cast rules
+    /// (`a.astype(T).tolist()`): float → integer truncates toward zero,
+    /// anything → `bool` is "non-zero", integers narrow by wrapping; NaN and
+    /// out-of-range floats saturate into integers (NaN → 0), where NumPy
+    /// leaves them undefined. The cast is fused into the kernel that
+    /// computes the array. Forces evaluation.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.5f32, -2.7, 0.0], &[3])?;
+    /// assert_eq!(a.to_vec_as::<f64>()?, vec![1.5, -2.700000047683716, 0.0]);
+    /// assert_eq!(a.to_vec_as::<i32>()?, vec![1, -2, 0]);
+    /// assert_eq!(a.to_vec_as::<bool>()?, vec![true, true, false]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn to_vec_as<T: Element>(&self) -> Result<Vec<T>> {
+        let cast = self.astype(T::DTYPE);
+        Ok(T::from_bytes(
+            cast.contiguous_bytes_for("to_vec_as")?.as_bytes(),
+        ))
     }
 
     /// The single element of a one-element array (any shape).
     ///
     /// Errors: [`Error::InvalidArgument`] if the array does not hold exactly
-    /// one element, [`Error::DTypeMismatch`] if `T` is not its dtype.
+    /// one element, [`Error::DTypeMismatch`] if `T` is not its dtype (use
+    /// [`item_as`](Array::item_as) to convert).
     ///
     /// ```
     /// use tandem::prelude::*;
     /// assert_eq!(Array::scalar(3i32).item::<i32>()?, 3);
     /// assert!(Array::zeros(&[2], DType::I32).item::<i32>().is_err());
+    /// assert!(Array::scalar(3i32).item::<i64>().is_err());
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn item<T: Element>(&self) -> Result<T> {
-        if self.size() != 1 {
-            return Err(Error::invalid(
-                "item",
-                format!(
-                    "only an array of exactly one element converts to a scalar; this one has shape {:?} ({} elements); use get(&[..]) for one element",
-                    self.shape(),
-                    self.size()
-                ),
-            ));
-        }
-        Ok(self.to_vec::<T>()?[0])
+        self.check_one_element("item")?;
+        self.check_element::<T>("item")?;
+        Ok(T::from_bytes(self.contiguous_bytes_for("item")?.as_bytes())[0])
+    }
+
+    /// The single element of a one-element array, converted to `T` with
+    /// NumPy's cast rules (see [`to_vec_as`](Array::to_vec_as)): NumPy's
+    /// `float(a.max())`, `int(a.argmax())` are `a.max().item_as::<f64>()`,
+    /// `a.argmax().item_as::<i64>()`, whatever the array's dtype. A NaN read
+    /// as an integer is 0 (Python's `int(nan)` raises).
+    ///
+    /// Errors: [`Error::InvalidArgument`] if the array does not hold exactly
+    /// one element.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![3i32, 9, 6], &[3])?;
+    /// assert_eq!(a.max().item_as::<f64>()?, 9.0); // int32 → float64
+    /// assert_eq!(a.mean().item_as::<i32>()?, 6); // float64 → int32
+    /// let i = a.argmax().item_as::<i64>()? as usize;
+    /// assert_eq!(i, 1);
+    /// assert!(a.item_as::<f64>().is_err()); // three elements
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn item_as<T: Element>(&self) -> Result<T> {
+        self.check_one_element("item_as")?;
+        // Read the element as it is and cast it here: no cast kernel, and
+        // the array itself is what gets computed (and kept, if held).
+        let (_, layout, host) = self.host_view()?;
+        let value = read_scalar(&host, self.dtype(), layout.offset).cast(T::DTYPE);
+        Ok(T::from_scalar(value).expect("a scalar cast to T's dtype"))
     }
 
     fn position(&self, op: &'static str, index: &[isize], layout: &Layout) -> Result<usize> {
@@ -218,7 +292,7 @@ impl Array {
             }
         }
         drop(storage);
-        let mut host = self.contiguous_bytes()?;
+        let mut host = self.contiguous_bytes_for("set")?;
         let p = self.position("set", index, &Layout::contiguous(self.shape()))?;
         write_scalar(&mut host, p, value);
         self.node = Node::from_host(dtype, self.shape(), host);
@@ -349,7 +423,7 @@ impl Array {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn explain(&self) -> String {
-        crate::runtime::explain(&self.node)
+        crate::force::explain::explain(&self.node)
     }
 }
 

@@ -2,6 +2,12 @@
 //! `broadcast_to`, `squeeze`, `expand_dims`, `flatten`. Each is a view: on
 //! data it is a new layout over the same buffer (no copy, no allocation); on
 //! a lazy expression it is a node that fusion pushes down to the leaves.
+//!
+//! `at`, `reshaped`, `broadcast` and `transposed` are the short forms of
+//! `slice`, `reshape`, `broadcast_to` and `transpose` for use inside
+//! expressions (`&u.at(s![2..]) - &u.at(s![..-2])`): they panic, as the
+//! operators do, with the message of the error the `Result` form returns,
+//! naming the short form.
 
 use super::Array;
 use crate::error::{Error, Result};
@@ -248,5 +254,109 @@ impl Array {
             return self.clone();
         }
         self.view(ViewOp::Reshape(vec![self.size()]))
+    }
+
+    /// The short form of [`slice`](Array::slice) for expressions: NumPy's
+    /// `a[1:-1, ::2]` is `a.at(s![1..-1, ..;2])`, a view (nothing is copied).
+    ///
+    /// **Panics** where `slice` returns an error (an index past an axis, a
+    /// step of 0, more indices than axes), with that error's message naming
+    /// `at`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let u = Array::from_vec(vec![1.0f64, 4.0, 9.0, 16.0, 25.0], &[5])?;
+    /// // The second difference u[2:] - 2 u[1:-1] + u[:-2], one fused kernel.
+    /// let d2 = &u.at(s![2..]) - 2.0 * &u.at(s![1..-1]) + &u.at(s![..-2]);
+    /// assert_eq!(d2.to_vec::<f64>()?, vec![2.0, 2.0, 2.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    ///
+    /// ```should_panic
+    /// use tandem::prelude::*;
+    /// Array::zeros(&[3], DType::F32).at(s![5]); // at: index 5 is out of bounds for axis 0 with size 3 ...
+    /// ```
+    #[track_caller]
+    pub fn at(&self, args: impl AsRef<[SliceArg]>) -> Array {
+        short_form(self.slice(args), "at")
+    }
+
+    /// The short form of [`reshape`](Array::reshape) for expressions: NumPy's
+    /// `a.reshape(2, -1)` is `a.reshaped(&[2, -1])`.
+    ///
+    /// **Panics** where `reshape` returns an error (the sizes differ, more
+    /// than one `-1`), with that error's message naming `reshaped`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::arange(0.0, 6.0, 1.0, DType::I64)?;
+    /// let col_sums = a.reshaped(&[2, -1]).sum_axis(0, false)?;
+    /// assert_eq!(col_sums.to_vec::<i64>()?, vec![3, 5, 7]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    ///
+    /// ```should_panic
+    /// use tandem::prelude::*;
+    /// Array::zeros(&[6], DType::F32).reshaped(&[4, -1]); // reshaped: cannot reshape ...
+    /// ```
+    #[track_caller]
+    pub fn reshaped(&self, shape: &[isize]) -> Array {
+        short_form(self.reshape(shape), "reshaped")
+    }
+
+    /// The short form of [`broadcast_to`](Array::broadcast_to) for
+    /// expressions: NumPy's `np.broadcast_to(a, (2, 3))` is
+    /// `a.broadcast(&[2, 3])`, a stride-0 view.
+    ///
+    /// **Panics** where `broadcast_to` returns an error (the array does not
+    /// broadcast to exactly `shape`), with that error's message naming
+    /// `broadcast`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let row = Array::from_vec(vec![1i32, 2, 3], &[3])?;
+    /// assert_eq!(row.broadcast(&[2, 3]).to_vec::<i32>()?, vec![1, 2, 3, 1, 2, 3]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    ///
+    /// ```should_panic
+    /// use tandem::prelude::*;
+    /// Array::zeros(&[3], DType::F32).broadcast(&[3, 2]); // broadcast: shapes [3] and [3, 2] ...
+    /// ```
+    #[track_caller]
+    pub fn broadcast(&self, shape: &[usize]) -> Array {
+        short_form(self.broadcast_to(shape), "broadcast")
+    }
+
+    /// The short form of [`transpose`](Array::transpose) for expressions:
+    /// NumPy's `a.transpose(1, 0, 2)` is `a.transposed(&[1, 0, 2])`, a view.
+    /// (`a.t()` reverses the axes and cannot fail.)
+    ///
+    /// **Panics** where `transpose` returns an error (an axis ≥ `ndim`, not
+    /// a permutation), with that error's message naming `transposed`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::zeros(&[2, 3, 4], DType::F32);
+    /// assert_eq!(a.transposed(&[1, 0, 2]).shape(), &[3, 2, 4]);
+    /// ```
+    ///
+    /// ```should_panic
+    /// use tandem::prelude::*;
+    /// Array::zeros(&[2, 3], DType::F32).transposed(&[0, 0]); // transposed: axes [0, 0] are not a permutation ...
+    /// ```
+    #[track_caller]
+    pub fn transposed(&self, axes: &[usize]) -> Array {
+        short_form(self.transpose(axes), "transposed")
+    }
+}
+
+/// The value of a view method's `Result`, or a panic with its error's
+/// message attributed to the short form `name` the user called.
+#[track_caller]
+fn short_form(r: Result<Array>, name: &'static str) -> Array {
+    match r {
+        Ok(a) => a,
+        Err(e) => panic!("{}", e.with_op(name)),
     }
 }

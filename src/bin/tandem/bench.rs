@@ -2,8 +2,9 @@
 //! [`workloads`](crate::workloads) on every device, measures this machine's
 //! memory bandwidth (STREAM-style, as `benches/compare.rs` does) in the same
 //! run, times the same workloads in NumPy and numexpr through
-//! `benches/peers.py` when `python3` has NumPy, and writes `DIR/report.md`
-//! and `DIR/throughput.svg`.
+//! `benches/peers.py` when `python3` has NumPy, runs the real-program suite
+//! of `benches/programs/` against NumPy on the CPU (small sizes with
+//! `--quick`), and writes `DIR/report.md` and `DIR/throughput.svg`.
 //!
 //! Timings are medians of several runs of "build the graph and force it":
 //! on the CPU the result is in host memory; on a GPU the inputs are resident
@@ -159,6 +160,8 @@ pub struct Results {
     pub peer_note: String,
     /// Workloads a device could not run, with the error.
     pub failures: Vec<String>,
+    /// The real-program suite, on the CPU.
+    pub programs: crate::programs::harness::Suite,
 }
 
 /// Waits for every GPU's submitted work, so a GPU timing covers execution.
@@ -290,7 +293,8 @@ pub fn measure(plan: &Plan) -> Results {
         .iter()
         .map(|d| (d.clone(), plan.jobs(d.kind == DeviceKind::SoftwareGpu)))
         .collect();
-    let total: usize = jobs.iter().map(|(_, j)| j.len()).sum::<usize>() + 2;
+    let chosen = crate::programs::chosen(plan.mode == "quick", &[]);
+    let total: usize = jobs.iter().map(|(_, j)| j.len()).sum::<usize>() + 2 + chosen.len();
     let bar = ProgressBar::new(total as u64);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {wide_msg}")
@@ -334,6 +338,11 @@ pub fn measure(plan: &Plan) -> Results {
     names.dedup();
     let (peers, peer_note) = run_peers(&names, plan.repeat);
     bar.inc(1);
+    let programs =
+        crate::programs::harness::run_suite(&chosen, Device::Cpu, plan.repeat, &mut |what| {
+            bar.set_message(format!("program {what}"));
+            bar.inc(1);
+        });
     bar.finish_and_clear();
     Results {
         plan: plan.clone(),
@@ -345,6 +354,7 @@ pub fn measure(plan: &Plan) -> Results {
         peers,
         peer_note,
         failures,
+        programs,
     }
 }
 
@@ -366,9 +376,11 @@ fn parse_args(args: &[String]) -> Result<Option<(bool, PathBuf)>, Failure> {
                 println!(
                     "usage: tandem bench [--quick] [--out DIR]\n\n\
                      Times the benchmark workloads on every device (and in NumPy/numexpr when\n\
-                     python3 has NumPy), and writes DIR/report.md and DIR/throughput.svg\n\
+                     python3 has NumPy) and the real-program suite (benches/programs/) against\n\
+                     NumPy on the CPU, and writes DIR/report.md and DIR/throughput.svg\n\
                      (DIR defaults to tandem-bench). --quick: small sizes, few repeats (CI).\n\
-                     TANDEM_BENCH_REPEAT sets the repeats; TANDEM_PEERS_PY the path of peers.py."
+                     TANDEM_BENCH_REPEAT sets the repeats; TANDEM_PEERS_PY the path of peers.py,\n\
+                     TANDEM_PROGRAMS_PY that of benches/programs/programs.py."
                 );
                 return Ok(None);
             }
@@ -414,6 +426,15 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     );
     for f in &results.failures {
         eprintln!("  could not run {f}");
+    }
+    for o in &results.programs.outcomes {
+        match &o.tandem {
+            Err(e) => eprintln!("  program {} failed: {e}", o.program),
+            Ok(_) if o.agrees == Some(false) => {
+                eprintln!("  program {}: {}", o.program, o.agreement)
+            }
+            Ok(_) => {}
+        }
     }
     println!("{}", md.display());
     println!("{}", svg.display());

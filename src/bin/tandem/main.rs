@@ -5,8 +5,9 @@
 //! - `tandem eval EXPR NAME=FILE.npy …` evaluates a numexpr-style expression
 //!   ([`tandem::expr`]) over `.npy` inputs as one lazy graph, forced once.
 //! - `tandem bench` times the benchmark workloads on every device and, when
-//!   NumPy is installed, in NumPy and numexpr in the same run, and writes a
-//!   Markdown report and an SVG plot.
+//!   NumPy is installed, in NumPy and numexpr in the same run, and the
+//!   real-program suite (`benches/programs/`) against NumPy on the CPU, and
+//!   writes a Markdown report and an SVG plot.
 //!
 //! Exit codes: 0 success; 1 a runtime error (unknown name, shapes that do not
 //! broadcast, a missing file, no GPU …); 2 a usage or syntax error.
@@ -15,6 +16,10 @@ mod bench;
 mod devices;
 mod eval;
 mod plot;
+// The real-program suite, shared with `benches/programs.rs`.
+#[allow(dead_code)]
+#[path = "../../../benches/programs/mod.rs"]
+mod programs;
 mod report;
 mod workloads;
 
@@ -33,8 +38,8 @@ usage:
       kernels it will run first. `tandem eval --help` lists the language.
   tandem bench [--quick] [--out DIR]
       time the benchmark workloads on every device (and NumPy/numexpr when
-      python3 has NumPy); writes DIR/report.md and DIR/throughput.svg
-      (DIR defaults to tandem-bench)
+      python3 has NumPy) and the real-program suite against NumPy on the CPU;
+      writes DIR/report.md and DIR/throughput.svg (DIR defaults to tandem-bench)
   tandem help | --help | --version
 
 exit codes: 0 ok, 1 runtime error, 2 usage or syntax error";

@@ -326,6 +326,20 @@ mod tests {
             peers,
             peer_note: "NumPy test".into(),
             failures: vec![],
+            programs: crate::programs::harness::Suite {
+                outcomes: vec![crate::programs::harness::Outcome {
+                    program: "poly",
+                    size: "n=10".into(),
+                    tandem: Ok(0.001),
+                    numpy: Some(0.002),
+                    stats: Some(tandem::Stats::default()),
+                    agrees: Some(true),
+                    agreement: "ok (0.0e0)".into(),
+                }],
+                numpy_note: "NumPy test".into(),
+                device: Device::Cpu,
+                repeat: 5,
+            },
         };
         let cross = crate::report::crossovers(&r);
         assert!(matches!(cross[0].at, Crossover::At(n) if n > 10_000.0 && n < 100_000.0));
@@ -339,5 +353,11 @@ mod tests {
         let md = crate::report::markdown(&r, &cross, 1.0);
         assert!(md.contains("| add `a + b` | 1000 | cpu |"));
         assert!(md.contains("GPU faster from"));
+        assert!(
+            md.contains("| poly | n=10 | 1.00 | 2.00 | 2.00× | ok (0.0e0) |"),
+            "{md}"
+        );
+        assert!(md.contains("Median × NumPy: **2.00×**"), "{md}");
+        assert!(md.contains("| poly | 0 | 0 B | 0 B | 0 | 0 B |"), "{md}");
     }
 }

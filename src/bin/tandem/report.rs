@@ -1,6 +1,7 @@
 //! `report.md` of `tandem bench`: the devices, the bandwidth measured in the
 //! same run, one table of medians (GB/s, fraction of the STREAM ceiling,
-//! ratios to NumPy and numexpr), and where a GPU overtakes the CPU.
+//! ratios to NumPy and numexpr), the real-program suite against NumPy (its
+//! times, agreement and work counters), and where a GPU overtakes the CPU.
 
 use crate::bench::{Measurement, Results};
 use crate::devices::kind_name;
@@ -226,6 +227,7 @@ pub fn markdown(r: &Results, crossovers: &[CrossoverRow], elapsed: f64) -> Strin
          GB/s counts the bytes the workload must read and write. \
          GPU rows: inputs resident on the device, result left there (the time includes waiting for the device, not a download).\n"
     );
+    programs_section(&mut s, r);
     let _ = writeln!(s, "## CPU/GPU crossover\n");
     if crossovers.is_empty() {
         let _ = writeln!(s, "No GPU adapter: CPU only.");
@@ -247,6 +249,33 @@ pub fn markdown(r: &Results, crossovers: &[CrossoverRow], elapsed: f64) -> Strin
         "\nThe plot: `throughput.svg` (GB/s against elements, log-log)."
     );
     s
+}
+
+/// The real-program suite: times against NumPy, then tandem's counters.
+fn programs_section(s: &mut String, r: &Results) {
+    use crate::programs::harness::{stats_table, times_table};
+    let suite = &r.programs;
+    let _ = writeln!(s, "## Real programs (CPU)\n");
+    let _ = writeln!(
+        s,
+        "Ports of well-known public NumPy programs (`benches/programs/`), written as a NumPy user would \
+         write them, with no hand-placed `eval()`; the originals run in NumPy by `programs.py` in this run, \
+         from the same inputs, and the results are checked against NumPy's (\"agrees\": the largest error, \
+         relative above 1 in magnitude, absolute below).\n"
+    );
+    let _ = writeln!(s, "{}", times_table(suite));
+    let _ = writeln!(
+        s,
+        "tandem's work in one run of each program (`tandem::stats()`):\n"
+    );
+    let _ = writeln!(s, "{}", stats_table(suite));
+    let _ = writeln!(s, "Sources:\n");
+    for p in crate::programs::all() {
+        if suite.outcomes.iter().any(|o| o.program == p.name) {
+            let _ = writeln!(s, "- `{}`: {}", p.name, p.source);
+        }
+    }
+    let _ = writeln!(s);
 }
 
 #[cfg(test)]

@@ -17,6 +17,11 @@ use tandem::prelude::*;
 /// The 1-d workloads swept over sizes (and plotted).
 pub const SWEPT: [&str; 5] = ["add", "fma2", "sum", "dot", "transc"];
 
+/// The power workloads (`a**2`, NumPy's multiply fast path, and a general
+/// `a**-1.5`), run by `benches/compare.rs` at 10^6 and 10^7 elements.
+#[allow(dead_code)] // used by benches/compare.rs, which includes this file
+pub const POW: [&str; 2] = ["pow2", "pow"];
+
 /// The square-matrix workloads, run at one size (`elements = side²`).
 pub const MATRIX: [&str; 7] = [
     "sum0", "sum1", "argmin1", "nanmax0", "summat", "concat0", "concat1",
@@ -80,6 +85,8 @@ pub fn formula(kind: &str) -> &'static str {
         "sum" => "a.sum()",
         "dot" => "(a*b).sum()",
         "transc" => "sin(a)*exp(b) + sqrt(abs(c))",
+        "pow2" => "a**2",
+        "pow" => "b**-1.5",
         "sum0" => "M.sum(axis=0)",
         "sum1" => "M.sum(axis=1)",
         "argmin1" => "M.argmin(axis=1)",
@@ -307,6 +314,10 @@ pub fn build(
                 Box::new(move || a.sin().try_mul(b.exp())?.try_add(c.abs().sqrt())),
             )
         }
+        "pow2" => (2.0 * nf, false, Box::new(move || a.pow(2))),
+        // `b` (in [1, 2]) rather than `a`: `0**-1.5` is inf, an edge case
+        // that would not represent ordinary data.
+        "pow" => (2.0 * nf, false, Box::new(move || b.powf(-1.5))),
         other => {
             return Err(Error::InvalidArgument {
                 op: "bench",
