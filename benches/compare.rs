@@ -33,24 +33,40 @@ fn median_seconds(w: &Workload, repeat: usize) -> f64 {
     times[times.len() / 2]
 }
 
-/// Every workload of the comparison, on the CPU: the 4096² matrix ones, the
-/// per-call overhead of a 1000-element add, and the 1-d ones at 10^6 and
-/// 10^7 elements of f32 and f64 (with the power workloads).
-fn workloads() -> Vec<Workload> {
-    let cpu = Device::Cpu;
-    let mut w: Vec<Workload> = workloads::MATRIX
+/// Every workload of the comparison, on the CPU, as `(kind, size, dtype)`:
+/// the 4096² matrix ones, the per-call overhead of a 1000-element add, the
+/// 1-d ones at 10^6 and 10^7 elements of f32 and f64 (with the power
+/// workloads), reductions along rows of several lengths and dtypes, and the
+/// k-means distance.
+fn specs() -> Vec<(&'static str, usize, DType)> {
+    let mut w: Vec<(&'static str, usize, DType)> = workloads::MATRIX
         .iter()
-        .map(|&k| workloads::build(k, 4096 * 4096, DType::F32, cpu))
-        .collect::<tandem::Result<_>>()
-        .expect("matrix workloads");
-    w.push(workloads::build("add", 1000, DType::F32, cpu).expect("add:1000"));
+        .map(|&k| (k, 4096 * 4096, DType::F32))
+        .collect();
+    w.push(("add", 1000, DType::F32));
     for dtype in [DType::F32, DType::F64] {
         for n in [1_000_000, 10_000_000] {
             for &k in workloads::SWEPT.iter().chain(&workloads::POW) {
-                w.push(workloads::build(k, n, dtype, cpu).expect("1-d workload"));
+                w.push((k, n, dtype));
             }
         }
     }
+    for &(k, n) in &workloads::ROWS {
+        w.push((k, n, DType::F32));
+    }
+    // The arg-reductions in the other dtypes.
+    for dtype in [DType::F64, DType::I32, DType::I64] {
+        for &(k, n) in workloads::ROWS
+            .iter()
+            .filter(|(k, _)| k.starts_with("argmin"))
+        {
+            w.push((k, n, dtype));
+        }
+    }
+    for &(k, n) in &workloads::KMEANS {
+        w.push((k, n, DType::F32));
+    }
+    w.push(("kmeans_k16_d4", 100_000, DType::F64));
     w
 }
 
@@ -63,9 +79,14 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(15);
-    let chosen: Vec<Workload> = workloads()
+    // Only the chosen workloads build their inputs.
+    let chosen: Vec<Workload> = specs()
         .into_iter()
-        .filter(|w| filter.is_empty() || filter.iter().any(|f| w.name().contains(f.as_str())))
+        .filter(|&(k, n, d)| {
+            let name = workloads::name(k, n, d);
+            filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()))
+        })
+        .map(|(k, n, d)| workloads::build(k, n, d, Device::Cpu).expect("workload"))
         .collect();
     let (read_bw, triad_bw) = tandem_cpu::bandwidth::stream(10_000_000, repeat);
     println!(
@@ -86,8 +107,9 @@ fn main() {
     if peers.is_none() {
         println!("(python3 with NumPy not found: tandem's timings only)");
     }
-    println!("| workload | tandem ms | GB/s | % of STREAM | NumPy ms | × NumPy | numexpr ms | × numexpr |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    // einsum: NumPy's other spelling of the k-means distance.
+    println!("| workload | tandem ms | GB/s | % of STREAM | NumPy ms | × NumPy | numexpr ms | × numexpr | einsum ms | × einsum |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (w, t) in chosen.iter().zip(ours) {
         let name = w.name();
         let peer = |p: &str| peers.as_ref().and_then(|v| v[&name][p].as_f64());
@@ -97,10 +119,11 @@ fn main() {
         };
         let (np_ms, np_x) = cell(peer("numpy"));
         let (ne_ms, ne_x) = cell(peer("numexpr"));
+        let (es_ms, es_x) = cell(peer("einsum"));
         // Reductions only read; everything else reads and writes (the triad's mix).
         let ceiling = if w.reads_only { read_bw } else { triad_bw };
         println!(
-            "| {} | {:.2} | {:.1} | {:.0}% | {np_ms} | {np_x} | {ne_ms} | {ne_x} |",
+            "| {} | {:.2} | {:.1} | {:.0}% | {np_ms} | {np_x} | {ne_ms} | {ne_x} | {es_ms} | {es_x} |",
             name,
             t * 1e3,
             w.bytes / t / 1e9,

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The peers' side of tandem's benchmarks: times NumPy (and numexpr, where
 it has the workload) on the workloads named on the command line and prints
-one JSON object {workload: {peer: median_seconds}}.
+one JSON object {workload: {peer: median_seconds}}. The k-means kinds also
+time NumPy's einsum form ("einsum"): the target there is the faster of the
+two NumPy spellings.
 
 Called by benches/compare.rs in the same run as tandem's timings, so the
 ratios compare like with like on a noisy machine. Workload names and their
@@ -9,6 +11,7 @@ inputs must match compare.rs (see WORKLOADS below).
 """
 import json
 import os
+import re
 import sys
 import time
 
@@ -36,13 +39,56 @@ def f32(n, lo, hi):
     return np.linspace(lo, hi, n, dtype=np.float32)
 
 
+DTYPES = {"_f64": np.float64, "_i32": np.int32, "_i64": np.int64, "_u32": np.uint32, "_bool": np.bool_}
+
+
+def scrambled(n, start, dtype):
+    """(i * 7919) % 65521 for i in start..start + n (workloads.rs's `scrambled`)."""
+    i = np.arange(start, start + n, dtype=np.int64)
+    return ((i * 7919) % 65521).astype(dtype)
+
+
+def shaped(kind, n, dtype):
+    """workloads.rs's ROWS ('<op>1x<W>') and KMEANS ('kmeans_k<K>_d<D>')
+    kinds: {peer: fn}, or None for other kinds."""
+    m = re.fullmatch(r"kmeans_k(\d+)_d(\d+)", kind)
+    if m:
+        k, d = int(m[1]), int(m[2])
+        x = (scrambled(n * d, 0, dtype) / dtype(65521)).astype(dtype).reshape(n, d)
+        c = (scrambled(k * d, 5, dtype) / dtype(65521)).astype(dtype).reshape(k, d)
+
+        def einsum():
+            diff = x[:, None, :] - c[None, :, :]
+            return np.einsum("ijk,ijk->ij", diff, diff)
+
+        return {"numpy": lambda: ((x[:, None, :] - c[None, :, :]) ** 2).sum(-1), "einsum": einsum}
+    m = re.fullmatch(r"(argmin|argmax|nanargmin|nanargmax|sum|mean|max)1x(\d+)", kind)
+    if m:
+        op, width = m[1], int(m[2])
+        a = scrambled(n, 0, dtype).reshape(n // width, width)
+        f = getattr(np, op)
+        return {"numpy": lambda: f(a, axis=1)}
+    return None
+
+
 def workloads(name):
-    """(numpy_fn, numexpr_fn or None) for a workload name 'kind[_f64]:size'."""
+    """{peer: fn} (numpy, and numexpr or einsum where they apply) for a
+    workload name 'kind[_dtype]:size'."""
     kind, size = name.split(":")
     n = int(float(size))
     dtype = np.float32
-    if kind.endswith("_f64"):
-        kind, dtype = kind[: -len("_f64")], np.float64
+    for suffix, t in DTYPES.items():
+        if kind.endswith(suffix):
+            kind, dtype = kind[: -len(suffix)], t
+    fns = shaped(kind, n, dtype)
+    if fns is not None:
+        return fns
+    np_fn, ne_fn = ramp_workloads(kind, n, dtype)
+    return {"numpy": np_fn} if ne_fn is None else {"numpy": np_fn, "numexpr": ne_fn}
+
+
+def ramp_workloads(kind, n, dtype):
+    """(numpy_fn, numexpr_fn or None) for the swept and matrix kinds."""
     if kind == "concat0" or kind == "concat1":
         side = int(round(n ** 0.5))
         a = f32(side * side, 0, 1).reshape(side, side)
@@ -82,17 +128,14 @@ def workloads(name):
         return (lambda: a**2), numexpr("a**2")
     if kind == "pow":
         return (lambda: b**-1.5), numexpr("b**-1.5")
-    raise SystemExit(f"unknown workload {name}")
+    raise SystemExit(f"unknown workload {kind}")
 
 
 def main():
     repeat = int(os.environ.get("TANDEM_BENCH_REPEAT", "15"))
     out = {}
     for name in sys.argv[1:]:
-        np_fn, ne_fn = workloads(name)
-        out[name] = {"numpy": median_time(np_fn, repeat)}
-        if ne_fn is not None:
-            out[name]["numexpr"] = median_time(ne_fn, repeat)
+        out[name] = {peer: median_time(fn, repeat) for peer, fn in workloads(name).items()}
     json.dump(out, sys.stdout)
 
 
