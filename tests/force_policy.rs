@@ -88,7 +88,7 @@ fn a_held_value_under_reductions_is_learned_and_then_computed_once_per_iteration
 }
 
 #[test]
-fn a_thousand_iteration_loop_does_linear_work_in_bounded_memory() {
+fn a_thousand_iteration_loop_does_linear_work() {
     on_cpu(|| {
         let n = 2048;
         let c = ramp(n, -0.5) * 0.1;
@@ -101,10 +101,8 @@ fn a_thousand_iteration_loop_does_linear_work_in_bounded_memory() {
             let z = z.eval().unwrap();
             (tandem::stats(), z)
         };
-        let before = tandem::buffer::live_bytes();
         let (s500, _) = run(500);
         let (s1000, z) = run(1000);
-        let after = tandem::buffer::live_bytes();
         // Work proportional to the iterations: the loop is cut into
         // kernels of bounded size, each the same plan.
         let (k500, k1000) = (s500.total_kernels(), s1000.total_kernels());
@@ -119,8 +117,8 @@ fn a_thousand_iteration_loop_does_linear_work_in_bounded_memory() {
         assert!(s1000.bytes_written <= k1000 * (n * 4) as u64, "{s1000:?}");
         assert!(s1000.plan_cache_hits + 2 >= s1000.forces, "{s1000:?}");
         assert_eq!(s1000.recomputed, 0, "{s1000:?}");
-        // Memory: only the final z (and c) remain.
-        assert!(after <= before + 2 * n * 4, "{before} -> {after}");
+        // (Live memory across the loop is checked in tests/loop_memory.rs,
+        // alone in its binary: the counter is process-wide.)
         // Same values as evaluating every iteration.
         let mut e = Array::zeros(&[n], DType::F32);
         for _ in 0..1000 {

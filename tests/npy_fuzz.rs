@@ -106,7 +106,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
     let len = bytes.len().max(1);
     let at = |i: usize| {
-        if i % 4 == 0 {
+        if i.is_multiple_of(4) {
             i % len
         } else {
             i % len.min(140)

@@ -755,7 +755,7 @@ fn bool_counts_and_truth_values_run_on_every_device() {
             let n: usize = shape.iter().product();
             // Bools: mostly true, runs of false; one all-true slice along axis 0.
             let b: Vec<bool> = (0..n)
-                .map(|i| mix(i as u64 + si as u64) % 5 != 0 || i % shape[0] == 1)
+                .map(|i| !mix(i as u64 + si as u64).is_multiple_of(5) || i % shape[0] == 1)
                 .collect();
             let a = on(info, &Array::from_vec(b.clone(), shape).unwrap());
             for axes in axis_sets(shape.len()) {
@@ -931,7 +931,7 @@ fn small_ints(dtype: DType, shape: &[usize], seed: u64, nans: bool) -> (Array, V
     let vals: Vec<f64> = (0..n as u64)
         .map(|i| {
             let h = mix(seed.wrapping_add(i));
-            if nans && dtype.is_float() && h % 12 == 0 {
+            if nans && dtype.is_float() && h.is_multiple_of(12) {
                 f64::NAN
             } else if dtype == DType::U32 {
                 ((h >> 8) % 9) as f64

@@ -479,7 +479,7 @@ fn run_fused_segment(
     let at = |i: usize| (out.layout.offset + i) * size;
     let head = if f.streaming() {
         let misaligned = sinks[0].address(at(start)) % 32;
-        if misaligned % size == 0 {
+        if misaligned.is_multiple_of(size) {
             ((32 - misaligned) % 32 / size).min(end - start)
         } else {
             end - start

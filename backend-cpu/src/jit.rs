@@ -603,7 +603,7 @@ impl Fused<'_> {
         );
         let bytes = out.len();
         assert!(
-            bytes % (self.step() * self.size) == 0,
+            bytes.is_multiple_of(self.step() * self.size),
             "jit range is not whole iterations"
         );
         assert!(

@@ -17,11 +17,9 @@
 //! start value, which never wins. The four vectors are merged lane by lane,
 //! then the lanes of the last one, ties going to the earlier position.
 
-// The AVX-512 intrinsics are stable since Rust 1.89, past the workspace's
-// `rust-version` (1.85); but `simd.rs` already needs 1.89 (its
-// `#[target_feature(enable = "avx512f")]` is stable since then too), so
-// this adds no requirement. The `rust-version` is what is stale.
-#![allow(clippy::incompatible_msrv)]
+// The AVX-512 intrinsics are stable since Rust 1.89, the workspace's
+// `rust-version` (which `simd.rs`'s `#[target_feature(enable = "avx512f")]`
+// needs too).
 
 use std::arch::x86_64::*;
 

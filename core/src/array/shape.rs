@@ -97,7 +97,7 @@ impl Array {
             .ok_or_else(|| bad("the shape's size overflows".into()))?;
         let mut new: Vec<usize> = shape.iter().map(|&n| n.max(0) as usize).collect();
         if let Some(&i) = unknown.first() {
-            if known == 0 || size % known != 0 {
+            if known == 0 || !size.is_multiple_of(known) {
                 return Err(bad("the -1 dimension cannot be inferred".into()));
             }
             new[i] = size / known;
