@@ -9,6 +9,7 @@
 
 pub mod bandwidth;
 mod cast;
+mod direct;
 mod elem;
 mod exec;
 mod jit;
@@ -20,7 +21,7 @@ pub mod vmath;
 use smallvec::SmallVec;
 use std::sync::Arc;
 use tandem_core::backend::{Buffer, Prepared};
-use tandem_core::kernel::Kernel;
+use tandem_core::kernel::{DirectInput, Kernel, OneOp};
 use tandem_core::{Backend, DType, Device, DeviceInfo, DeviceKind, Error, Memory, Result};
 
 /// The host backend.
@@ -151,6 +152,17 @@ impl Backend for CpuBackend {
             .map(host_bytes_mut)
             .collect::<Result<SmallVec<[&mut [u8]; 2]>>>()?;
         exec::run_prepared(kernel, p, &hosts, &mut outs)
+    }
+
+    fn execute_direct(
+        &self,
+        op: OneOp,
+        dtype: DType,
+        inputs: &[DirectInput],
+        output: &mut Buffer,
+        n: usize,
+    ) -> Option<Result<()>> {
+        direct::run(op, dtype, inputs, output, n).map(Ok)
     }
 
     fn describe(&self, kernel: &Kernel) -> Option<String> {

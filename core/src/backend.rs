@@ -16,8 +16,9 @@
 //! remembers where valid copies live, so nothing moves twice).
 
 use crate::buffer::HostBuffer;
+use crate::dtype::DType;
 use crate::error::Result;
-use crate::kernel::Kernel;
+use crate::kernel::{DirectInput, Kernel, OneOp};
 use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
@@ -240,6 +241,35 @@ pub trait Backend: Send + Sync {
         outputs: &mut [Buffer],
     ) -> Result<()> {
         self.execute(kernel, inputs, outputs)
+    }
+
+    /// The direct path of a tiny force, for host-memory backends: `op` over
+    /// `n` elements of `inputs` (of dtype `dtype`) into `output` (a fresh
+    /// buffer of `n`
+    /// elements of the result dtype: `Bool` for comparisons and
+    /// `isnan`/`isinf`/`isfinite`, else `dtype`), without a [`Kernel`]. The
+    /// core takes it for a small force of one op over data in this
+    /// backend's memory, where building, planning and binding a kernel
+    /// would cost more than the op. `None`: no direct path here for this op
+    /// (the default), and the core plans an ordinary kernel; the output is
+    /// then untouched.
+    ///
+    /// ```
+    /// use tandem_core::{Backend, DType, kernel::{DirectInput, OneOp}, ops::UnaryOp};
+    /// # fn run(b: &dyn Backend, x: &tandem_core::buffer::HostBuffer, out: &mut tandem_core::backend::Buffer) {
+    /// let done = b.execute_direct(OneOp::Unary(UnaryOp::Neg), DType::F32, &[DirectInput::Host(x, 0)], out, 4);
+    /// # let _ = done;
+    /// # }
+    /// ```
+    fn execute_direct(
+        &self,
+        _op: OneOp,
+        _dtype: DType,
+        _inputs: &[DirectInput],
+        _output: &mut Buffer,
+        _n: usize,
+    ) -> Option<Result<()>> {
+        None
     }
 
     /// Starts the work `execute` has recorded since the last flush. The core

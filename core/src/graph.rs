@@ -183,17 +183,26 @@ impl Node {
     /// there is not lost: the values stay lazy and the error comes back when
     /// they are read.
     pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
-        let mut deep = None;
-        expr.for_each_child(|c| {
-            if c.depth() >= MAX_LAZY_DEPTH && deep.is_none() {
-                deep = Some(c.clone());
-            }
-        });
-        if let Some(c) = deep {
-            crate::force::flush(&c);
-        }
+        let mut deep = false;
         let mut depth = 0;
-        expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
+        expr.for_each_child(|c| {
+            deep |= c.depth() >= MAX_LAZY_DEPTH;
+            depth = depth.max(c.depth() + 1);
+        });
+        if deep {
+            let mut first = None;
+            expr.for_each_child(|c| {
+                if c.depth() >= MAX_LAZY_DEPTH && first.is_none() {
+                    first = Some(c.clone());
+                }
+            });
+            if let Some(c) = first {
+                crate::force::flush(&c);
+            }
+            // The flush made the pending children data.
+            depth = 0;
+            expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
+        }
         // A constant is no pending work: nothing to flush it for.
         let leaf = matches!(expr, Expr::Const(_));
         let node = Arc::new(Node {

@@ -42,6 +42,42 @@ pub struct Instr {
     pub dtype: DType,
 }
 
+/// One elementwise op over whole operands, for
+/// [`Backend::execute_direct`](crate::Backend::execute_direct): the direct
+/// path of a tiny force, which skips building a [`Kernel`].
+///
+/// ```
+/// use tandem_core::kernel::OneOp;
+/// use tandem_core::ops::BinaryOp;
+/// let op = OneOp::Binary(BinaryOp::Add);
+/// assert_ne!(op, OneOp::Binary(BinaryOp::Mul));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OneOp {
+    /// `out[i] = op(x[i])`.
+    Unary(UnaryOp),
+    /// `out[i] = op(a[i], b[i])`; comparisons give `Bool`.
+    Binary(BinaryOp),
+}
+
+/// An operand of a [`OneOp`]: `n` contiguous elements of a host buffer
+/// from element `offset` on, or one value repeated. (The direct path is
+/// for host-memory backends: a device would gain nothing from skipping the
+/// kernel, its launch costs more than planning.)
+///
+/// ```
+/// use tandem_core::kernel::DirectInput;
+/// let s = DirectInput::Scalar(tandem_core::Scalar::F32(2.0));
+/// assert!(matches!(s, DirectInput::Scalar(_)));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub enum DirectInput<'a> {
+    /// Elements `offset..offset + n` of a host buffer.
+    Host(&'a crate::buffer::HostBuffer, usize),
+    /// A constant of the operand dtype.
+    Scalar(Scalar),
+}
+
 /// A buffer the kernel reads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KernelInput {

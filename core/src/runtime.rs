@@ -16,7 +16,8 @@ use crate::graph::{Node, Storage};
 use crate::kernel::Kernel;
 use crate::layout::Layout;
 use crate::stats::record;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 extern "Rust" {
     /// Defined by the crate that wires the backends in (the `tandem`
@@ -47,9 +48,9 @@ macro_rules! provide_backends {
 pub(crate) struct Runtime {
     /// Replaced whole on registration, so readers take a cheap snapshot.
     entries: RwLock<Arc<Vec<Arc<Entry>>>>,
-    /// The first host-memory backend, found once (backends are only ever
-    /// appended, so it never changes).
-    host: OnceLock<usize>,
+    /// The first host-memory backend and its index, found once (backends
+    /// are only ever appended, so it never changes).
+    host: OnceLock<(usize, Arc<Entry>)>,
 }
 
 /// One registered backend, with what placement asks of it on every kernel
@@ -74,7 +75,25 @@ impl Entry {
 }
 
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-static DEFAULT_DEVICE: Mutex<Option<Device>> = Mutex::new(None);
+/// The default device, encoded by [`encode_device`] (0: not yet read from
+/// `TANDEM_DEVICE`): read on every force, so a lock-free word.
+static DEFAULT_DEVICE: AtomicU64 = AtomicU64::new(0);
+
+fn encode_device(d: Device) -> u64 {
+    match d {
+        Device::Auto => 1,
+        Device::Cpu => 2,
+        Device::Gpu(i) => 3 + i as u64,
+    }
+}
+
+fn decode_device(w: u64) -> Device {
+    match w {
+        1 => Device::Auto,
+        2 => Device::Cpu,
+        w => Device::Gpu((w - 3) as usize),
+    }
+}
 
 pub(crate) fn runtime() -> &'static Runtime {
     RUNTIME.get_or_init(|| {
@@ -147,7 +166,7 @@ pub fn devices() -> Vec<DeviceInfo> {
 /// tandem::set_default_device(Device::Auto);
 /// ```
 pub fn set_default_device(device: Device) {
-    *DEFAULT_DEVICE.lock().unwrap_or_else(|e| e.into_inner()) = Some(device);
+    DEFAULT_DEVICE.store(encode_device(device), Ordering::Relaxed);
 }
 
 /// The process-wide default device.
@@ -157,13 +176,23 @@ pub fn set_default_device(device: Device) {
 /// let _ = tandem::default_device();
 /// ```
 pub fn default_device() -> Device {
-    let mut d = DEFAULT_DEVICE.lock().unwrap_or_else(|e| e.into_inner());
-    *d.get_or_insert_with(|| {
-        std::env::var("TANDEM_DEVICE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(Device::Auto)
-    })
+    match DEFAULT_DEVICE.load(Ordering::Relaxed) {
+        0 => {
+            let d = std::env::var("TANDEM_DEVICE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(Device::Auto);
+            // A concurrent `set_default_device` wins over the environment.
+            let _ = DEFAULT_DEVICE.compare_exchange(
+                0,
+                encode_device(d),
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+            decode_device(DEFAULT_DEVICE.load(Ordering::Relaxed))
+        }
+        w => decode_device(w),
+    }
 }
 
 impl Runtime {
@@ -212,11 +241,20 @@ impl Runtime {
     }
 
     pub fn host_index(&self) -> usize {
-        *self.host.get_or_init(|| {
-            self.entries()
+        self.host_entry().0
+    }
+
+    /// The host backend's index and entry (no lock: found once).
+    pub fn host_entry(&self) -> &(usize, Arc<Entry>) {
+        self.host.get_or_init(|| {
+            let entries = self.entries();
+            let i = entries
                 .iter()
                 .position(|e| e.memory == Memory::Host)
-                .expect("tandem: no host backend registered (the facade registers the CPU backend)")
+                .expect(
+                    "tandem: no host backend registered (the facade registers the CPU backend)",
+                );
+            (i, entries[i].clone())
         })
     }
 

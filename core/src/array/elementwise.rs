@@ -59,25 +59,49 @@ fn const_node(s: Scalar, dtype: DType) -> Arc<Node> {
     n
 }
 
-fn shape_of(o: &Operand) -> &[usize] {
+/// An [`Operand`], borrowed: what the elementwise builders read, so an
+/// operator over `&Array`s clones no handle (each clone is an atomic
+/// operation; a small op is a few dozen of them).
+#[derive(Clone, Copy)]
+pub(crate) enum Arg<'a> {
+    Array(&'a Array),
+    Scalar(Scalar),
+}
+
+impl<'a> From<&'a Operand> for Arg<'a> {
+    fn from(o: &'a Operand) -> Arg<'a> {
+        match o {
+            Operand::Array(a) => Arg::Array(a),
+            Operand::Scalar(s) => Arg::Scalar(*s),
+        }
+    }
+}
+
+impl<'a> From<&'a Array> for Arg<'a> {
+    fn from(a: &'a Array) -> Arg<'a> {
+        Arg::Array(a)
+    }
+}
+
+fn shape_of<'a>(o: Arg<'a>) -> &'a [usize] {
     match o {
-        Operand::Array(a) => a.shape(),
-        Operand::Scalar(_) => &[],
+        Arg::Array(a) => a.shape(),
+        Arg::Scalar(_) => &[],
     }
 }
 
 /// NumPy's `result_type` over operands, with NEP 50 weak scalars.
-fn result_type(operands: &[&Operand]) -> DType {
+fn result_type(operands: &[Arg]) -> DType {
     let strong = operands
         .iter()
         .filter_map(|o| match o {
-            Operand::Array(a) => Some(a.dtype()),
-            Operand::Scalar(_) => None,
+            Arg::Array(a) => Some(a.dtype()),
+            Arg::Scalar(_) => None,
         })
         .reduce(DType::promote);
     let weak = operands.iter().filter_map(|o| match o {
-        Operand::Scalar(s) => Some(s.weak_kind()),
-        Operand::Array(_) => None,
+        Arg::Scalar(s) => Some(s.weak_kind()),
+        Arg::Array(_) => None,
     });
     match strong {
         Some(d) => weak.fold(d, DType::promote_weak),
@@ -88,9 +112,9 @@ fn result_type(operands: &[&Operand]) -> DType {
 /// Checks that every weak integer keeps its value in `compute`, the dtype
 /// the op computes in: NumPy raises `OverflowError` for `u32_array + (-1)`
 /// but not for `u32_array / -2`, whose loop is `float64`.
-fn check_weak_fit(op: &'static str, operands: &[&Operand], compute: DType) -> Result<()> {
+fn check_weak_fit(op: &'static str, operands: &[Arg], compute: DType) -> Result<()> {
     for o in operands {
-        if let Operand::Scalar(s) = o {
+        if let Arg::Scalar(s) = o {
             if !s.fits_in(compute) {
                 return Err(Error::invalid(
                     op,
@@ -107,10 +131,10 @@ fn check_weak_fit(op: &'static str, operands: &[&Operand], compute: DType) -> Re
 
 /// The dtype a comparison computes in: NumPy compares a weak integer that
 /// does not fit the array's dtype by its true value, which `I64` holds.
-fn comparison_type(operands: &[&Operand], promoted: DType) -> DType {
+fn comparison_type(operands: &[Arg], promoted: DType) -> DType {
     let overflows = operands
         .iter()
-        .any(|o| matches!(o, Operand::Scalar(s) if !s.fits_in(promoted)));
+        .any(|o| matches!(o, Arg::Scalar(s) if !s.fits_in(promoted)));
     if overflows {
         DType::I64
     } else {
@@ -155,10 +179,10 @@ fn exponent_value(s: Scalar) -> i128 {
     }
 }
 
-fn operand_node(o: &Operand, dtype: DType) -> Arc<Node> {
+fn operand_node(o: Arg, dtype: DType) -> Arc<Node> {
     match o {
-        Operand::Array(a) => cast_node(&a.node, dtype),
-        Operand::Scalar(s) => const_node(*s, dtype),
+        Arg::Array(a) => cast_node(&a.node, dtype),
+        Arg::Scalar(s) => const_node(s, dtype),
     }
 }
 
@@ -179,7 +203,7 @@ impl Array {
             .unwrap_or_else(|e| unreachable!("{} accepts every dtype: {e}", op.name()))
     }
 
-    pub(crate) fn binary_operands(op: BinaryOp, a: &Operand, b: &Operand) -> Result<Array> {
+    pub(crate) fn binary_operands(op: BinaryOp, a: Arg, b: Arg) -> Result<Array> {
         let name = op.name();
         let shape = broadcast_shapes(name, shape_of(a), shape_of(b))?;
         let mut promoted = result_type(&[a, b]);
@@ -198,7 +222,7 @@ impl Array {
     }
 
     pub(crate) fn binary(&self, op: BinaryOp, other: impl Into<Operand>) -> Result<Array> {
-        Self::binary_operands(op, &Operand::Array(self.clone()), &other.into())
+        Self::binary_operands(op, Arg::Array(self), Arg::from(&other.into()))
     }
 
     /// `self + other` with broadcasting and promotion.
@@ -330,7 +354,7 @@ impl Array {
                 return Ok(self.square());
             }
         }
-        let out = Self::binary_operands(BinaryOp::Pow, &Operand::Array(self.clone()), &other)?;
+        let out = Self::binary_operands(BinaryOp::Pow, Arg::Array(self), Arg::from(&other))?;
         let Some(exponent) = known_exponent(&other) else {
             return Ok(out);
         };
@@ -405,16 +429,20 @@ impl Array {
     /// ```
     pub fn clip(&self, lo: impl Into<Operand>, hi: impl Into<Operand>) -> Result<Array> {
         let (lo, hi) = (lo.into(), hi.into());
-        let me = Operand::Array(self.clone());
+        let (lo, hi) = (Arg::from(&lo), Arg::from(&hi));
         // Promote over all three at once (as np.clip does), then clip in that dtype.
-        let dtype = result_type(&[&me, &lo, &hi]);
-        check_weak_fit("clip", &[&lo, &hi], dtype)?;
-        let cast = |o: Operand| match o {
-            Operand::Array(a) => Operand::Array(a.astype(dtype)),
-            Operand::Scalar(s) => Operand::Array(Array::from_node(const_node(s, dtype))),
+        let dtype = result_type(&[Arg::Array(self), lo, hi]);
+        check_weak_fit("clip", &[lo, hi], dtype)?;
+        let cast = |o: Arg| match o {
+            Arg::Array(a) => a.astype(dtype),
+            Arg::Scalar(s) => Array::from_node(const_node(s, dtype)),
         };
-        let low = Self::binary_operands(BinaryOp::Maximum, &cast(me), &cast(lo))?;
-        Self::binary_operands(BinaryOp::Minimum, &Operand::Array(low), &cast(hi))
+        let low = Self::binary_operands(
+            BinaryOp::Maximum,
+            Arg::from(&self.astype(dtype)),
+            Arg::from(&cast(lo)),
+        )?;
+        Self::binary_operands(BinaryOp::Minimum, Arg::from(&low), Arg::from(&cast(hi)))
     }
 
     /// Elementwise choice: `x` where `cond` is true (non-zero), else `y`; all
@@ -429,15 +457,16 @@ impl Array {
     /// ```
     pub fn where_(cond: &Array, x: impl Into<Operand>, y: impl Into<Operand>) -> Result<Array> {
         let (x, y) = (x.into(), y.into());
-        let xy = broadcast_shapes("where", shape_of(&x), shape_of(&y))?;
+        let (x, y) = (Arg::from(&x), Arg::from(&y));
+        let xy = broadcast_shapes("where", shape_of(x), shape_of(y))?;
         let shape = broadcast_shapes("where", cond.shape(), &xy)?;
-        let dtype = result_type(&[&x, &y]);
-        check_weak_fit("where", &[&x, &y], dtype)?;
+        let dtype = result_type(&[x, y]);
+        check_weak_fit("where", &[x, y], dtype)?;
         let c = cast_node(&cond.node, DType::Bool);
         Ok(Array::from_node(Node::lazy(
             shape,
             dtype,
-            Expr::Select(c, operand_node(&x, dtype), operand_node(&y, dtype)),
+            Expr::Select(c, operand_node(x, dtype), operand_node(y, dtype)),
         )))
     }
 

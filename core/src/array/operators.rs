@@ -3,16 +3,47 @@
 //! `+= -= *= /= %=` (with their `try_*_assign` forms). They panic with the
 //! `Error`'s message where the `try_` methods return it.
 
+use super::elementwise::Arg;
 use super::{Array, Operand};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::ops::{BinaryOp, UnaryOp};
+use crate::scalar::Scalar;
 use std::ops::{
     Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
 };
 
-fn apply(op: BinaryOp, a: Operand, b: Operand) -> Array {
-    Array::binary_operands(op, &a, &b).unwrap_or_else(|e| panic!("{e}"))
+fn apply(op: BinaryOp, a: Arg, b: Arg) -> Array {
+    Array::binary_operands(op, a, b).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An operator's operand, borrowed (owned or not, an `Array` is only read).
+trait AsArg {
+    fn arg(&self) -> Arg<'_>;
+}
+
+impl AsArg for Array {
+    fn arg(&self) -> Arg<'_> {
+        Arg::Array(self)
+    }
+}
+
+impl AsArg for &Array {
+    fn arg(&self) -> Arg<'_> {
+        Arg::Array(self)
+    }
+}
+
+impl AsArg for i64 {
+    fn arg(&self) -> Arg<'_> {
+        Arg::Scalar(Scalar::from(*self))
+    }
+}
+
+impl AsArg for f64 {
+    fn arg(&self) -> Arg<'_> {
+        Arg::Scalar(Scalar::from(*self))
+    }
 }
 
 macro_rules! binary_operator {
@@ -20,25 +51,25 @@ macro_rules! binary_operator {
         impl $trait<&Array> for &Array {
             type Output = Array;
             fn $method(self, rhs: &Array) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         impl $trait<Array> for &Array {
             type Output = Array;
             fn $method(self, rhs: Array) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         impl $trait<&Array> for Array {
             type Output = Array;
             fn $method(self, rhs: &Array) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         impl $trait<Array> for Array {
             type Output = Array;
             fn $method(self, rhs: Array) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         // One float and one integer type: Rust literals (`2.0`, `3`) infer to them
@@ -49,25 +80,25 @@ macro_rules! binary_operator {
         impl $trait<$t> for &Array {
             type Output = Array;
             fn $method(self, rhs: $t) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         impl $trait<$t> for Array {
             type Output = Array;
             fn $method(self, rhs: $t) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         impl $trait<&Array> for $t {
             type Output = Array;
             fn $method(self, rhs: &Array) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
         impl $trait<Array> for $t {
             type Output = Array;
             fn $method(self, rhs: Array) -> Array {
-                apply(BinaryOp::$op, self.into(), rhs.into())
+                apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
     )*};
@@ -121,7 +152,7 @@ impl Array {
         op: BinaryOp,
         other: Operand,
     ) -> Result<()> {
-        let result = Array::binary_operands(op, &Operand::Array(self.clone()), &other)
+        let result = Array::binary_operands(op, Arg::Array(self), Arg::from(&other))
             .map_err(|e| e.with_op(name))?;
         let (from, to) = (result.dtype(), self.dtype());
         // NumPy resolves the dtypes before it looks at the output's shape.

@@ -38,8 +38,12 @@
 //!   only on the graph's structure, so it is cached by the walk's structure
 //!   key; constants are patched in per force. A repeated small force skips
 //!   planning, and its buffers and scratch come from pools.
+//! - **Tiny forces take a direct path.** One op over small host data (`(&a
+//!   + &b).eval()` on 1000 elements) skips the walk, the plan and the
+//!   kernel altogether (`direct.rs`).
 
 pub(crate) mod cache;
+mod direct;
 pub(crate) mod explain;
 mod plan;
 pub(crate) mod walk;
@@ -127,6 +131,9 @@ pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
 pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
     if !node.is_lazy() {
         return Ok(());
+    }
+    if let Some(done) = direct::try_force(node, want) {
+        return done;
     }
     batch(|| force_all(&[node], want))
 }
