@@ -228,6 +228,16 @@ fn transposed_operands_are_not_copied() {
         stats.kernels
     );
     assert_eq!(got.to_vec::<f64>().unwrap(), expect);
+    // `z.t() @ z` of a lazy `z`: `z` is computed once (one kernel, one
+    // buffer) and read through the transpose.
+    let z = &a * 0.5;
+    tandem::reset_stats();
+    let got = z.t().matmul(&z).unwrap();
+    let stats = tandem::stats();
+    assert_eq!(stats.kernels.values().sum::<u64>(), 1, "{stats:?}");
+    assert_eq!(stats.allocations, 1, "{stats:?}");
+    let want: Vec<f64> = expect.iter().map(|x| x * 0.25).collect();
+    assert_eq!(got.to_vec::<f64>().unwrap(), want);
 }
 
 /// Larger products agree with a naive f64 reference (exercises the GEMM's

@@ -39,7 +39,7 @@ use super::Array;
 use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::graph::Node;
+use crate::graph::{Expr, Node};
 use crate::layout::{broadcast_shapes, checked_size, normalize_axis, Layout};
 use crate::runtime::{batch, default_device, host_copy};
 use crate::view::ViewOp;
@@ -118,11 +118,16 @@ fn matmul(op: &'static str, a: &Array, b: &Array) -> Result<Array> {
         // An empty sum is 0 (NumPy: `np.ones((2, 0)) @ np.ones((0, 3))` is zeros).
         return Ok(Array::zeros(&out_shape, dtype));
     }
-    let (na, nb) = (cast_node(&a.node, dtype), cast_node(&b.node, dtype));
-    let lazy: Vec<&Arc<Node>> = [&na, &nb].into_iter().filter(|n| n.is_lazy()).collect();
-    if !lazy.is_empty() {
-        batch(|| crate::force::force_all(&lazy, default_device()))?;
-    }
+    // Views of lazy work (`z.t()` of a lazy `z`) compute the work once and
+    // read it through the view, instead of materialising the view.
+    let (ra, va) = peel(&a.node);
+    let (rb, vb) = peel(&b.node);
+    force_lazy(&[&ra, &rb])?;
+    let (na, nb) = (
+        cast_node(&rebuild(ra, va).node, dtype),
+        cast_node(&rebuild(rb, vb).node, dtype),
+    );
+    force_lazy(&[&na, &nb])?;
     let side = |node: &Arc<Node>, vector_rows: bool, rows: usize, cols: usize| {
         let (storage, mut layout) = node.as_data().expect("a forced node holds data");
         if layout.shape.len() == 1 {
@@ -153,6 +158,34 @@ fn matmul(op: &'static str, a: &Array, b: &Array) -> Result<Array> {
         DType::Bool => batched::<u8>(dims, (&ha, &la), (&hb, &lb), &mut out),
     }
     Ok(Array::from_node(Node::from_host(dtype, &out_shape, out)))
+}
+
+/// The node under a chain of views, and the views (innermost first).
+fn peel(node: &Arc<Node>) -> (Arc<Node>, Vec<ViewOp>) {
+    let mut views = Vec::new();
+    let mut node = node.clone();
+    while let Expr::View(op, inner) = node.expr() {
+        views.push(op);
+        node = inner;
+    }
+    views.reverse();
+    (node, views)
+}
+
+/// `root` seen through `views` (on data: layouts over the same buffer).
+fn rebuild(root: Arc<Node>, views: Vec<ViewOp>) -> Array {
+    views
+        .into_iter()
+        .fold(Array::from_node(root), |x, op| x.view(op))
+}
+
+/// Computes the lazy ones of `nodes`, together.
+fn force_lazy(nodes: &[&Arc<Node>]) -> Result<()> {
+    let lazy: Vec<&Arc<Node>> = nodes.iter().copied().filter(|n| n.is_lazy()).collect();
+    if lazy.is_empty() {
+        return Ok(());
+    }
+    batch(|| crate::force::force_all(&lazy, default_device()))
 }
 
 /// The sizes of one product: `[m, k] @ [k, n]`.
