@@ -2,8 +2,8 @@
 //! pair, the 1-d rules, batch broadcasting, empty axes, integer wrap-around,
 //! `bool @ bool`, transposed / strided / reversed / broadcast operands read
 //! in place), `dot` (0-d, 1-d, 2-d, n-d unbatched), `vdot`, `inner`,
-//! `outer`, `vecdot`, `matvec`, `vecmat`, `kron`, `tensordot`, `diagonal`,
-//! `trace`, and their errors.
+//! `outer`, `vecdot`, `matvec`, `vecmat`, `kron`, `tensordot`, `einsum`,
+//! `diagonal`, `trace`, and their errors.
 //!
 //! Expected values come from `tests/fixtures/products/products.json`,
 //! written by `scripts/fixtures/products.py` with NumPy. Values are small
@@ -15,16 +15,7 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::sync::Mutex;
 use tandem::prelude::*;
-
-/// The tests of this binary run one at a time: one of them reads the
-/// process-wide `tandem::stats()`, which the others' kernels would change.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn isizes(v: &Value) -> Vec<isize> {
     v.as_array()
@@ -53,6 +44,10 @@ fn call(fun: &str, x: &[Array], args: &Value) -> Result<Array> {
         ),
         "diagonal" => x[0].diagonal(args["offset"].as_i64().expect("offset") as isize),
         "trace" => x[0].trace(),
+        "einsum" => Array::einsum(
+            args["spec"].as_str().expect("spec"),
+            &x.iter().collect::<Vec<_>>(),
+        ),
         other => panic!("unknown product {other:?}"),
     }
 }
@@ -85,7 +80,6 @@ fn check_atol(case: &Value, got: Result<Array>) -> Option<String> {
 }
 
 fn run(fun: &str, min_cases: usize) {
-    let _serial = serial();
     let fx = load_fixture("products", "products.json");
     let mine: Vec<&Value> = cases(fx, "cases")
         .iter()
@@ -184,10 +178,24 @@ fn trace_fixtures() {
     run("trace", 30);
 }
 
+#[test]
+fn einsum_fixtures() {
+    run("einsum", 120);
+}
+
+/// What this slice of `einsum` does not do yet says so (NumPy accepts both).
+#[test]
+fn einsum_unsupported_forms() {
+    let a = Array::ones(&[2, 2], DType::F64);
+    for spec in ["ij,jk", "...ij->...ji"] {
+        let e = Array::einsum(spec, &[&a, &a][..spec.matches(',').count() + 1]).unwrap_err();
+        assert!(matches!(e, Error::Unsupported { .. }), "{spec}: {e}");
+    }
+}
+
 /// The error names both shapes and the contracted axes.
 #[test]
 fn matmul_error_names_shapes_and_axes() {
-    let _serial = serial();
     let a = Array::zeros(&[2, 3], DType::F32);
     let b = Array::zeros(&[4, 5], DType::F32);
     let e = a.matmul(&b).unwrap_err();
@@ -203,10 +211,10 @@ fn matmul_error_names_shapes_and_axes() {
 }
 
 /// A transposed operand is read in place: no copy of it is made (the only
-/// host allocation is the result).
+/// host allocation is the result). `tandem::stats()` counts the calling
+/// thread's work, so the tests running beside this one do not disturb it.
 #[test]
 fn transposed_operands_are_not_copied() {
-    let _serial = serial();
     let a = Array::from_vec((0..64 * 48).map(|i| i as f64).collect(), &[64, 48]).unwrap();
     let a = a.eval().unwrap();
     let expect = a
@@ -244,7 +252,6 @@ fn transposed_operands_are_not_copied() {
 /// packing past one block, and the integer kernel's blocks).
 #[test]
 fn larger_products_match_a_naive_reference() {
-    let _serial = serial();
     let (m, k, n) = (67, 300, 1100);
     let av: Vec<i64> = (0..m * k).map(|i| (i as i64 * 7919) % 13 - 6).collect();
     let bv: Vec<i64> = (0..k * n).map(|i| (i as i64 * 104729) % 11 - 5).collect();

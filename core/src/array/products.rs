@@ -1,6 +1,7 @@
 //! Matrix products with NumPy's semantics: `matmul` (the `@` operator),
 //! `dot`, `vdot`, `inner`, `outer`, `vecdot`, `matvec`, `vecmat`, `kron`,
-//! `tensordot`, and the diagonal views `diagonal` and `trace`.
+//! `tensordot`, `einsum` (explicit `->` specs), and the diagonal views
+//! `diagonal` and `trace`.
 //!
 //! # How a product is computed (the first slice of issue 15)
 //!
@@ -441,6 +442,263 @@ fn tensordot(
     matmul(op, &a2, &b2)?.reshape(&shape)
 }
 
+/// One operand of an `einsum` on its way through the lowering: the array
+/// and the letter of each of its axes.
+struct Term {
+    x: Array,
+    letters: Vec<u8>,
+}
+
+impl Term {
+    fn size(&self, letter: u8) -> usize {
+        let i = self.letters.iter().position(|&l| l == letter);
+        self.x.shape()[i.expect("a letter of this term")]
+    }
+
+    /// The axes of `letters`, in that order.
+    fn axes(&self, letters: &[u8]) -> Vec<usize> {
+        letters
+            .iter()
+            .map(|l| {
+                self.letters
+                    .iter()
+                    .position(|m| m == l)
+                    .expect("a letter of this term")
+            })
+            .collect()
+    }
+
+    /// Transposed to `order` (a permutation of its letters), then reshaped
+    /// to `shape`.
+    fn arranged(&self, order: &[u8], shape: &[usize]) -> Result<Array> {
+        let shape: Vec<isize> = shape.iter().map(|&d| d as isize).collect();
+        self.x.transpose(&self.axes(order))?.reshape(&shape)
+    }
+}
+
+/// The letters of `spec`'s operands and of its output.
+fn parse_einsum(spec: &str, count: usize) -> Result<(Vec<Vec<u8>>, Vec<u8>)> {
+    let op = "einsum";
+    let spec: String = spec.chars().filter(|c| !c.is_whitespace()).collect();
+    if spec.contains("...") {
+        return Err(Error::unsupported(
+            op,
+            "ellipses (`...`) are not supported yet; name every axis with a letter",
+        ));
+    }
+    let (inputs, output) = spec.split_once("->").ok_or_else(|| {
+        Error::unsupported(
+            op,
+            format!("implicit output ({spec:?}) is not supported yet; write the output after `->`, e.g. \"ij,jk->ik\""),
+        )
+    })?;
+    let letters = |t: &str| -> Result<Vec<u8>> {
+        if let Some(c) = t.chars().find(|c| !c.is_ascii_alphabetic()) {
+            return Err(Error::invalid(
+                op,
+                format!("{c:?} in {spec:?} is not a subscript; use the letters a-z and A-Z"),
+            ));
+        }
+        Ok(t.bytes().collect())
+    };
+    let terms = inputs.split(',').map(letters).collect::<Result<Vec<_>>>()?;
+    if terms.len() != count {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "{spec:?} has {} operand(s) but {count} array(s) were given",
+                terms.len()
+            ),
+        ));
+    }
+    let output = letters(output)?;
+    for (i, &l) in output.iter().enumerate() {
+        if output[..i].contains(&l) {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "the output subscript {:?} appears twice in {spec:?}",
+                    l as char
+                ),
+            ));
+        }
+        if !terms.iter().any(|t| t.contains(&l)) {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "the output subscript {:?} of {spec:?} appears in no operand",
+                    l as char
+                ),
+            ));
+        }
+    }
+    Ok((terms, output))
+}
+
+/// NumPy's `einsum` with an explicit output, lowered to views, sums and
+/// batched matmuls.
+fn einsum(spec: &str, operands: &[&Array]) -> Result<Array> {
+    let op = "einsum";
+    if operands.is_empty() {
+        return Err(Error::invalid(op, "need at least one operand"));
+    }
+    let (letters, output) = parse_einsum(spec, operands.len())?;
+    let dtype = operands
+        .iter()
+        .map(|a| a.dtype())
+        .reduce(DType::promote)
+        .expect("at least one operand");
+    let mut terms = Vec::with_capacity(operands.len());
+    let mut sizes: Vec<Option<(usize, usize)>> = vec![None; 128];
+    for (i, (&a, letters)) in operands.iter().zip(letters).enumerate() {
+        if letters.len() != a.ndim() {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "operand {i} has {} axes (shape {:?}) but its subscripts {:?} name {}",
+                    a.ndim(),
+                    a.shape(),
+                    String::from_utf8_lossy(&letters),
+                    letters.len()
+                ),
+            ));
+        }
+        for (&l, &n) in letters.iter().zip(a.shape()) {
+            match sizes[l as usize] {
+                Some((m, j)) if m != n => {
+                    return Err(mismatch(
+                        op,
+                        operands[j],
+                        a,
+                        format!(
+                            "subscript {:?} has length {m} in operand {j} and {n} in operand {i}",
+                            l as char
+                        ),
+                    ))
+                }
+                _ => sizes[l as usize] = Some((n, i)),
+            }
+        }
+        terms.push(Term {
+            x: a.astype(dtype),
+            letters,
+        });
+    }
+    // A letter repeated within an operand takes its diagonal (a view).
+    for t in &mut terms {
+        while let Some((i, j)) = (0..t.letters.len()).find_map(|j| {
+            t.letters[..j]
+                .iter()
+                .position(|&l| l == t.letters[j])
+                .map(|i| (i, j))
+        }) {
+            t.x = t.x.view(ViewOp::Diagonal {
+                offset: 0,
+                axis1: i,
+                axis2: j,
+            });
+            let l = t.letters.remove(j);
+            t.letters.remove(i);
+            t.letters.push(l);
+        }
+    }
+    // Left to right: sum the axes no one else needs, then contract with
+    // the next operand.
+    let mut rest = terms.into_iter();
+    let mut acc = rest.next().expect("at least one operand");
+    let later: Vec<Term> = rest.collect();
+    for k in 0..=later.len() {
+        let needed = |l: u8, skip_next: bool| {
+            output.contains(&l)
+                || later[k..]
+                    .iter()
+                    .skip(usize::from(skip_next))
+                    .any(|t| t.letters.contains(&l))
+        };
+        let next = later.get(k);
+        acc = sum_out(acc, |l| needed(l, false), dtype)?;
+        let Some(next) = next else { break };
+        let next = sum_out(
+            Term {
+                x: next.x.clone(),
+                letters: next.letters.clone(),
+            },
+            |l| needed(l, true) || acc.letters.contains(&l),
+            dtype,
+        )?;
+        acc = contract(&acc, &next, |l| needed(l, true))?;
+    }
+    let axes = acc.axes(&output);
+    acc.x.transpose(&axes)
+}
+
+/// `t` with the axes whose letters `keep` rejects summed away (in `dtype`:
+/// NumPy's einsum keeps the dtype, so integer sums wrap, bool sums are or).
+fn sum_out(t: Term, keep: impl Fn(u8) -> bool, dtype: DType) -> Result<Term> {
+    let gone: Vec<isize> = (0..t.letters.len())
+        .filter(|&i| !keep(t.letters[i]))
+        .map(|i| i as isize)
+        .collect();
+    if gone.is_empty() {
+        return Ok(t);
+    }
+    let x = t.x.sum_axes(&gone, false)?.astype(dtype);
+    let letters = t.letters.into_iter().filter(|&l| keep(l)).collect();
+    Ok(Term { x, letters })
+}
+
+/// The product of two terms summed over their shared letters that `keep`
+/// rejects; shared letters it keeps are a batch.
+fn contract(a: &Term, b: &Term, keep: impl Fn(u8) -> bool) -> Result<Term> {
+    let shared = |l: &&u8| b.letters.contains(l);
+    let batch: Vec<u8> = a
+        .letters
+        .iter()
+        .filter(shared)
+        .filter(|&&l| keep(l))
+        .copied()
+        .collect();
+    let summed: Vec<u8> = a
+        .letters
+        .iter()
+        .filter(shared)
+        .filter(|&&l| !keep(l))
+        .copied()
+        .collect();
+    let only_a: Vec<u8> = a
+        .letters
+        .iter()
+        .filter(|l| !b.letters.contains(l))
+        .copied()
+        .collect();
+    let only_b: Vec<u8> = b
+        .letters
+        .iter()
+        .filter(|l| !a.letters.contains(l))
+        .copied()
+        .collect();
+    let len = |t: &Term, ls: &[u8]| ls.iter().map(|&l| t.size(l)).product::<usize>();
+    let (nb, m, k, n) = (
+        len(a, &batch),
+        len(a, &only_a),
+        len(a, &summed),
+        len(b, &only_b),
+    );
+    let cat = |x: &[u8], y: &[u8], z: &[u8]| [x, y, z].concat();
+    let a2 = a.arranged(&cat(&batch, &only_a, &summed), &[nb, m, k])?;
+    let b2 = b.arranged(&cat(&batch, &summed, &only_b), &[nb, k, n])?;
+    let letters = cat(&batch, &only_a, &only_b);
+    let shape: Vec<isize> = batch
+        .iter()
+        .chain(&only_a)
+        .map(|&l| a.size(l))
+        .chain(only_b.iter().map(|&l| b.size(l)))
+        .map(|d| d as isize)
+        .collect();
+    let x = matmul("einsum", &a2, &b2)?.reshape(&shape)?;
+    Ok(Term { x, letters })
+}
+
 impl Array {
     /// The matrix product, NumPy's `a @ b` (`np.matmul`): the last two axes
     /// are matrices and the axes before them a batch, broadcast between the
@@ -730,6 +988,38 @@ impl Array {
     /// ```
     pub fn tensordot(a: &Array, b: &Array, axes_a: &[isize], axes_b: &[isize]) -> Result<Array> {
         tensordot("tensordot", a, b, axes_a, axes_b)
+    }
+
+    /// NumPy's `np.einsum` with an explicit output (`"ij,jk->ik"`): each
+    /// operand's axes are named by letters; a letter repeated within an
+    /// operand takes its diagonal, letters missing from the output are
+    /// summed over, and the output's letters give its axes in order. The
+    /// result dtype is the operands' promotion (integer sums wrap and bool
+    /// sums are `or`, as NumPy's einsum). Lowered to views, sums and one
+    /// batched [`matmul`](Array::matmul) per pair of operands, left to right
+    /// (no contraction-order optimisation yet).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for an implicit output (no `->`) or `...`;
+    /// [`Error::InvalidArgument`] for a malformed spec (a subscript count
+    /// that differs from an operand's axes, an output letter that appears
+    /// twice or in no operand, a different number of operands);
+    /// [`Error::ShapeMismatch`] when one letter names axes of different
+    /// lengths.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 2, 3, 4], &[2, 2])?;
+    /// let b = Array::from_vec(vec![5i32, 6, 7, 8], &[2, 2])?;
+    /// assert_eq!(Array::einsum("ij,jk->ik", &[&a, &b])?.to_vec::<i32>()?, vec![19, 22, 43, 50]);
+    /// assert_eq!(Array::einsum("ii->", &[&a])?.item::<i32>()?, 5);
+    /// assert_eq!(Array::einsum("ij->ji", &[&a])?.to_vec::<i32>()?, vec![1, 3, 2, 4]);
+    /// assert!(Array::einsum("ij,jk", &[&a, &b]).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn einsum(spec: &str, operands: &[&Array]) -> Result<Array> {
+        einsum(spec, operands)
     }
 
     /// NumPy's `a.diagonal(offset)` over axes 0 and 1: those axes are
