@@ -352,7 +352,7 @@ fn column_and_row_sums_of_matrices_larger_than_a_binding() {
     let max = gpu.limits().max_binding as usize;
     // f32 values 0/1 (column sums stay below 2^24, so every order of
     // summation is exact).
-    let one = |i: usize| f32::from(u8::from(i % 11 == 0 || i % 7 == 3));
+    let one = |i: usize| f32::from(u8::from(i.is_multiple_of(11) || i % 7 == 3));
     // A (10.5M, 4) matrix (168 MB): sum over axis 0 (four long strided
     // columns) and over axis 1 (10.5M rows of 4).
     let (r, c) = (10_500_000usize, 4usize);

@@ -50,7 +50,7 @@ fn data(dt: DType, n: usize, row: usize, seed: u64) -> HostBuffer {
         let r = i / row;
         match r % 4 {
             1 if i % row == row / 2 => f64::NAN,
-            2 if i % 5 == 0 => f64::NAN,
+            2 if i.is_multiple_of(5) => f64::NAN,
             3 => f64::NAN,
             _ if i % 97 == 13 => -0.0,
             _ => 1.0 + v as f64 / 64.0,
