@@ -246,6 +246,22 @@ fn transposed_operands_are_not_copied() {
     assert_eq!(stats.allocations, 1, "{stats:?}");
     let want: Vec<f64> = expect.iter().map(|x| x * 0.25).collect();
     assert_eq!(got.to_vec::<f64>().unwrap(), want);
+    // Views of constants and slices of lazy work.
+    let ones = Array::ones(&[2, 3], DType::F64);
+    let r = ones.t().matmul(&ones).unwrap();
+    assert_eq!(r.to_vec::<f64>().unwrap(), vec![2.0; 9]);
+    let part = (&a * 2.0).slice(s![..2, ..3]).unwrap();
+    let r = part.t().matmul(&part).unwrap();
+    let rows: Vec<f64> = (0..2)
+        .flat_map(|i| (0..3).map(move |j| 2.0 * (i * 48 + j) as f64))
+        .collect();
+    let naive: Vec<f64> = (0..3)
+        .flat_map(|i| {
+            let rows = &rows;
+            (0..3).map(move |j| (0..2).map(|p| rows[p * 3 + i] * rows[p * 3 + j]).sum())
+        })
+        .collect();
+    assert_eq!(r.to_vec::<f64>().unwrap(), naive);
 }
 
 /// Larger products agree with a naive f64 reference (exercises the GEMM's

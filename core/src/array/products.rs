@@ -161,11 +161,17 @@ fn matmul(op: &'static str, a: &Array, b: &Array) -> Result<Array> {
     Ok(Array::from_node(Node::from_host(dtype, &out_shape, out)))
 }
 
-/// The node under a chain of views, and the views (innermost first).
+/// The node under a chain of views that each see all of their input
+/// (transposes, reshapes, broadcasts), and those views (innermost first).
+/// A view of part of its input (a slice, a diagonal) stays: forcing it
+/// computes only that part.
 fn peel(node: &Arc<Node>) -> (Arc<Node>, Vec<ViewOp>) {
     let mut views = Vec::new();
     let mut node = node.clone();
     while let Expr::View(op, inner) = node.expr() {
+        if inner.size() > node.size() {
+            break;
+        }
         views.push(op);
         node = inner;
     }
