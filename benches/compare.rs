@@ -67,6 +67,11 @@ fn specs() -> Vec<(&'static str, usize, DType)> {
         w.push((k, n, DType::F32));
     }
     w.push(("kmeans_k16_d4", 100_000, DType::F64));
+    for dtype in [DType::F32, DType::F64] {
+        for &(k, n) in &workloads::PRODUCTS {
+            w.push((k, n, dtype));
+        }
+    }
     w
 }
 

@@ -95,6 +95,11 @@ def ramp_workloads(kind, n, dtype):
         b = f32(side * side, 1, 2).reshape(side, side)
         axis = int(kind[-1])
         return (lambda: np.concatenate([a, b], axis=axis)), None
+    if kind == "matmul":
+        side = int(round(n ** 0.5))
+        a = np.linspace(0, 1, side * side, dtype=dtype).reshape(side, side)
+        b = np.linspace(1, 2, side * side, dtype=dtype).reshape(side, side)
+        return (lambda: a @ b), None
     if kind in ("sum0", "sum1", "argmin1", "nanmax0", "summat"):
         side = int(round(n ** 0.5))
         m = f32(side * side, 0, 1).reshape(side, side)

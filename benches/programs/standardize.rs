@@ -25,10 +25,8 @@ pub fn standardize(x: &Array) -> tandem::Result<Vec<Array>> {
     let mu = x.mean_axis(0, false)?;
     let sigma = x.std_axis(0, false)?;
     let z = (x - &mu) / &sigma;
-    // corr = Z.T @ Z / n: no matmul yet; (p, n) @ (n, p) as the broadcast
-    // product of the columns, summed over the rows
-    let corr =
-        (z.at(s![.., .., NewAxis]) * z.at(s![.., NewAxis, ..])).sum_axis(0, false)? / n as f64;
+    // corr = Z.T @ Z / n
+    let corr = z.t().matmul(&z)? / n as f64;
     Ok(vec![z, corr])
 }
 

@@ -35,6 +35,17 @@ pub enum ViewOp {
     Reshape(Vec<usize>),
     /// NumPy broadcasting to a larger shape (stride 0 on new and stretched axes).
     Broadcast(Vec<usize>),
+    /// NumPy's `diagonal(offset, axis1, axis2)`: both axes are removed and
+    /// the diagonal becomes the last axis, with stride `s1 + s2`. `offset >
+    /// 0` starts on the superdiagonal (column `offset`), `< 0` below.
+    Diagonal {
+        /// The diagonal's offset from the main one.
+        offset: isize,
+        /// The first axis (rows).
+        axis1: usize,
+        /// The second axis (columns).
+        axis2: usize,
+    },
 }
 
 impl ViewOp {
@@ -56,6 +67,36 @@ impl ViewOp {
             }),
             ViewOp::Broadcast(shape) => Some(l.broadcast_to(shape)),
             ViewOp::Reshape(shape) => reshape_layout(l, shape),
+            &ViewOp::Diagonal {
+                offset,
+                axis1,
+                axis2,
+            } => {
+                let (n1, n2) = (l.shape[axis1], l.shape[axis2]);
+                let (s1, s2) = (l.strides[axis1], l.strides[axis2]);
+                let (row, col) = if offset >= 0 {
+                    (0, offset.unsigned_abs())
+                } else {
+                    (offset.unsigned_abs(), 0)
+                };
+                let len = n1.saturating_sub(row).min(n2.saturating_sub(col));
+                let mut out = Layout {
+                    shape: vec![],
+                    strides: vec![],
+                    offset: l.offset,
+                };
+                for i in (0..l.shape.len()).filter(|&i| i != axis1 && i != axis2) {
+                    out.shape.push(l.shape[i]);
+                    out.strides.push(l.strides[i]);
+                }
+                out.shape.push(len);
+                out.strides.push(s1 + s2);
+                if len > 0 {
+                    out.offset =
+                        (l.offset as isize + row as isize * s1 + col as isize * s2) as usize;
+                }
+                Some(out)
+            }
             ViewOp::Slice(axes) => {
                 let mut out = Layout {
                     shape: vec![],
@@ -198,6 +239,34 @@ mod tests {
         assert!(reshape_layout(&t, &[12]).is_none());
         let r = reshape_layout(&t, &[2, 2, 3, 1]).unwrap();
         assert_eq!(positions(&r), positions(&t));
+    }
+
+    #[test]
+    fn diagonal_is_a_strided_view() {
+        let d = |offset| {
+            let v = ViewOp::Diagonal {
+                offset,
+                axis1: 0,
+                axis2: 1,
+            };
+            positions(&v.apply(&Layout::contiguous(&[3, 4])).unwrap())
+        };
+        assert_eq!(d(0), vec![0, 5, 10]);
+        assert_eq!(d(1), vec![1, 6, 11]);
+        assert_eq!(d(3), vec![3]);
+        assert_eq!(d(4), Vec::<usize>::new());
+        assert_eq!(d(-1), vec![4, 9]);
+        assert_eq!(d(-3), Vec::<usize>::new());
+        // Of a transposed view: the same elements.
+        let t = ViewOp::Permute(vec![1, 0])
+            .apply(&Layout::contiguous(&[4, 3]))
+            .unwrap();
+        let v = ViewOp::Diagonal {
+            offset: 1,
+            axis1: 0,
+            axis2: 1,
+        };
+        assert_eq!(positions(&v.apply(&t).unwrap()), vec![3, 7, 11]);
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! The methods of `Array` are split by topic, as ndarray does:
 //! `creation.rs`, `elementwise.rs`, `operators.rs` (also `+=` and the
 //! other compound assignments), `readout.rs`, `reduce.rs`, `shape.rs`
-//! (views and their panicking short forms `at`, `reshaped` …), `join.rs`.
+//! (views and their panicking short forms `at`, `reshaped` …), `join.rs`,
+//! `products.rs` (`matmul`, `dot`, `tensordot` … and `diagonal`, `trace`).
 
 mod creation;
 mod elementwise;
 mod join;
 mod operators;
+mod products;
 mod readout;
 mod reduce;
 mod shape;

@@ -437,6 +437,11 @@ fn push_view(key: &mut SmallVec<[u64; 8]>, v: &ViewOp) {
             key.push(3);
             push_dims(key, shape);
         }
+        &ViewOp::Diagonal {
+            offset,
+            axis1,
+            axis2,
+        } => key.extend([5, offset as u64, axis1 as u64, axis2 as u64]),
         ViewOp::Slice(axes) => {
             key.push(4);
             key.push(axes.len() as u64);

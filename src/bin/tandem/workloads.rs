@@ -27,6 +27,13 @@ pub const MATRIX: [&str; 7] = [
     "sum0", "sum1", "argmin1", "nanmax0", "summat", "concat0", "concat1",
 ];
 
+/// The matrix products, `matmul:<elements>`: `M @ N` of two square
+/// matrices of `side² = elements` (512² and 2048², f32 and f64 in
+/// `benches/compare.rs`). Compute-bound: the GB/s column counts the two
+/// inputs and the output once, as the other matrix kinds do.
+#[allow(dead_code)] // used by benches/compare.rs, which includes this file
+pub const PRODUCTS: [(&str, usize); 2] = [("matmul", 512 * 512), ("matmul", 2048 * 2048)];
+
 /// Reductions along the contiguous axis, `<op>1x<W>:<elements>`: `op` of
 /// an `elements/W × W` C-order matrix of scrambled values along axis 1
 /// (`argmin1x8:8000000` is `M.argmin(axis=1)` of a 10^6 × 8 matrix), with
@@ -94,6 +101,7 @@ pub fn formula(kind: &str) -> &'static str {
         "summat" => "M.sum()",
         "concat0" => "concatenate([M, N], axis=0)",
         "concat1" => "concatenate([M, N], axis=1)",
+        "matmul" => "M @ N",
         _ if kind.starts_with("kmeans") => "((x[:, None, :] - c[None, :, :])**2).sum(-1)",
         _ => match rows_kind(kind) {
             Some(("argmin", _)) => "M.argmin(axis=1)",
@@ -249,7 +257,7 @@ pub fn build(
         return w;
     }
     let f4 = dtype.size_of() as f64;
-    if MATRIX.contains(&kind) {
+    if MATRIX.contains(&kind) || kind == "matmul" {
         let side = ((n as f64).sqrt().round() as usize).max(1);
         let n = side * side;
         let sq = |lo, hi| -> tandem::Result<Array> {
@@ -265,6 +273,14 @@ pub fn build(
                         4.0 * n as f64 * f4,
                         false,
                         Box::new(move || Array::concatenate(&[&m, &other], axis)),
+                    )
+                }
+                "matmul" => {
+                    let other = sq(1.0, 2.0)?;
+                    (
+                        3.0 * n as f64 * f4,
+                        false,
+                        Box::new(move || m.matmul(&other)),
                     )
                 }
                 "sum0" => (n as f64 * f4, true, Box::new(move || m.sum_axis(0, false))),
