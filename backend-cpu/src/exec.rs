@@ -44,8 +44,35 @@ pub(crate) enum Reg {
     F64(Vec<f64>),
 }
 
+thread_local! {
+    /// Registers of finished workspaces, reused by the next kernel on this
+    /// thread: a kernel of a few thousand elements spent more on zeroing
+    /// fresh registers (a block per instruction) than on its arithmetic.
+    static SPARE_REGS: std::cell::RefCell<Vec<Reg>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The most registers (and the largest, in bytes) kept for reuse per thread.
+const SPARE_COUNT: usize = 64;
+const SPARE_BYTES: usize = 64 << 10;
+
 impl Reg {
+    /// A register of `n` elements. Its values are unspecified (a reused
+    /// register keeps old ones): every instruction writes its register over
+    /// a block before anything reads it.
     pub(crate) fn new(dtype: DType, n: usize) -> Reg {
+        if n > 0 {
+            let spare = SPARE_REGS.with(|s| {
+                let mut s = s.borrow_mut();
+                let i = s
+                    .iter()
+                    .position(|r| r.dtype() == dtype && r.capacity() >= n)?;
+                Some(s.swap_remove(i))
+            });
+            if let Some(mut r) = spare {
+                r.set_len(n);
+                return r;
+            }
+        }
         match dtype {
             DType::Bool => Reg::Bool(vec![0; n]),
             DType::I32 => Reg::I32(vec![0; n]),
@@ -57,14 +84,65 @@ impl Reg {
     }
 
     pub(crate) fn filled(s: Scalar, n: usize) -> Reg {
-        match s {
-            Scalar::Bool(x) => Reg::Bool(vec![x as u8; n]),
-            Scalar::I32(x) => Reg::I32(vec![x; n]),
-            Scalar::I64(x) => Reg::I64(vec![x; n]),
-            Scalar::U32(x) => Reg::U32(vec![x; n]),
-            Scalar::F32(x) => Reg::F32(vec![x; n]),
-            Scalar::F64(x) => Reg::F64(vec![x; n]),
+        let mut r = Reg::new(s.dtype(), n);
+        match (&mut r, s) {
+            (Reg::Bool(v), Scalar::Bool(x)) => v.fill(x as u8),
+            (Reg::I32(v), Scalar::I32(x)) => v.fill(x),
+            (Reg::I64(v), Scalar::I64(x)) => v.fill(x),
+            (Reg::U32(v), Scalar::U32(x)) => v.fill(x),
+            (Reg::F32(v), Scalar::F32(x)) => v.fill(x),
+            (Reg::F64(v), Scalar::F64(x)) => v.fill(x),
+            _ => unreachable!("Reg::new gives a register of the scalar's dtype"),
         }
+        r
+    }
+
+    fn dtype(&self) -> DType {
+        match self {
+            Reg::Bool(_) => DType::Bool,
+            Reg::I32(_) => DType::I32,
+            Reg::I64(_) => DType::I64,
+            Reg::U32(_) => DType::U32,
+            Reg::F32(_) => DType::F32,
+            Reg::F64(_) => DType::F64,
+        }
+    }
+
+    fn capacity(&self) -> usize {
+        match self {
+            Reg::Bool(v) => v.capacity(),
+            Reg::I32(v) => v.capacity(),
+            Reg::I64(v) => v.capacity(),
+            Reg::U32(v) => v.capacity(),
+            Reg::F32(v) => v.capacity(),
+            Reg::F64(v) => v.capacity(),
+        }
+    }
+
+    /// Sets the length to `n` (at most the capacity: no allocation), new
+    /// elements zero.
+    fn set_len(&mut self, n: usize) {
+        match self {
+            Reg::Bool(v) => v.resize(n, 0),
+            Reg::I32(v) => v.resize(n, 0),
+            Reg::I64(v) => v.resize(n, 0),
+            Reg::U32(v) => v.resize(n, 0),
+            Reg::F32(v) => v.resize(n, 0.0),
+            Reg::F64(v) => v.resize(n, 0.0),
+        }
+    }
+
+    /// Keeps `regs` for the next workspace on this thread (up to the bounds).
+    fn release(regs: Vec<Reg>) {
+        SPARE_REGS.with(|s| {
+            let mut s = s.borrow_mut();
+            for r in regs {
+                let bytes = r.capacity() * r.dtype().size_of();
+                if bytes > 0 && bytes <= SPARE_BYTES && s.len() < SPARE_COUNT {
+                    s.push(r);
+                }
+            }
+        });
     }
 }
 
@@ -622,10 +700,19 @@ pub(crate) struct Workspace {
     is_const: Vec<bool>,
     /// Scratch for multi-index iteration of strided loads.
     index: Vec<usize>,
+    /// Per input: its one row, gathered once, when every row it is read
+    /// through is the same strided row (see [`broadcast_row`]).
+    rows: Vec<Option<Reg>>,
     /// The direct output is computed into its register, then streamed out.
     streaming: bool,
     /// Elements per block (the registers' length).
     block: usize,
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        Reg::release(std::mem::take(&mut self.regs));
+    }
 }
 
 impl Workspace {
@@ -658,6 +745,7 @@ impl Workspace {
             regs,
             is_const,
             index: vec![0; kernel.shape.len()],
+            rows: Vec::new(),
             streaming,
             block: full,
         }
@@ -815,7 +903,21 @@ impl Workspace {
                 };
                 let layout = &kernel.inputs[*k].layout;
                 let mut index = std::mem::take(&mut self.index);
-                with_view!(Dst, dst, v => gather(bytemuck::cast_slice(src), layout, start, v, &mut index));
+                if let Some(n_in) = broadcast_row(layout) {
+                    // Gather the row once per workspace, then copy it.
+                    if self.rows.len() <= *k {
+                        self.rows.resize_with(kernel.inputs.len(), || None);
+                    }
+                    if self.rows[*k].is_none() {
+                        let mut row = Reg::new(dtype, n_in);
+                        with_view!(Dst, Dst::of_reg(&mut row, n_in), v => gather(bytemuck::cast_slice(src), layout, 0, v, &mut index));
+                        self.rows[*k] = Some(row);
+                    }
+                    let row = Src::of_reg(self.rows[*k].as_ref().expect("gathered"), n_in).bytes();
+                    with_view!(Dst, dst, v => repeat_row(bytemuck::cast_slice(row), start, v));
+                } else {
+                    with_view!(Dst, dst, v => gather(bytemuck::cast_slice(src), layout, start, v, &mut index));
+                }
                 self.index = index;
                 Ok(())
             }
@@ -1011,6 +1113,34 @@ fn for_each_run(
     }
 }
 
+/// The row length when every row of `layout` is the same strided row (all
+/// outer strides 0, a short inner axis neither contiguous nor broadcast):
+/// `x[:, 0]` broadcast down a matrix (an n-body's `x.T - x`, or a column
+/// reduction's reading of it), which a strided walk per row would gather
+/// again and again.
+pub(crate) fn broadcast_row(layout: &tandem_core::layout::Layout) -> Option<usize> {
+    let (&s_in, outer) = layout.strides.split_last()?;
+    let &n_in = layout.shape.last()?;
+    (!outer.is_empty()
+        && outer.iter().all(|&s| s == 0)
+        && !matches!(s_in, 0 | 1)
+        && (2..=BLOCK).contains(&n_in))
+    .then_some(n_in)
+}
+
+/// Flat elements `start..start + out.len()` of an array whose rows all
+/// equal `row`.
+fn repeat_row<T: Copy>(row: &[T], start: usize, out: &mut [T]) {
+    let n = row.len();
+    let (mut pos, mut done) = (start % n, 0);
+    while done < out.len() {
+        let take = (n - pos).min(out.len() - done);
+        out[done..done + take].copy_from_slice(&row[pos..pos + take]);
+        done += take;
+        pos = 0;
+    }
+}
+
 /// Reads `out.len()` elements of `layout` starting at flat index `start`
 /// (copy for stride-1 runs, fill for stride 0).
 fn gather<T: Copy>(
@@ -1021,15 +1151,36 @@ fn gather<T: Copy>(
     index: &mut [usize],
 ) {
     let s_in = layout.strides.last().copied().unwrap_or(0);
+    // The last strided row read: (its first position, where it went, its
+    // length). A row broadcast down the rows (`x[:, 0][None, :]` over a
+    // matrix: an n-body's `x.T - x`) is the same row again, which a copy
+    // of what was just written reads far faster than a strided walk.
+    let mut last: Option<(isize, usize, usize)> = None;
     for_each_run(layout, start, out.len(), index, |done, first, run| {
-        let dst = &mut out[done..done + run];
         match s_in {
-            1 => dst.copy_from_slice(&src[first as usize..first as usize + run]),
-            0 => dst.fill(src[first as usize]),
+            1 => out[done..done + run].copy_from_slice(&src[first as usize..first as usize + run]),
+            0 => out[done..done + run].fill(src[first as usize]),
             _ => {
-                for (k, d) in dst.iter_mut().enumerate() {
-                    *d = src[(first + k as isize * s_in) as usize];
+                if let Some((f, at, len)) = last {
+                    if f == first && len >= run {
+                        out.copy_within(at..at + run, done);
+                        return;
+                    }
                 }
+                let dst = &mut out[done..done + run];
+                if s_in > 0 {
+                    // A forward stride: an iterator over the source (no
+                    // bounds check per element).
+                    let from = &src[first as usize..];
+                    for (d, v) in dst.iter_mut().zip(from.iter().step_by(s_in as usize)) {
+                        *d = *v;
+                    }
+                } else {
+                    for (k, d) in dst.iter_mut().enumerate() {
+                        *d = src[(first + k as isize * s_in) as usize];
+                    }
+                }
+                last = Some((first, done, run));
             }
         }
     });

@@ -75,6 +75,10 @@ pub(crate) fn run(
     run_with(kernel, red, inputs, out, jit::enabled())
 }
 
+/// The shortest row that short rows read through a gather (see
+/// [`arrangement`]).
+const LONG_ROW: usize = 32;
+
 /// How a reduction kernel is iterated (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Strategy {
@@ -112,7 +116,19 @@ fn arrangement(kernel: &Kernel, red: &Reduction) -> (Strategy, Kernel, usize, us
     // Short rows: whole rows are consecutive values when every input is
     // read in storage order; otherwise their gathers would run along the
     // short axis, and columns gather along a kept one.
-    if runs.inputs.iter().all(|i| i.layout.is_contiguous()) {
+    // As cheap, for rows long enough that a call per row is nothing: rows
+    // read in storage order but not one after another (a row broadcast
+    // down: a copy each), a value broadcast along them (a fill), and one
+    // strided row broadcast down the rows (`x.T` of an n-body's `x.T - x`),
+    // gathered once per workspace (`exec::broadcast_row`). (Rows of a few
+    // elements, a k-means distance's, are columns' work.)
+    let cheap_rows = |l: &Layout| {
+        l.is_contiguous()
+            || (per >= LONG_ROW
+                && (matches!(l.strides.last(), Some(0 | 1))
+                    || crate::exec::broadcast_row(l).is_some()))
+    };
+    if runs.inputs.iter().all(|i| cheap_rows(&i.layout)) {
         return (Strategy::ShortRows, runs, outputs, per);
     }
     // Columns gather along the innermost kept axis; when that is short and
