@@ -129,11 +129,13 @@ pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
 
 /// [`force`] with an explicit device choice.
 pub(crate) fn force_on(node: &Arc<Node>, want: Device) -> Result<()> {
-    if !node.is_lazy() {
-        return Ok(());
-    }
+    // The direct path first: it looks at the node anyway (one lock fewer
+    // for the commonest small force), and declines data.
     if let Some(done) = direct::try_force(node, want) {
         return done;
+    }
+    if !node.is_lazy() {
+        return Ok(());
     }
     batch(|| force_all(&[node], want))
 }
