@@ -24,15 +24,26 @@ except ImportError:  # numexpr is optional
     ne = None
 
 
-def median_time(f, repeat):
+def median_time(f, repeat, calls=1):
+    """Median seconds per call over `repeat` samples of `calls` calls each
+    (many calls per sample for the microsecond workloads, as compare.rs
+    does, so the timer's own cost does not count)."""
     f()  # warm-up (page faults, caches)
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
+        for _ in range(calls):
+            f()
+        times.append((time.perf_counter() - t) / calls)
     times.sort()
     return times[len(times) // 2]
+
+
+def calls_for(name):
+    """Calls per sample: enough that a sample of a small workload lasts
+    about a millisecond (the same rule as compare.rs)."""
+    n = int(name.split(":")[1]) if ":" in name else 0
+    return max(1, 100_000 // max(n, 1)) if n <= 100_000 else 1
 
 
 def f32(n, lo, hi):
@@ -133,6 +144,13 @@ def ramp_workloads(kind, n, dtype):
         return (lambda: a**2), numexpr("a**2")
     if kind == "pow":
         return (lambda: b**-1.5), numexpr("b**-1.5")
+    if kind == "chain10":
+        def chain():
+            x = a * 1.5
+            for k in range(9):
+                x = x + b if k % 2 == 0 else x * 0.5
+            return x
+        return chain, numexpr("(((((((((a*1.5 + b)*0.5) + b)*0.5) + b)*0.5) + b)*0.5) + b)")
     raise SystemExit(f"unknown workload {kind}")
 
 
@@ -140,7 +158,8 @@ def main():
     repeat = int(os.environ.get("TANDEM_BENCH_REPEAT", "15"))
     out = {}
     for name in sys.argv[1:]:
-        out[name] = {peer: median_time(fn, repeat) for peer, fn in workloads(name).items()}
+        calls = calls_for(name)
+        out[name] = {peer: median_time(fn, repeat, calls) for peer, fn in workloads(name).items()}
     json.dump(out, sys.stdout)
 
 

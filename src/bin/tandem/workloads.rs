@@ -94,6 +94,7 @@ pub fn formula(kind: &str) -> &'static str {
         "transc" => "sin(a)*exp(b) + sqrt(abs(c))",
         "pow2" => "a**2",
         "pow" => "b**-1.5",
+        "chain10" => "x = a*1.5, then x + b and x*0.5 in turn (10 ops)",
         "sum0" => "M.sum(axis=0)",
         "sum1" => "M.sum(axis=1)",
         "argmin1" => "M.argmin(axis=1)",
@@ -331,6 +332,18 @@ pub fn build(
             )
         }
         "pow2" => (2.0 * nf, false, Box::new(move || a.pow(2))),
+        // Ten ops in a chain, as a NumPy loop body writes them.
+        "chain10" => (
+            3.0 * nf,
+            false,
+            Box::new(move || {
+                let mut x = &a * 1.5;
+                for k in 0..9 {
+                    x = if k % 2 == 0 { &x + &b } else { &x * 0.5 };
+                }
+                Ok(x)
+            }),
+        ),
         // `b` (in [1, 2]) rather than `a`: `0**-1.5` is inf, an edge case
         // that would not represent ordinary data.
         "pow" => (2.0 * nf, false, Box::new(move || b.powf(-1.5))),
