@@ -162,6 +162,10 @@ fn run_forced(
 ) -> Result<Option<Arc<Storage>>> {
     let mut key_prefix = prefix(want, target);
     walk.walk(roots, &key_prefix, false);
+    // A value known to fail: nothing to plan or run.
+    if let Some(e) = walk.failed.take() {
+        return Err(e);
+    }
     // A value this graph shares with pending lazy values of the same shape
     // (`let d1 = …; let call = f(d1); let put = g(d1);` then `call` read):
     // compute those values in the same kernel, so the shared part runs once.
@@ -455,11 +459,23 @@ pub(crate) fn share_work(nodes: &[&Arc<Node>]) -> bool {
 /// built on this thread that the program (or another lazy value outside
 /// this work) still holds, and that shares lazy nodes with `deep`, is
 /// computed in one force.
+///
+/// A failure is not lost: the values stay lazy and report it when read.
+/// When `deep` alone fails with an error a retry cannot change (anything
+/// but running out of memory or a device fault), it becomes a failed value
+/// ([`Expr::Fail`](crate::graph::Expr)): otherwise every later op on it
+/// would find it past the bound and walk the whole, ever longer, chain
+/// again, and a loop extending a failed value would cost O(n²).
 pub(crate) fn flush(deep: &Arc<Node>) {
     let heads = connected_heads(deep, false);
     let refs: Vec<&Arc<Node>> = heads.iter().collect();
-    // A failure is not lost: the values stay lazy and report it when read.
-    let _ = batch(|| force_all(&refs, default_device()));
+    if batch(|| force_all(&refs, default_device())).is_ok() || !deep.is_lazy() {
+        return;
+    }
+    match batch(|| force_all(&[deep], default_device())) {
+        Err(Error::OutOfMemory { .. } | Error::Device { .. }) | Ok(()) => {}
+        Err(e) => deep.set_failed(e),
+    }
 }
 
 /// `root` and the lazy values built on this thread that something outside
