@@ -49,10 +49,9 @@ fn shapes_too_big_to_address_are_errors_not_wrapped_arrays() {
         let z = Array::zeros(&shape, DType::F64);
         // The shape is what was asked for, and nothing wrapped to a small size.
         assert_eq!(z.shape(), &shape[..]);
-        assert_eq!(
-            z.size(),
-            usize::MAX.min(shape.iter().fold(1usize, |a, &n| a.saturating_mul(n)))
-        );
+        // (A size that overflows `usize` saturates rather than wraps.)
+        let size = shape.iter().fold(1usize, |a, &n| a.saturating_mul(n));
+        assert_eq!(z.size(), size);
         too_big(z.to_vec::<f64>(), "array");
         too_big(z.eval(), "array");
         // Anything built on it fails the same way when read.
@@ -365,4 +364,67 @@ fn a_very_wide_graph_is_read_and_dropped_without_overflow() {
             .collect();
     }
     drop(wide);
+}
+
+// ---------------------------------------------------------------------------
+// Class 4: constructors never abort or panic on absurd sizes
+
+#[test]
+fn constructors_fail_with_errors_for_absurd_sizes() {
+    let oom = |r: Result<Array>, what: &str| match r {
+        Err(Error::OutOfMemory { .. }) => {}
+        other => panic!(
+            "{what}: expected OutOfMemory, got {:?}",
+            other.map(|a| a.shape().to_vec())
+        ),
+    };
+    // Too big to address: InvalidArgument, from the Array form when read
+    // and from the try_ form at once.
+    too_big(Array::eye(usize::MAX, DType::F32).eval(), "eye");
+    too_big(Array::eye(1 << 40, DType::F64).eval(), "eye");
+    assert_eq!(Array::eye(1 << 40, DType::F64).shape(), &[1 << 40, 1 << 40]);
+    too_big(Array::try_eye(1 << 32, DType::I32), "eye");
+    too_big(
+        Array::linspace(0.0, 1.0, usize::MAX, DType::F32).eval(),
+        "linspace",
+    );
+    too_big(
+        Array::try_linspace(0.0, 1.0, 1 << 61, DType::F64),
+        "linspace",
+    );
+    // Addressable but far past any machine's memory (2^59 to 2^62 bytes):
+    // OutOfMemory, never an abort.
+    oom(Array::eye(1 << 28, DType::F64).eval(), "eye");
+    oom(Array::try_eye(1 << 29, DType::Bool), "try_eye");
+    oom(
+        Array::linspace(0.0, 1.0, 1 << 59, DType::F64).eval(),
+        "linspace",
+    );
+    oom(
+        Array::try_linspace(0.0, 1.0, 1 << 60, DType::I32),
+        "try_linspace",
+    );
+    oom(
+        Array::arange(0.0, (1u64 << 59) as f64, 1.0, DType::F64),
+        "arange",
+    );
+    oom(Array::zeros(&[1 << 59], DType::F64).eval(), "zeros");
+    oom(Array::ones(&[1 << 30, 1 << 30], DType::F32).eval(), "ones");
+    oom((Array::full(&[1 << 60], 2i32) + 1).eval(), "full + 1");
+    // Placed on each device: still an error, not a panic or an abort.
+    for_each_device(|info| {
+        let r = Array::zeros(&[1 << 59], DType::F64).to_device(info.device);
+        assert!(r.is_err(), "zeros(2^59) on {}", label(info));
+    });
+    // Sanity: the small ones still work.
+    assert_eq!(
+        Array::eye(2, DType::F64).to_vec::<f64>().unwrap(),
+        vec![1.0, 0.0, 0.0, 1.0]
+    );
+    assert_eq!(
+        Array::linspace(0.0, 1.0, 3, DType::F64)
+            .to_vec::<f64>()
+            .unwrap(),
+        vec![0.0, 0.5, 1.0]
+    );
 }

@@ -20,13 +20,14 @@ impl Array {
     /// The view `op` of this array (shape already validated).
     pub(crate) fn view(&self, op: ViewOp) -> Array {
         let shape = op.shape_of(self.shape());
-        // The public view methods check sizes first; this is the backstop
-        // for a view of data, which does not pass through `Node::lazy`.
-        if let Err(e) = checked_bytes("view", &shape, self.dtype()) {
-            return Array::from_node(Node::failed(shape, self.dtype(), e));
-        }
         match self.node.expr() {
             Expr::Data { storage, layout } => {
+                // The public view methods check sizes first; this is the
+                // backstop for a view of data, which does not pass through
+                // `Node::lazy` (where a lazy or failed value's view goes).
+                if let Err(e) = checked_bytes("view", &shape, self.dtype()) {
+                    return Array::from_node(Node::failed(shape, self.dtype(), e));
+                }
                 if let Some(l) = op.apply(&layout) {
                     return Array::from_node(Node::data(storage, l));
                 }
