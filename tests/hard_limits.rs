@@ -186,10 +186,18 @@ fn slicing_with_any_isize_step_matches_numpy() {
     // b[::-(2**63), 3::2**62] == [[3]]
     let d = b.slice(s![..;isize::MIN, 3..;1isize << 62]).unwrap();
     assert_eq!(d.to_vec::<i64>().unwrap(), vec![3]);
-    // The same through a lazy value (the view is pushed into a kernel).
-    let lazy = &b * 1i64;
-    let e = lazy.slice(s![..;isize::MIN, 3..;isize::MAX]).unwrap();
-    assert_eq!(e.to_vec::<i64>().unwrap(), vec![3]);
+    // The same through a lazy value (the view is pushed into a kernel),
+    // on every device.
+    for_each_device(|info| {
+        let lazy = &on(info, &b) * 1i64;
+        let e = lazy.slice(s![..;isize::MIN, 3..;isize::MAX]).unwrap();
+        assert_eq!(e.to_vec::<i64>().unwrap(), vec![3], "{}", label(info));
+        let f = lazy
+            .slice(s![isize::MAX..isize::MIN;-2, ..;isize::MIN])
+            .unwrap();
+        // b[2**63-1:-2**63:-2, ::-(2**63)] == [[9], [29]] (b is reversed)
+        assert_eq!(f.to_vec::<i64>().unwrap(), vec![9, 29], "{}", label(info));
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -258,6 +266,8 @@ fn identityless_reductions_of_nothing_fail_when_read_never_panic() {
                 assert_invalid(r.to_vec::<f64>().or(r.eval().map(|_| vec![])), op, what);
                 assert_invalid(r.eval(), op, what);
                 assert_invalid(r.get(&[]), op, what);
+                let shown = format!("{r}");
+                assert!(shown.contains("no identity"), "{op}: {shown}");
                 // Built on, it still fails with the reduction's error.
                 assert_invalid((&r + 1).eval(), op, what);
                 assert_invalid(try_whole(&empty), op, what);

@@ -369,7 +369,7 @@ impl Expr {
     }
 
     /// Moves the children out (for [`Node`]'s iterative drop).
-    fn take_children(self, out: &mut Vec<Arc<Node>>) {
+    fn take_children(self, out: &mut smallvec::SmallVec<[Arc<Node>; 8]>) {
         match self {
             Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {}
             Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => {
@@ -421,7 +421,9 @@ impl Drop for Node {
         if matches!(expr, Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_)) {
             return;
         }
-        let mut stack = Vec::new();
+        // Inline room for the common shapes (a chain unwinds with one or
+        // two entries on it): a drop allocates only for a wide unique tree.
+        let mut stack: smallvec::SmallVec<[Arc<Node>; 8]> = smallvec::SmallVec::new();
         expr.take_children(&mut stack);
         while let Some(child) = stack.pop() {
             // Only the last handle empties the child; others just let go.
