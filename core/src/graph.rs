@@ -13,7 +13,7 @@ use crate::layout::{checked_bytes, Layout};
 use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Lazy chains deeper than this are forced while they are being built, so a
@@ -163,6 +163,9 @@ pub(crate) struct Node {
     /// force needs it again, that is work done twice, which
     /// `Stats::recomputed` counts and the plan learns from.
     computed_by: AtomicU64,
+    /// Set once the expression is [`Expr::Fail`]: building on a node checks
+    /// this flag, not the lock, so the check costs no lock per child.
+    failed: AtomicBool,
 }
 
 impl Node {
@@ -173,6 +176,7 @@ impl Node {
             expr: Mutex::new(Expr::Data { storage, layout }),
             depth: AtomicUsize::new(0),
             computed_by: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
         })
     }
 
@@ -233,6 +237,7 @@ impl Node {
             expr: Mutex::new(expr),
             depth: AtomicUsize::new(depth),
             computed_by: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
         });
         if !leaf {
             crate::force::register(&node);
@@ -249,6 +254,7 @@ impl Node {
             expr: Mutex::new(Expr::Fail(error)),
             depth: AtomicUsize::new(0),
             computed_by: AtomicU64::new(0),
+            failed: AtomicBool::new(true),
         })
     }
 
@@ -318,6 +324,9 @@ impl Node {
 
     /// The error this node's computation is known to fail with, if any.
     pub fn failure(&self) -> Option<Error> {
+        if !self.failed.load(Ordering::Acquire) {
+            return None;
+        }
         self.with_expr(|e| match e {
             Expr::Fail(err) => Some(err.clone()),
             _ => None,
@@ -332,6 +341,7 @@ impl Node {
             return;
         }
         let old = std::mem::replace(&mut *guard, Expr::Fail(error));
+        self.failed.store(true, Ordering::Release);
         self.depth.store(0, Ordering::Relaxed);
         drop(guard);
         drop(old);
@@ -455,6 +465,7 @@ mod tests {
                 expr: Mutex::new(Expr::Unary(UnaryOp::Neg, x)),
                 depth: AtomicUsize::new(0),
                 computed_by: AtomicU64::new(0),
+                failed: AtomicBool::new(false),
             });
         }
         x
