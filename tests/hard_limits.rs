@@ -324,6 +324,24 @@ fn a_failed_value_extended_in_a_long_loop_reports_its_error_in_linear_time() {
     );
     assert!(large < Duration::from_secs(20), "10^5 steps took {large:?}");
 
+    // Running out of memory is a failure too: a loop over a value too big
+    // to allocate (but addressable) keeps no graph and reports the error.
+    let start = Instant::now();
+    let mut z = Array::zeros(&[1 << 59], DType::F64);
+    for _ in 0..100_000 {
+        z = &z + 1.0;
+    }
+    match z.eval() {
+        Err(Error::OutOfMemory { .. }) => {}
+        other => panic!("expected OutOfMemory, got {:?}", other.map(|_| ())),
+    }
+    drop(z);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+
     // A failure known at the call (an empty max) costs O(1) per step too.
     let mut y = Array::zeros(&[0], DType::F32).max();
     let start = Instant::now();

@@ -460,21 +460,22 @@ pub(crate) fn share_work(nodes: &[&Arc<Node>]) -> bool {
 /// this work) still holds, and that shares lazy nodes with `deep`, is
 /// computed in one force.
 ///
-/// A failure is not lost: the values stay lazy and report it when read.
-/// When `deep` alone fails with an error a retry cannot change (anything
-/// but running out of memory or a device fault), it becomes a failed value
-/// ([`Expr::Fail`](crate::graph::Expr)): otherwise every later op on it
-/// would find it past the bound and walk the whole, ever longer, chain
-/// again, and a loop extending a failed value would cost O(n²).
+/// A failure is not lost: when `deep` alone fails too, it becomes a failed
+/// value ([`Expr::Fail`](crate::graph::Expr)) that reports the error when
+/// read. Otherwise every later op on it would find it past the bound and
+/// walk the whole, ever longer, chain again: a loop extending a value that
+/// cannot be computed would cost O(n²), and its graph would grow without
+/// bound. This holds for running out of memory too: NumPy would have
+/// raised at the op, and an eager program has no later retry either.
+/// The other pending values (whose failure may be `deep`'s alone) stay lazy.
 pub(crate) fn flush(deep: &Arc<Node>) {
     let heads = connected_heads(deep, false);
     let refs: Vec<&Arc<Node>> = heads.iter().collect();
     if batch(|| force_all(&refs, default_device())).is_ok() || !deep.is_lazy() {
         return;
     }
-    match batch(|| force_all(&[deep], default_device())) {
-        Err(Error::OutOfMemory { .. } | Error::Device { .. }) | Ok(()) => {}
-        Err(e) => deep.set_failed(e),
+    if let Err(e) = batch(|| force_all(&[deep], default_device())) {
+        deep.set_failed(e);
     }
 }
 
