@@ -192,8 +192,9 @@ impl Node {
     /// [`MAX_LAZY_DEPTH`], the pending work connected to it is forced first
     /// (see [`crate::force::flush`]): a loop that never reads its values
     /// still runs in bounded memory, in kernels of bounded size. A failure
-    /// there is not lost: the values stay lazy and the error comes back when
-    /// they are read.
+    /// there is not lost: a child that fails on its own becomes a failed
+    /// value (so does this node), the other values stay lazy, and the error
+    /// comes back when they are read.
     ///
     /// A node whose shape is too big to address (NumPy's "array is too
     /// big") or that has a failed child is itself a failed value: the error
