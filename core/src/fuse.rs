@@ -458,7 +458,9 @@ impl<'c, 'a> Builder<'c, 'a> {
                 // Reductions are always boundaries (the planner marks them).
                 return Err(Stop::Replan(Replan::Boundary(i, Reason::Reduction)));
             }
-            Expr::Data { .. } | Expr::Const(_) => unreachable!("leaves are handled by value()"),
+            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {
+                unreachable!("leaves are handled by value()")
+            }
         };
         let stored = self.outputs.contains(&i) || self.ctx.boundary[i as usize].is_some();
         if self.keep_held && chain.is_empty() && walk.visited[i as usize].held && !stored {

@@ -8,11 +8,12 @@
 use crate::backend::Buffer;
 use crate::buffer::HostBuffer;
 use crate::dtype::DType;
-use crate::layout::Layout;
+use crate::error::Error;
+use crate::layout::{checked_bytes, Layout};
 use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Lazy chains deeper than this are forced while they are being built, so a
@@ -139,6 +140,13 @@ pub(crate) enum Expr {
         axes: Vec<usize>,
         x: Arc<Node>,
     },
+    /// A value whose computation is known to fail with this error: an
+    /// identity-less reduction of nothing asked for by a form that returns
+    /// `Array`, a shape too big to address, or a forced value whose failure
+    /// cannot change on a retry. Forcing it (or anything built on it)
+    /// returns the error; ops on it build more failed values at once, so a
+    /// loop over a failed value holds no graph and costs O(1) per step.
+    Fail(Error),
 }
 
 /// A vertex of the graph. Shape and dtype are fixed at build time; the
@@ -155,6 +163,9 @@ pub(crate) struct Node {
     /// force needs it again, that is work done twice, which
     /// `Stats::recomputed` counts and the plan learns from.
     computed_by: AtomicU64,
+    /// Set once the expression is [`Expr::Fail`]: building on a node checks
+    /// this flag, not the lock, so the check costs no lock per child.
+    failed: AtomicBool,
 }
 
 impl Node {
@@ -165,6 +176,7 @@ impl Node {
             expr: Mutex::new(Expr::Data { storage, layout }),
             depth: AtomicUsize::new(0),
             computed_by: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
         })
     }
 
@@ -180,9 +192,20 @@ impl Node {
     /// [`MAX_LAZY_DEPTH`], the pending work connected to it is forced first
     /// (see [`crate::force::flush`]): a loop that never reads its values
     /// still runs in bounded memory, in kernels of bounded size. A failure
-    /// there is not lost: the values stay lazy and the error comes back when
-    /// they are read.
+    /// there is not lost: a child that fails on its own becomes a failed
+    /// value (so does this node), the other values stay lazy, and the error
+    /// comes back when they are read.
+    ///
+    /// A node whose shape is too big to address (NumPy's "array is too
+    /// big") or that has a failed child is itself a failed value: the error
+    /// comes back when it is read, never a wrong shape or a wrapped size.
     pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
+        if let Some(e) = expr.failed_child() {
+            return Node::failed(shape, dtype, e);
+        }
+        if let Err(e) = checked_bytes("array", &shape, dtype) {
+            return Node::failed(shape, dtype, e);
+        }
         let mut deep = false;
         let mut depth = 0;
         expr.for_each_child(|c| {
@@ -199,6 +222,10 @@ impl Node {
             if let Some(c) = first {
                 crate::force::flush(&c);
             }
+            // A flush whose failure is final made that child a failed value.
+            if let Some(e) = expr.failed_child() {
+                return Node::failed(shape, dtype, e);
+            }
             // The flush made the pending children data.
             depth = 0;
             expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
@@ -211,6 +238,7 @@ impl Node {
             expr: Mutex::new(expr),
             depth: AtomicUsize::new(depth),
             computed_by: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
         });
         if !leaf {
             crate::force::register(&node);
@@ -218,9 +246,24 @@ impl Node {
         node
     }
 
-    /// The number of elements.
+    /// A value whose computation fails with `error` (see [`Expr::Fail`]).
+    /// It is a leaf: it holds no children and no pending work.
+    pub fn failed(shape: Vec<usize>, dtype: DType, error: Error) -> Arc<Node> {
+        Arc::new(Node {
+            shape,
+            dtype,
+            expr: Mutex::new(Expr::Fail(error)),
+            depth: AtomicUsize::new(0),
+            computed_by: AtomicU64::new(0),
+            failed: AtomicBool::new(true),
+        })
+    }
+
+    /// The number of elements. Saturates at `usize::MAX` for the shape of a
+    /// failed value too big to address (the only nodes whose size can
+    /// overflow: every other node's shape passed [`checked_bytes`]).
     pub fn size(&self) -> usize {
-        self.shape.iter().product()
+        saturating_size(&self.shape)
     }
 
     pub fn depth(&self) -> usize {
@@ -268,11 +311,41 @@ impl Node {
 
     /// The data of a node nobody else holds, moved out (`None` if it is lazy).
     #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
-    pub fn into_data(self) -> Option<(Arc<Storage>, Layout)> {
-        match self.expr.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    pub fn into_data(mut self) -> Option<(Arc<Storage>, Layout)> {
+        // Moved out by a swap: `Node` has a `Drop` (no moving fields out).
+        let expr = std::mem::replace(
+            self.expr.get_mut().unwrap_or_else(|e| e.into_inner()),
+            Expr::Const(Scalar::Bool(false)),
+        );
+        match expr {
             Expr::Data { storage, layout } => Some((storage, layout)),
             _ => None,
         }
+    }
+
+    /// The error this node's computation is known to fail with, if any.
+    pub fn failure(&self) -> Option<Error> {
+        if !self.failed.load(Ordering::Acquire) {
+            return None;
+        }
+        self.with_expr(|e| match e {
+            Expr::Fail(err) => Some(err.clone()),
+            _ => None,
+        })
+    }
+
+    /// Makes this lazy node a failed value (its failure is final), releasing
+    /// its children. Data stays data.
+    pub fn set_failed(&self, error: Error) {
+        let mut guard = self.expr.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*guard, Expr::Data { .. }) {
+            return;
+        }
+        let old = std::mem::replace(&mut *guard, Expr::Fail(error));
+        self.failed.store(true, Ordering::Release);
+        self.depth.store(0, Ordering::Relaxed);
+        drop(guard);
+        drop(old);
     }
 
     /// Replaces the expression with its computed value, releasing the children.
@@ -286,11 +359,49 @@ impl Node {
     }
 }
 
+/// The product of `shape`, saturating at `usize::MAX`.
+pub(crate) fn saturating_size(shape: &[usize]) -> usize {
+    shape
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .unwrap_or(if shape.contains(&0) { 0 } else { usize::MAX })
+}
+
 impl Expr {
+    /// The error of the first failed child, if one is.
+    fn failed_child(&self) -> Option<Error> {
+        let mut out = None;
+        self.for_each_child(|c| {
+            if out.is_none() {
+                out = c.failure();
+            }
+        });
+        out
+    }
+
+    /// Moves the children out (for [`Node`]'s iterative drop).
+    fn take_children(self, out: &mut smallvec::SmallVec<[Arc<Node>; 8]>) {
+        match self {
+            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {}
+            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => {
+                out.push(x)
+            }
+            Expr::Binary(_, a, b) => {
+                out.push(a);
+                out.push(b);
+            }
+            Expr::Select(c, a, b) => {
+                out.push(c);
+                out.push(a);
+                out.push(b);
+            }
+        }
+    }
+
     /// Calls `f` on each child, in order (none for data and constants).
     pub fn for_each_child(&self, mut f: impl FnMut(&Arc<Node>)) {
         match self {
-            Expr::Data { .. } | Expr::Const(_) => {}
+            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {}
             Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => f(x),
             Expr::Binary(_, a, b) => {
                 f(a);
@@ -302,5 +413,86 @@ impl Expr {
                 f(b);
             }
         }
+    }
+}
+
+/// Dropping a node drops its children; done recursively, a chain of 10^5
+/// lazy nodes (which a failed value, or a graph kept lazy, can grow to)
+/// overflows the stack. So a node that is the last handle to a child moves
+/// that child's own children out onto a heap stack before the child goes,
+/// and the chain unwinds in a loop: each child is dropped with no
+/// children left, so its drop does not recurse.
+impl Drop for Node {
+    fn drop(&mut self) {
+        let expr = std::mem::replace(
+            self.expr.get_mut().unwrap_or_else(|e| e.into_inner()),
+            Expr::Const(Scalar::Bool(false)),
+        );
+        // Most nodes are leaves or have shared children: no allocation.
+        if matches!(expr, Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_)) {
+            return;
+        }
+        // Inline room for the common shapes (a chain unwinds with one or
+        // two entries on it): a drop allocates only for a wide unique tree.
+        let mut stack: smallvec::SmallVec<[Arc<Node>; 8]> = smallvec::SmallVec::new();
+        expr.take_children(&mut stack);
+        while let Some(child) = stack.pop() {
+            // Only the last handle empties the child; others just let go.
+            if let Ok(mut node) = Arc::try_unwrap(child) {
+                let e = std::mem::replace(
+                    node.expr.get_mut().unwrap_or_else(|e| e.into_inner()),
+                    Expr::Const(Scalar::Bool(false)),
+                );
+                e.take_children(&mut stack);
+                // `node` drops here with a constant expression: no recursion.
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::UnaryOp;
+
+    /// A chain of `n` lazy nodes built directly (no depth bound, no flush),
+    /// as a graph that stays lazy could grow it.
+    fn chain(n: usize) -> Arc<Node> {
+        let mut x = Node::from_host(DType::F32, &[1], HostBuffer::zeroed(4));
+        for _ in 0..n {
+            x = Arc::new(Node {
+                shape: vec![1],
+                dtype: DType::F32,
+                expr: Mutex::new(Expr::Unary(UnaryOp::Neg, x)),
+                depth: AtomicUsize::new(0),
+                computed_by: AtomicU64::new(0),
+                failed: AtomicBool::new(false),
+            });
+        }
+        x
+    }
+
+    #[test]
+    fn dropping_a_very_deep_chain_does_not_overflow_the_stack() {
+        // Recursive drops overflowed a 2 MiB test-thread stack near 10^5.
+        drop(chain(1_000_000));
+        // A shared middle survives the drop of its parents.
+        let top = chain(10);
+        let mid = top.with_expr(|e| match e {
+            Expr::Unary(_, x) => x.clone(),
+            _ => unreachable!("a chain of unary ops"),
+        });
+        drop(top);
+        assert!(matches!(mid.expr(), Expr::Unary(UnaryOp::Neg, _)));
+        let mut depth = 0;
+        let mut x = mid;
+        while let Some(c) = x.with_expr(|e| match e {
+            Expr::Unary(_, c) => Some(c.clone()),
+            _ => None,
+        }) {
+            depth += 1;
+            x = c;
+        }
+        assert_eq!(depth, 9);
     }
 }

@@ -50,16 +50,58 @@ pub fn c_strides(shape: &[usize]) -> Vec<isize> {
 /// assert!(tandem_core::layout::checked_size("zeros", &[usize::MAX, 2]).is_err());
 /// ```
 pub fn checked_size(op: &'static str, shape: &[usize]) -> Result<usize> {
+    // As NumPy, the product of the non-zero lengths must be addressable
+    // even when a zero makes the array empty: the C strides are that
+    // product's partial products (`np.zeros((0, 2**62))` is too big).
+    nonzero_product(shape)
+        .filter(|&n| n <= isize::MAX as usize)
+        .map(|n| if shape.contains(&0) { 0 } else { n })
+        .ok_or_else(|| too_big(op, shape, None))
+}
+
+/// The product of the non-zero lengths of `shape`, if it fits `usize`.
+fn nonzero_product(shape: &[usize]) -> Option<usize> {
     shape
         .iter()
-        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
-        .filter(|&n| n <= isize::MAX as usize)
-        .ok_or_else(|| {
-            Error::invalid(
-                op,
-                format!("shape {shape:?} has more elements than this machine can address"),
-            )
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n.max(1)))
+}
+
+/// The number of elements of `shape`, or NumPy's "array is too big" error
+/// when the elements of `dtype` would take more bytes than a pointer can
+/// address (`isize::MAX`), or the count overflows `usize`. Every array's
+/// shape passes this check, so products of its dimensions (and strides in
+/// elements) never wrap.
+///
+/// ```
+/// use tandem_core::{layout::checked_bytes, DType};
+/// assert_eq!(checked_bytes("zeros", &[2, 3], DType::F64).unwrap(), 6);
+/// assert!(checked_bytes("zeros", &[1 << 62], DType::F64).is_err());
+/// assert_eq!(checked_bytes("zeros", &[0, 1 << 59], DType::F64).unwrap(), 0);
+/// assert!(checked_bytes("zeros", &[0, 1 << 60], DType::F64).is_err());
+/// ```
+pub fn checked_bytes(op: &'static str, shape: &[usize], dtype: crate::DType) -> Result<usize> {
+    // The non-zero lengths count even for an empty shape (see `checked_size`).
+    nonzero_product(shape)
+        .filter(|&n| {
+            n.checked_mul(dtype.size_of())
+                .is_some_and(|b| b <= isize::MAX as usize)
         })
+        .map(|n| if shape.contains(&0) { 0 } else { n })
+        .ok_or_else(|| too_big(op, shape, Some(dtype)))
+}
+
+/// NumPy's "array is too big" for `shape`.
+pub(crate) fn too_big(op: &'static str, shape: &[usize], dtype: Option<crate::DType>) -> Error {
+    let what = match dtype {
+        Some(d) => format!(" of {d:?}"),
+        None => String::new(),
+    };
+    Error::invalid(
+        op,
+        format!(
+            "array is too big: shape {shape:?}{what} has more elements or bytes than this machine can address (isize::MAX bytes)"
+        ),
+    )
 }
 
 /// NumPy's broadcasting of two shapes: align from the right; each pair of
@@ -101,6 +143,15 @@ pub fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Result<Ve
                 })
             }
         };
+    }
+    // Two addressable shapes can broadcast to one that is not
+    // (`[2^40, 1]` with `[1, 2^40]`). An operand that is itself too big is
+    // a failed value already: its own error comes back when the result is
+    // read (`Node::lazy` passes it on).
+    if let Err(e) = checked_size(op, &out) {
+        if checked_size(op, a).is_ok() && checked_size(op, b).is_ok() {
+            return Err(e);
+        }
     }
     Ok(out)
 }

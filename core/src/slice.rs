@@ -76,40 +76,49 @@ impl From<RangeFull> for SliceArg {
     }
 }
 
+/// An index or bound as `isize`, saturating: a `usize` past `isize::MAX`
+/// must not wrap to a negative (from-the-end) index. Bounds clamp to the
+/// axis anyway, and an index that large is out of bounds either way.
+fn to_isize<T: TryInto<isize> + PartialOrd + Default>(x: T) -> isize {
+    let negative = x < T::default();
+    x.try_into()
+        .unwrap_or(if negative { isize::MIN } else { isize::MAX })
+}
+
 macro_rules! slice_from_int {
     ($($t:ty),*) => {$(
         impl From<$t> for SliceArg {
             fn from(i: $t) -> SliceArg {
-                SliceArg::Index(i as isize)
+                SliceArg::Index(to_isize(i))
             }
         }
         impl From<Range<$t>> for SliceArg {
             fn from(r: Range<$t>) -> SliceArg {
-                SliceArg::Range { start: Some(r.start as isize), end: Some(r.end as isize), step: 1 }
+                SliceArg::Range { start: Some(to_isize(r.start)), end: Some(to_isize(r.end)), step: 1 }
             }
         }
         impl From<RangeFrom<$t>> for SliceArg {
             fn from(r: RangeFrom<$t>) -> SliceArg {
-                SliceArg::Range { start: Some(r.start as isize), end: None, step: 1 }
+                SliceArg::Range { start: Some(to_isize(r.start)), end: None, step: 1 }
             }
         }
         impl From<RangeTo<$t>> for SliceArg {
             fn from(r: RangeTo<$t>) -> SliceArg {
-                SliceArg::Range { start: None, end: Some(r.end as isize), step: 1 }
+                SliceArg::Range { start: None, end: Some(to_isize(r.end)), step: 1 }
             }
         }
         impl From<RangeInclusive<$t>> for SliceArg {
             fn from(r: RangeInclusive<$t>) -> SliceArg {
-                let end = *r.end() as isize;
+                let end = to_isize(*r.end());
                 // `a..=-1` runs to the end, not to an empty `a..0`.
-                let end = if end == -1 { None } else { Some(end + 1) };
-                SliceArg::Range { start: Some(*r.start() as isize), end, step: 1 }
+                let end = if end == -1 { None } else { end.checked_add(1) };
+                SliceArg::Range { start: Some(to_isize(*r.start())), end, step: 1 }
             }
         }
         impl From<RangeToInclusive<$t>> for SliceArg {
             fn from(r: RangeToInclusive<$t>) -> SliceArg {
-                let end = r.end as isize;
-                let end = if end == -1 { None } else { Some(end + 1) };
+                let end = to_isize(r.end);
+                let end = if end == -1 { None } else { end.checked_add(1) };
                 SliceArg::Range { start: None, end, step: 1 }
             }
         }
@@ -161,18 +170,17 @@ fn resolve_range(
     let (lo, hi) = if step > 0 { (0, n) } else { (-1, n - 1) };
     let s = start.map_or(if step > 0 { lo } else { hi }, |v| clamp(norm(v), lo, hi));
     let e = end.map_or(if step > 0 { hi } else { lo }, |v| clamp(norm(v), lo, hi));
-    let len = if step > 0 {
-        if e > s {
-            (e - s + step - 1) / step
-        } else {
-            0
-        }
-    } else if s > e {
-        (s - e + (-step) - 1) / (-step)
+    // `(e - s - 1) / step + 1` rather than the usual `(e - s + step - 1) /
+    // step`, which wraps for a step near `isize::MAX`; the distance is at
+    // most `n + 1`, and `unsigned_abs` takes `isize::MIN` too.
+    let len = if step > 0 && e > s {
+        (e - s - 1) as usize / step.unsigned_abs() + 1
+    } else if step < 0 && s > e {
+        (s - e - 1) as usize / step.unsigned_abs() + 1
     } else {
         0
     };
-    Ok((s.max(0) as usize, step, len as usize))
+    Ok((s.max(0) as usize, step, len))
 }
 
 /// Resolves slice arguments against `shape` (missing trailing axes are taken whole).

@@ -113,7 +113,11 @@ impl ViewOp {
                                 offset += start as isize * stride;
                             }
                             out.shape.push(len);
-                            out.strides.push(stride * step);
+                            // With one element (or none) the step is never
+                            // taken, and `isize::MAX * stride` would wrap;
+                            // with two or more, `|step| < n`, so it fits.
+                            out.strides
+                                .push(if len > 1 { stride * step } else { stride });
                             axis += 1;
                         }
                         AxisSlice::Index(i) => {

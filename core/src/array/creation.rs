@@ -8,7 +8,7 @@ use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::graph::{Expr, Node};
-use crate::layout::checked_size;
+use crate::layout::{checked_bytes, checked_size};
 use crate::scalar::Scalar;
 
 impl Array {
@@ -68,6 +68,14 @@ impl Array {
 
     /// An array of `shape` filled with `value`, of `value`'s dtype.
     /// Lazy: it costs nothing until read.
+    ///
+    /// # Errors
+    ///
+    /// Never panics or aborts. A shape whose bytes cannot be addressed
+    /// (NumPy's "array is too big") gives a value that fails with
+    /// [`Error::InvalidArgument`] when read; one that cannot be allocated
+    /// fails with [`Error::OutOfMemory`] when read. The same holds for
+    /// [`zeros`](Array::zeros) and [`ones`](Array::ones).
     ///
     /// ```
     /// use tandem::prelude::*;
@@ -154,62 +162,121 @@ impl Array {
     /// `num` evenly spaced values from `start` to `stop` inclusive, computed
     /// in `f64` as NumPy does (integer dtypes round toward −∞, as NumPy 2).
     ///
+    /// # Errors
+    ///
+    /// Never panics or aborts: a `num` too big to address, or to allocate,
+    /// gives a value that fails when read ([`Error::InvalidArgument`],
+    /// [`Error::OutOfMemory`]); [`try_linspace`](Array::try_linspace)
+    /// returns the error at once.
+    ///
     /// ```
     /// use tandem::prelude::*;
     /// let a = Array::linspace(0.0, 1.0, 5, DType::F32);
     /// assert_eq!(a.to_vec::<f32>()?, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+    /// assert!(Array::linspace(0.0, 1.0, usize::MAX, DType::F32).eval().is_err());
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Array {
+        Self::try_linspace(start, stop, num, dtype)
+            .unwrap_or_else(|e| Array::from_node(Node::failed(vec![num], dtype, e)))
+    }
+
+    /// [`linspace`](Array::linspace), or its error at once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `num` elements of `dtype` cannot be
+    /// addressed, [`Error::OutOfMemory`] when they cannot be allocated.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// assert_eq!(Array::try_linspace(0.0, 2.0, 3, DType::I32)?.to_vec::<i32>()?, vec![0, 1, 2]);
+    /// assert!(Array::try_linspace(0.0, 1.0, 1 << 62, DType::F64).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
+        let bytes = checked_bytes("linspace", &[num], dtype)? * dtype.size_of();
         let div = num.saturating_sub(1);
         let delta = stop - start;
         let step = delta / div as f64;
-        let values: Vec<f64> = (0..num)
-            .map(|i| {
-                let y = if div > 0 && step != 0.0 {
-                    i as f64 * step
-                } else {
-                    i as f64 / div as f64 * delta
-                };
-                let y = if div == 0 { start } else { y + start };
-                let y = if div > 0 && i == num - 1 { stop } else { y };
-                if dtype.is_int() {
-                    y.floor()
-                } else {
-                    y
-                }
-            })
-            .collect();
-        let host = match dtype {
-            DType::F64 => HostBuffer::from_bytes(bytemuck::cast_slice(&values)),
-            DType::F32 => {
-                let v: Vec<f32> = values.iter().map(|&x| x as f32).collect();
-                HostBuffer::from_bytes(bytemuck::cast_slice(&v))
-            }
-            _ => {
-                let mut host = HostBuffer::for_overwrite(num * dtype.size_of());
-                for (i, v) in values.into_iter().enumerate() {
-                    write_scalar(&mut host, i, Scalar::F64(v).cast(dtype));
-                }
-                host
+        let value = |i: usize| {
+            let y = if div > 0 && step != 0.0 {
+                i as f64 * step
+            } else {
+                i as f64 / div as f64 * delta
+            };
+            let y = if div == 0 { start } else { y + start };
+            let y = if div > 0 && i == num - 1 { stop } else { y };
+            if dtype.is_int() {
+                y.floor()
+            } else {
+                y
             }
         };
-        Array::from_node(Node::from_host(dtype, &[num], host))
+        // Written straight into a fallibly allocated buffer: no `Vec` of
+        // `num` values that would abort the process where memory runs out.
+        let mut host = HostBuffer::try_for_overwrite("linspace", bytes)?;
+        match dtype {
+            DType::F64 => {
+                for (i, o) in host.typed_mut::<f64>().iter_mut().enumerate() {
+                    *o = value(i);
+                }
+            }
+            DType::F32 => {
+                for (i, o) in host.typed_mut::<f32>().iter_mut().enumerate() {
+                    *o = value(i) as f32;
+                }
+            }
+            _ => {
+                for i in 0..num {
+                    write_scalar(&mut host, i, Scalar::F64(value(i)).cast(dtype));
+                }
+            }
+        }
+        Ok(Array::from_node(Node::from_host(dtype, &[num], host)))
     }
 
     /// The `n × n` identity matrix.
     ///
+    /// # Errors
+    ///
+    /// Never panics or aborts: an `n` too big to address, or to allocate,
+    /// gives a value that fails when read ([`Error::InvalidArgument`],
+    /// [`Error::OutOfMemory`]); [`try_eye`](Array::try_eye) returns the
+    /// error at once.
+    ///
     /// ```
     /// use tandem::prelude::*;
     /// assert_eq!(Array::eye(2, DType::I32).to_vec::<i32>()?, vec![1, 0, 0, 1]);
+    /// assert!(Array::eye(1 << 40, DType::F64).eval().is_err());
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn eye(n: usize, dtype: DType) -> Array {
-        let mut host = HostBuffer::zeroed(n * n * dtype.size_of());
+        Self::try_eye(n, dtype)
+            .unwrap_or_else(|e| Array::from_node(Node::failed(vec![n, n], dtype, e)))
+    }
+
+    /// [`eye`](Array::eye), or its error at once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `n × n` elements of `dtype` cannot be
+    /// addressed, [`Error::OutOfMemory`] when they cannot be allocated.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// assert_eq!(Array::try_eye(1, DType::F32)?.to_vec::<f32>()?, vec![1.0]);
+    /// assert!(Array::try_eye(usize::MAX, DType::F32).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn try_eye(n: usize, dtype: DType) -> Result<Array> {
+        let bytes = checked_bytes("eye", &[n, n], dtype)? * dtype.size_of();
+        let mut host = HostBuffer::try_for_overwrite("eye", bytes)?;
+        host.as_bytes_mut().fill(0);
         for i in 0..n {
             write_scalar(&mut host, i * n + i, Scalar::I64(1).cast(dtype));
         }
-        Array::from_node(Node::from_host(dtype, &[n, n], host))
+        Ok(Array::from_node(Node::from_host(dtype, &[n, n], host)))
     }
 }
 

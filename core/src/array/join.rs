@@ -73,7 +73,9 @@ impl Array {
                     a.shape()[i]
                 )));
             }
-            shape[ax] += a.shape()[ax];
+            shape[ax] = shape[ax]
+                .checked_add(a.shape()[ax])
+                .ok_or_else(|| crate::layout::too_big(op, &shape, None))?;
         }
         let dtype = arrays
             .iter()

@@ -149,7 +149,9 @@ impl Array {
     /// assert_eq!(Array::zeros(&[2, 0], DType::F32).size(), 0);
     /// ```
     pub fn size(&self) -> usize {
-        self.node.shape.iter().product()
+        // Only a failed value too big to address can overflow: it says
+        // `usize::MAX` (its error comes back when it is read).
+        crate::graph::saturating_size(&self.node.shape)
     }
 
     /// The length of axis 0; 0 for a 0-d array (where NumPy raises).

@@ -41,7 +41,7 @@ use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::graph::{Expr, Node};
-use crate::layout::{broadcast_shapes, checked_size, normalize_axis, Layout};
+use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis, Layout};
 use crate::runtime::{batch, default_device, host_copy};
 use crate::view::ViewOp;
 use std::sync::Arc;
@@ -114,7 +114,7 @@ fn matmul(op: &'static str, a: &Array, b: &Array) -> Result<Array> {
         out_shape.push(n);
     }
     let dtype = a.dtype().promote(b.dtype());
-    let size = checked_size(op, &out_shape)?;
+    let size = checked_bytes(op, &out_shape, dtype)?;
     if size == 0 || k == 0 {
         // An empty sum is 0 (NumPy: `np.ones((2, 0)) @ np.ones((0, 3))` is zeros).
         return Ok(Array::zeros(&out_shape, dtype));

@@ -13,7 +13,7 @@ use super::elementwise::cast_node;
 use super::Array;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::graph::{Expr, Node};
+use crate::graph::{saturating_size, Expr, Node};
 use crate::layout::normalize_axis;
 use crate::ops::ReduceOp;
 
@@ -89,13 +89,19 @@ impl Array {
         Ok(out)
     }
 
+    /// A value of `shape` and `dtype` that fails with `e` when read: what a
+    /// form that returns `Array` gives where NumPy raises.
+    pub(crate) fn failed(&self, shape: Vec<usize>, dtype: DType, e: Error) -> Array {
+        Array::from_node(Node::failed(shape, dtype, e))
+    }
+
     fn every_axis(&self) -> Vec<usize> {
         (0..self.ndim()).collect()
     }
 
     /// The lazy node `op` over `axes` of `self` (cast to `dtype` first).
     fn reduce_node(&self, op: ReduceOp, axes: &[usize], dtype: DType) -> Result<Array> {
-        let reduced: usize = axes.iter().map(|&a| self.shape()[a]).product();
+        let reduced = saturating_size(&axes.iter().map(|&a| self.shape()[a]).collect::<Vec<_>>());
         let identityless = !matches!(
             op,
             ReduceOp::Sum | ReduceOp::Prod | ReduceOp::NanSum | ReduceOp::Any | ReduceOp::All
@@ -146,7 +152,7 @@ impl Array {
 
     fn reduction(&self, kind: Kind, axes: &[usize], keepdims: bool) -> Result<Array> {
         let d = self.dtype();
-        let reduced: usize = axes.iter().map(|&a| self.shape()[a]).product();
+        let reduced = saturating_size(&axes.iter().map(|&a| self.shape()[a]).collect::<Vec<_>>());
         let r = match kind {
             Kind::Sum => self.reduce_node(ReduceOp::Sum, axes, sum_dtype(d))?,
             Kind::Prod => self.reduce_node(ReduceOp::Prod, axes, sum_dtype(d))?,
@@ -231,9 +237,11 @@ impl Array {
 macro_rules! reductions {
     ($($kind:expr => $full:ident, $try_full:ident, $axis:ident, $axes:ident, $doc:literal, $example:literal);* $(;)?) => {
         impl Array {$(
-            #[doc = concat!($doc, " over all elements (a 0-d array).\n\n**Panics** where NumPy raises: an empty input to a reduction with no identity (`min`, `max`, `nanmin`, `nanmax`); `", stringify!($try_full), "` returns that error instead.\n\n```\nuse tandem::prelude::*;\nlet a = Array::from_vec(vec![1.0f64, 2.0, 3.0, 4.0], &[2, 2])?;\n", $example, "\n# Ok::<(), tandem::Error>(())\n```")]
+            #[doc = concat!($doc, " over all elements (a 0-d array).\n\n# Errors\n\nNever panics. Where NumPy raises, an empty input to a reduction with no identity (`min`, `max`, `nanmin`, `nanmax`), the result is a value that fails when read (`to_vec`, `item`, `eval` return [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming the op); `", stringify!($try_full), "` returns that error at once.\n\n```\nuse tandem::prelude::*;\nlet a = Array::from_vec(vec![1.0f64, 2.0, 3.0, 4.0], &[2, 2])?;\n", $example, "\n# Ok::<(), tandem::Error>(())\n```")]
             pub fn $full(&self) -> Array {
-                self.$try_full().unwrap_or_else(|e| panic!("{e}"))
+                // Only the identity-less reductions fail, and they keep the
+                // input's dtype.
+                self.$try_full().unwrap_or_else(|e| self.failed(vec![], self.dtype(), e))
             }
 
             #[doc = concat!($doc, " over all elements, or the error NumPy raises for an empty input.\n\n```\nuse tandem::prelude::*;\nassert!(Array::zeros(&[0], DType::F32).", stringify!($try_full), "().is_ok() || true);\n```")]
@@ -277,9 +285,9 @@ reductions! {
 macro_rules! arg_reductions {
     ($($op:ident: $full:ident, $try_full:ident, $axis:ident, $doc:literal, $example:literal);* $(;)?) => {
         impl Array {$(
-            #[doc = concat!($doc, ", as a flat index (0-d `I64`).\n\n**Panics** for an empty input (NumPy raises); `", stringify!($try_full), "` returns the error. The NaN variants raise at read time for an all-NaN input.\n\n```\nuse tandem::prelude::*;\nlet a = Array::from_vec(vec![3.0f32, 1.0, f32::NAN, 1.0], &[4])?;\n", $example, "\n# Ok::<(), tandem::Error>(())\n```")]
+            #[doc = concat!($doc, ", as a flat index (0-d `I64`).\n\n# Errors\n\nNever panics. For an empty input (where NumPy raises) the result fails when read with [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming the op; `", stringify!($try_full), "` returns the error at once. The NaN variants fail at read time for an all-NaN input.\n\n```\nuse tandem::prelude::*;\nlet a = Array::from_vec(vec![3.0f32, 1.0, f32::NAN, 1.0], &[4])?;\n", $example, "\n# Ok::<(), tandem::Error>(())\n```")]
             pub fn $full(&self) -> Array {
-                self.$try_full().unwrap_or_else(|e| panic!("{e}"))
+                self.$try_full().unwrap_or_else(|e| self.failed(vec![], DType::I64, e))
             }
 
             #[doc = concat!($doc, " as a flat index, or the error for an empty input.\n\n```\nuse tandem::prelude::*;\nassert!(Array::zeros(&[0], DType::F32).", stringify!($try_full), "().is_err());\n```")]

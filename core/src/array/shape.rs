@@ -12,7 +12,7 @@
 use super::Array;
 use crate::error::{Error, Result};
 use crate::graph::{Expr, Node};
-use crate::layout::{broadcast_shapes, normalize_axis};
+use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis};
 use crate::slice::{resolve, SliceArg};
 use crate::view::ViewOp;
 
@@ -22,6 +22,12 @@ impl Array {
         let shape = op.shape_of(self.shape());
         match self.node.expr() {
             Expr::Data { storage, layout } => {
+                // The public view methods check sizes first; this is the
+                // backstop for a view of data, which does not pass through
+                // `Node::lazy` (where a lazy or failed value's view goes).
+                if let Err(e) = checked_bytes("view", &shape, self.dtype()) {
+                    return Array::from_node(Node::failed(shape, self.dtype(), e));
+                }
                 if let Some(l) = op.apply(&layout) {
                     return Array::from_node(Node::data(storage, l));
                 }
@@ -104,6 +110,9 @@ impl Array {
         } else if known != size {
             return Err(bad("the sizes differ".into()));
         }
+        // `known` skips nothing: an empty array may not take a shape whose
+        // other lengths multiply past what strides can address.
+        checked_bytes("reshape", &new, self.dtype())?;
         if new == self.shape() {
             return Ok(self.clone());
         }
@@ -170,6 +179,8 @@ impl Array {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<Array> {
+        // NumPy: even a view must be addressable at its dtype's size.
+        checked_bytes("broadcast_to", shape, self.dtype())?;
         let b = broadcast_shapes("broadcast_to", self.shape(), shape)?;
         if b != shape {
             return Err(Error::ShapeMismatch {

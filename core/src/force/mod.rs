@@ -162,6 +162,10 @@ fn run_forced(
 ) -> Result<Option<Arc<Storage>>> {
     let mut key_prefix = prefix(want, target);
     walk.walk(roots, &key_prefix, false);
+    // A value known to fail: nothing to plan or run.
+    if let Some(e) = walk.failed.take() {
+        return Err(e);
+    }
     // A value this graph shares with pending lazy values of the same shape
     // (`let d1 = …; let call = f(d1); let put = g(d1);` then `call` read):
     // compute those values in the same kernel, so the shared part runs once.
@@ -455,11 +459,24 @@ pub(crate) fn share_work(nodes: &[&Arc<Node>]) -> bool {
 /// built on this thread that the program (or another lazy value outside
 /// this work) still holds, and that shares lazy nodes with `deep`, is
 /// computed in one force.
+///
+/// A failure is not lost: when `deep` alone fails too, it becomes a failed
+/// value ([`Expr::Fail`](crate::graph::Expr)) that reports the error when
+/// read. Otherwise every later op on it would find it past the bound and
+/// walk the whole, ever longer, chain again: a loop extending a value that
+/// cannot be computed would cost O(n²), and its graph would grow without
+/// bound. This holds for running out of memory too: NumPy would have
+/// raised at the op, and an eager program has no later retry either.
+/// The other pending values (whose failure may be `deep`'s alone) stay lazy.
 pub(crate) fn flush(deep: &Arc<Node>) {
     let heads = connected_heads(deep, false);
     let refs: Vec<&Arc<Node>> = heads.iter().collect();
-    // A failure is not lost: the values stay lazy and report it when read.
-    let _ = batch(|| force_all(&refs, default_device()));
+    if batch(|| force_all(&refs, default_device())).is_ok() || !deep.is_lazy() {
+        return;
+    }
+    if let Err(e) = batch(|| force_all(&[deep], default_device())) {
+        deep.set_failed(e);
+    }
 }
 
 /// `root` and the lazy values built on this thread that something outside

@@ -89,6 +89,9 @@ pub(crate) struct Walk {
     index: HashMap<usize, u32>,
     storage_index: HashMap<usize, u32>,
     stack: Vec<Frame>,
+    /// The error of the first failed value reached ([`Expr::Fail`]): the
+    /// force returns it before planning anything.
+    pub failed: Option<crate::Error>,
 }
 
 /// A lazy node on the walk's stack with the children still to visit, and
@@ -124,6 +127,7 @@ const VIEW: u64 = 7;
 const REDUCE: u64 = 8;
 const STORAGE: u64 = 9;
 const ROOTS: u64 = 10;
+const FAIL: u64 = 11;
 
 fn dtype_code(d: DType) -> u64 {
     DType::ALL.iter().position(|&x| x == d).unwrap_or(0) as u64
@@ -142,6 +146,7 @@ impl Walk {
         self.index.clear();
         self.storage_index.clear();
         self.stack.clear();
+        self.failed = None;
     }
 
     /// Walks the graphs below `roots` (lazy or not) and fills in the key
@@ -260,6 +265,18 @@ impl Walk {
                 push_dims(key, &node.shape);
                 Some(Kind::Const { slot })
             }
+            Expr::Fail(err) => {
+                // A leaf the force never plans: it stops at the error. A
+                // stand-in constant keeps the walk's bookkeeping whole for
+                // the passes that only look (`connected_heads`).
+                if self.failed.is_none() {
+                    self.failed = Some(err.clone());
+                }
+                let slot = consts.len() as u32;
+                consts.push(Scalar::Bool(false));
+                key.push(head(FAIL));
+                Some(Kind::Const { slot })
+            }
             _ => None,
         };
         if let Some(kind) = kind {
@@ -286,7 +303,9 @@ impl Walk {
             Expr::Cast(_) => (CAST, 0),
             Expr::View(..) => (VIEW, 0),
             Expr::Reduce { op, .. } => (REDUCE, *op as u64),
-            Expr::Data { .. } | Expr::Const(_) => unreachable!("leaves are recorded above"),
+            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {
+                unreachable!("leaves are recorded above")
+            }
         };
         let mut frame = Frame {
             node: node.clone(),
