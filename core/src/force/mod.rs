@@ -81,6 +81,13 @@ struct Pending {
 pub(crate) fn register(node: &Arc<Node>) {
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
+        // Values already gone at the end of the list (a loop's last
+        // temporaries) are let go now: their memory is freed while it is
+        // still warm, for the next node to reuse, not 64 nodes later.
+        while p.nodes.last().is_some_and(|w| w.strong_count() == 0) {
+            p.nodes.pop();
+        }
+        p.pruned = p.pruned.min(p.nodes.len());
         p.nodes.push(Arc::downgrade(node));
         if p.nodes.len() >= 2 * p.pruned.max(64) {
             p.nodes.retain(|w| w.strong_count() > 0);
