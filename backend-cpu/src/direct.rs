@@ -6,25 +6,25 @@
 //!
 //! [`Backend::execute_direct`]: tandem_core::Backend::execute_direct
 
-use crate::elem::Elem;
+use crate::exec::{binary_into, unary_into, Dst, Src};
 use std::cell::RefCell;
 use tandem_core::backend::Buffer;
-use tandem_core::buffer::HostBuffer;
 use tandem_core::kernel::{DirectInput, OneOp};
-use tandem_core::ops::UnaryOp;
-use tandem_core::{DType, Scalar};
+use tandem_core::DType;
 
 thread_local! {
     /// A constant operand, repeated (8-byte words: aligned for any dtype).
     static SPLAT: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `op` over `n` elements of `inputs` of `dtype` into `output`; `None` if
+/// `op` over `n` elements of `inputs` of `dtype` into `output` (of
+/// `out_dtype`, the op's result dtype); `None` if
 /// the interpreter has no loop for it (or an operand is not host memory of
 /// the right size and alignment), with `output` untouched.
 pub(crate) fn run(
     op: OneOp,
     dtype: DType,
+    out_dtype: DType,
     inputs: &[DirectInput],
     output: &mut Buffer,
     n: usize,
@@ -33,96 +33,69 @@ pub(crate) fn run(
         return None;
     };
     let out = std::sync::Arc::get_mut(out)?.as_bytes_mut();
-    match dtype {
-        DType::Bool => typed::<u8>(op, dtype, inputs, out, n),
-        DType::I32 => typed::<i32>(op, dtype, inputs, out, n),
-        DType::I64 => typed::<i64>(op, dtype, inputs, out, n),
-        DType::U32 => typed::<u32>(op, dtype, inputs, out, n),
-        DType::F32 => typed::<f32>(op, dtype, inputs, out, n),
-        DType::F64 => typed::<f64>(op, dtype, inputs, out, n),
+    let out = out.get_mut(..n * out_dtype.size_of())?;
+    if !(out.as_ptr() as usize).is_multiple_of(out_dtype.size_of()) {
+        return None;
     }
-}
-
-/// The `n` elements of a buffer operand from element `offset` on.
-fn elements<T: Elem>(h: &HostBuffer, offset: usize, n: usize) -> Option<&[T]> {
-    let size = std::mem::size_of::<T>();
-    let bytes = h.as_bytes().get(offset * size..(offset + n) * size)?;
-    bytemuck::try_cast_slice(bytes).ok()
-}
-
-/// `value` as a `T` (the core gives constants in the operand dtype).
-fn scalar<T: Elem>(value: Scalar, dtype: DType) -> Option<T> {
-    let bits = value.cast(dtype).bits();
-    let bytes = bits.to_le_bytes();
-    bytemuck::try_pod_read_unaligned(&bytes[..std::mem::size_of::<T>()]).ok()
-}
-
-fn typed<T: Elem>(
-    op: OneOp,
-    dtype: DType,
-    inputs: &[DirectInput],
-    out: &mut [u8],
-    n: usize,
-) -> Option<()> {
+    let dst = Dst::of_bytes(out_dtype, out);
+    let size = dtype.size_of();
     // At most one operand is a constant: it is read from a scratch filled
     // with it (the thread's, reused).
-    match inputs.iter().find_map(|i| match i {
+    let constant = inputs.iter().find_map(|i| match i {
         DirectInput::Scalar(s) => Some(*s),
         DirectInput::Host(..) => None,
-    }) {
-        None => apply::<T>(op, inputs, &[], out, n),
+    });
+    let apply = move |splat: &[u8]| -> Option<()> {
+        let operand = |i| operand(i, splat, dtype, n);
+        let ok = match (op, inputs) {
+            (OneOp::Unary(u), [x]) => unary_into(u, operand(x)?, dst),
+            (OneOp::Binary(b), [x, y]) => binary_into(b, operand(x)?, operand(y)?, dst),
+            _ => false,
+        };
+        ok.then_some(())
+    };
+    match constant {
+        None => apply(&[]),
         Some(v) => SPLAT.with(|splat| {
             let mut splat = splat.borrow_mut();
-            let words = (n * std::mem::size_of::<T>()).div_ceil(8);
+            let words = (n * size).div_ceil(8);
             if splat.len() < words {
                 splat.resize(words, 0);
             }
-            let v = scalar::<T>(v, dtype)?;
-            let filled = &mut bytemuck::cast_slice_mut::<u64, T>(&mut splat[..words])[..n];
-            filled.fill(v);
-            apply::<T>(op, inputs, filled, out, n)
+            let bytes = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut splat[..words])[..n * size];
+            let one = v.cast(dtype).bits().to_le_bytes();
+            for e in bytes.chunks_exact_mut(size) {
+                e.copy_from_slice(&one[..size]);
+            }
+            apply(bytes)
         }),
     }
 }
 
-/// [`typed`] with the constant operand's values in `splat`.
-fn apply<'a, T: Elem>(
-    op: OneOp,
-    inputs: &[DirectInput<'a>],
-    splat: &'a [T],
-    out: &mut [u8],
-    n: usize,
-) -> Option<()> {
-    let operand = |i: &DirectInput<'a>| -> Option<&'a [T]> {
-        match *i {
-            DirectInput::Host(b, offset) => elements(b, offset, n),
-            DirectInput::Scalar(_) => Some(splat),
-        }
+/// Operand `i` over `n` elements (a constant's are `splat`).
+fn operand<'a>(i: &DirectInput<'a>, splat: &'a [u8], dtype: DType, n: usize) -> Option<Src<'a>> {
+    let bytes = match *i {
+        DirectInput::Host(h, offset) => elements(h.as_bytes(), offset, n, dtype.size_of())?,
+        DirectInput::Scalar(_) => splat,
     };
-    let ok = match (op, inputs) {
-        (OneOp::Unary(u @ (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite)), [x]) => {
-            T::predicate(u, operand(x)?, out.get_mut(..n)?)
-        }
-        (OneOp::Unary(u), [x]) => T::unary(u, operand(x)?, typed_out(out, n)?),
-        (OneOp::Binary(b), [x, y]) if b.is_comparison() => {
-            T::compare(b, operand(x)?, operand(y)?, out.get_mut(..n)?)
-        }
-        (OneOp::Binary(b), [x, y]) => T::binary(b, operand(x)?, operand(y)?, typed_out(out, n)?),
-        _ => false,
-    };
-    ok.then_some(())
+    Some(Src::of_bytes(dtype, bytes))
 }
 
-fn typed_out<T: Elem>(out: &mut [u8], n: usize) -> Option<&mut [T]> {
-    let bytes = out.get_mut(..n * std::mem::size_of::<T>())?;
-    bytemuck::try_cast_slice_mut(bytes).ok()
+/// Elements `offset..offset + n` (of `size` bytes) of `bytes`, if they are
+/// there and aligned for their dtype (host buffers always are).
+fn elements(bytes: &[u8], offset: usize, n: usize, size: usize) -> Option<&[u8]> {
+    let b = bytes.get(offset * size..(offset + n) * size)?;
+    (b.as_ptr() as usize).is_multiple_of(size).then_some(b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use tandem_core::buffer::HostBuffer;
     use tandem_core::ops::BinaryOp;
+    use tandem_core::ops::UnaryOp;
+    use tandem_core::Scalar;
 
     fn host(v: &[f32]) -> HostBuffer {
         HostBuffer::from_vec(v.to_vec())
@@ -138,6 +111,7 @@ mod tests {
         ];
         run(
             OneOp::Binary(BinaryOp::Mul),
+            DType::F32,
             DType::F32,
             &inputs,
             &mut out,
@@ -159,6 +133,7 @@ mod tests {
         run(
             OneOp::Binary(BinaryOp::Lt),
             DType::F32,
+            DType::Bool,
             &inputs,
             &mut out,
             3,
@@ -172,6 +147,7 @@ mod tests {
         run(
             OneOp::Unary(UnaryOp::IsNan),
             DType::F32,
+            DType::Bool,
             &inputs[..1],
             &mut out,
             3,
@@ -188,6 +164,14 @@ mod tests {
         let a = host(&[1.0, 2.0]);
         let mut out = Buffer::Host(Arc::new(HostBuffer::zeroed(12)));
         let inputs = [DirectInput::Host(&a, 0)];
-        assert!(run(OneOp::Unary(UnaryOp::Neg), DType::F32, &inputs, &mut out, 3).is_none());
+        assert!(run(
+            OneOp::Unary(UnaryOp::Neg),
+            DType::F32,
+            DType::F32,
+            &inputs,
+            &mut out,
+            3
+        )
+        .is_none());
     }
 }

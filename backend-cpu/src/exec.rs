@@ -18,7 +18,7 @@ use crate::stream;
 use rayon::prelude::*;
 use smallvec::SmallVec;
 use tandem_core::kernel::{Kernel, Op};
-use tandem_core::ops::UnaryOp;
+use tandem_core::ops::{BinaryOp, UnaryOp};
 use tandem_core::{DType, Error, Result, Scalar};
 
 /// Elements per block of a reduction: registers of all instructions of a
@@ -642,7 +642,7 @@ impl<'a> Src<'a> {
         }
     }
 
-    fn of_bytes(dtype: DType, b: &'a [u8]) -> Src<'a> {
+    pub(crate) fn of_bytes(dtype: DType, b: &'a [u8]) -> Src<'a> {
         match dtype {
             DType::Bool => Src::Bool(b),
             DType::I32 => Src::I32(bytemuck::cast_slice(b)),
@@ -681,7 +681,7 @@ impl<'a> Dst<'a> {
         }
     }
 
-    fn of_bytes(dtype: DType, b: &'a mut [u8]) -> Dst<'a> {
+    pub(crate) fn of_bytes(dtype: DType, b: &'a mut [u8]) -> Dst<'a> {
         match dtype {
             DType::Bool => Dst::Bool(b),
             DType::I32 => Dst::I32(bytemuck::cast_slice_mut(b)),
@@ -927,19 +927,7 @@ impl Workspace {
             }
             Op::Unary(uop, a) => {
                 let src = self.src(kernel, reads, *a, start, len);
-                let ok = match (uop, src, dst) {
-                    (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite, src, Dst::Bool(o)) => {
-                        with_view!(Src, src, x => Elem::predicate(*uop, x, o))
-                    }
-                    (_, Src::Bool(x), Dst::Bool(o)) => u8::unary(*uop, x, o),
-                    (_, Src::I32(x), Dst::I32(o)) => i32::unary(*uop, x, o),
-                    (_, Src::I64(x), Dst::I64(o)) => i64::unary(*uop, x, o),
-                    (_, Src::U32(x), Dst::U32(o)) => u32::unary(*uop, x, o),
-                    (_, Src::F32(x), Dst::F32(o)) => f32::unary(*uop, x, o),
-                    (_, Src::F64(x), Dst::F64(o)) => f64::unary(*uop, x, o),
-                    _ => false,
-                };
-                if ok {
+                if unary_into(*uop, src, dst) {
                     Ok(())
                 } else {
                     Err(unsupported(format!(
@@ -954,28 +942,7 @@ impl Workspace {
                     self.src(kernel, reads, *a, start, len),
                     self.src(kernel, reads, *b, start, len),
                 );
-                let ok = if bop.is_comparison() {
-                    match (x, y, dst) {
-                        (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::compare(*bop, x, y, o),
-                        (Src::I32(x), Src::I32(y), Dst::Bool(o)) => i32::compare(*bop, x, y, o),
-                        (Src::I64(x), Src::I64(y), Dst::Bool(o)) => i64::compare(*bop, x, y, o),
-                        (Src::U32(x), Src::U32(y), Dst::Bool(o)) => u32::compare(*bop, x, y, o),
-                        (Src::F32(x), Src::F32(y), Dst::Bool(o)) => f32::compare(*bop, x, y, o),
-                        (Src::F64(x), Src::F64(y), Dst::Bool(o)) => f64::compare(*bop, x, y, o),
-                        _ => false,
-                    }
-                } else {
-                    match (x, y, dst) {
-                        (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::binary(*bop, x, y, o),
-                        (Src::I32(x), Src::I32(y), Dst::I32(o)) => i32::binary(*bop, x, y, o),
-                        (Src::I64(x), Src::I64(y), Dst::I64(o)) => i64::binary(*bop, x, y, o),
-                        (Src::U32(x), Src::U32(y), Dst::U32(o)) => u32::binary(*bop, x, y, o),
-                        (Src::F32(x), Src::F32(y), Dst::F32(o)) => f32::binary(*bop, x, y, o),
-                        (Src::F64(x), Src::F64(y), Dst::F64(o)) => f64::binary(*bop, x, y, o),
-                        _ => false,
-                    }
-                };
-                if ok {
+                if binary_into(*bop, x, y, dst) {
                     Ok(())
                 } else {
                     Err(unsupported(format!(
@@ -1009,6 +976,50 @@ impl Workspace {
                     Err(unsupported("where over mismatched dtypes".into()))
                 }
             }
+        }
+    }
+}
+
+/// `out[i] = op(x[i])` by the interpreter's loops (predicates into bools);
+/// `false` if `op` is not defined for these dtypes. Kernels and the direct
+/// path of tiny forces (`direct.rs`) both run ops through here.
+pub(crate) fn unary_into(op: UnaryOp, src: Src, dst: Dst) -> bool {
+    match (op, src, dst) {
+        (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite, src, Dst::Bool(o)) => {
+            with_view!(Src, src, x => Elem::predicate(op, x, o))
+        }
+        (_, Src::Bool(x), Dst::Bool(o)) => u8::unary(op, x, o),
+        (_, Src::I32(x), Dst::I32(o)) => i32::unary(op, x, o),
+        (_, Src::I64(x), Dst::I64(o)) => i64::unary(op, x, o),
+        (_, Src::U32(x), Dst::U32(o)) => u32::unary(op, x, o),
+        (_, Src::F32(x), Dst::F32(o)) => f32::unary(op, x, o),
+        (_, Src::F64(x), Dst::F64(o)) => f64::unary(op, x, o),
+        _ => false,
+    }
+}
+
+/// `out[i] = op(x[i], y[i])` by the interpreter's loops (comparisons into
+/// bools); `false` if `op` is not defined for these dtypes.
+pub(crate) fn binary_into(op: BinaryOp, x: Src, y: Src, dst: Dst) -> bool {
+    if op.is_comparison() {
+        match (x, y, dst) {
+            (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::compare(op, x, y, o),
+            (Src::I32(x), Src::I32(y), Dst::Bool(o)) => i32::compare(op, x, y, o),
+            (Src::I64(x), Src::I64(y), Dst::Bool(o)) => i64::compare(op, x, y, o),
+            (Src::U32(x), Src::U32(y), Dst::Bool(o)) => u32::compare(op, x, y, o),
+            (Src::F32(x), Src::F32(y), Dst::Bool(o)) => f32::compare(op, x, y, o),
+            (Src::F64(x), Src::F64(y), Dst::Bool(o)) => f64::compare(op, x, y, o),
+            _ => false,
+        }
+    } else {
+        match (x, y, dst) {
+            (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::binary(op, x, y, o),
+            (Src::I32(x), Src::I32(y), Dst::I32(o)) => i32::binary(op, x, y, o),
+            (Src::I64(x), Src::I64(y), Dst::I64(o)) => i64::binary(op, x, y, o),
+            (Src::U32(x), Src::U32(y), Dst::U32(o)) => u32::binary(op, x, y, o),
+            (Src::F32(x), Src::F32(y), Dst::F32(o)) => f32::binary(op, x, y, o),
+            (Src::F64(x), Src::F64(y), Dst::F64(o)) => f64::binary(op, x, y, o),
+            _ => false,
         }
     }
 }
@@ -1151,36 +1162,23 @@ fn gather<T: Copy>(
     index: &mut [usize],
 ) {
     let s_in = layout.strides.last().copied().unwrap_or(0);
-    // The last strided row read: (its first position, where it went, its
-    // length). A row broadcast down the rows (`x[:, 0][None, :]` over a
-    // matrix: an n-body's `x.T - x`) is the same row again, which a copy
-    // of what was just written reads far faster than a strided walk.
-    let mut last: Option<(isize, usize, usize)> = None;
     for_each_run(layout, start, out.len(), index, |done, first, run| {
+        let dst = &mut out[done..done + run];
         match s_in {
-            1 => out[done..done + run].copy_from_slice(&src[first as usize..first as usize + run]),
-            0 => out[done..done + run].fill(src[first as usize]),
+            1 => dst.copy_from_slice(&src[first as usize..first as usize + run]),
+            0 => dst.fill(src[first as usize]),
+            // A forward stride: an iterator over the source (no bounds check
+            // per element).
+            s if s > 0 => {
+                let from = &src[first as usize..];
+                for (d, v) in dst.iter_mut().zip(from.iter().step_by(s as usize)) {
+                    *d = *v;
+                }
+            }
             _ => {
-                if let Some((f, at, len)) = last {
-                    if f == first && len >= run {
-                        out.copy_within(at..at + run, done);
-                        return;
-                    }
+                for (k, d) in dst.iter_mut().enumerate() {
+                    *d = src[(first + k as isize * s_in) as usize];
                 }
-                let dst = &mut out[done..done + run];
-                if s_in > 0 {
-                    // A forward stride: an iterator over the source (no
-                    // bounds check per element).
-                    let from = &src[first as usize..];
-                    for (d, v) in dst.iter_mut().zip(from.iter().step_by(s_in as usize)) {
-                        *d = *v;
-                    }
-                } else {
-                    for (k, d) in dst.iter_mut().enumerate() {
-                        *d = src[(first + k as isize * s_in) as usize];
-                    }
-                }
-                last = Some((first, done, run));
             }
         }
     });

@@ -158,11 +158,12 @@ impl Backend for CpuBackend {
         &self,
         op: OneOp,
         dtype: DType,
+        result: DType,
         inputs: &[DirectInput],
         output: &mut Buffer,
         n: usize,
     ) -> Option<Result<()>> {
-        direct::run(op, dtype, inputs, output, n).map(Ok)
+        direct::run(op, dtype, result, inputs, output, n).map(Ok)
     }
 
     fn describe(&self, kernel: &Kernel) -> Option<String> {

@@ -245,9 +245,8 @@ pub trait Backend: Send + Sync {
 
     /// The direct path of a tiny force, for host-memory backends: `op` over
     /// `n` elements of `inputs` (of dtype `dtype`) into `output` (a fresh
-    /// buffer of `n`
-    /// elements of the result dtype: `Bool` for comparisons and
-    /// `isnan`/`isinf`/`isfinite`, else `dtype`), without a [`Kernel`]. The
+    /// buffer of `n` elements of `result`, the op's result dtype as the
+    /// graph resolved it), without a [`Kernel`]. The
     /// core takes it for a small force of one op over data in this
     /// backend's memory, where building, planning and binding a kernel
     /// would cost more than the op. `None`: no direct path here for this op
@@ -257,7 +256,8 @@ pub trait Backend: Send + Sync {
     /// ```
     /// use tandem_core::{Backend, DType, kernel::{DirectInput, OneOp}, ops::UnaryOp};
     /// # fn run(b: &dyn Backend, x: &tandem_core::buffer::HostBuffer, out: &mut tandem_core::backend::Buffer) {
-    /// let done = b.execute_direct(OneOp::Unary(UnaryOp::Neg), DType::F32, &[DirectInput::Host(x, 0)], out, 4);
+    /// let neg = OneOp::Unary(UnaryOp::Neg);
+    /// let done = b.execute_direct(neg, DType::F32, DType::F32, &[DirectInput::Host(x, 0)], out, 4);
     /// # let _ = done;
     /// # }
     /// ```
@@ -265,6 +265,7 @@ pub trait Backend: Send + Sync {
         &self,
         _op: OneOp,
         _dtype: DType,
+        _result: DType,
         _inputs: &[DirectInput],
         _output: &mut Buffer,
         _n: usize,

@@ -29,10 +29,8 @@ use crate::error::Result;
 use crate::graph::{Expr, Node, Storage};
 use crate::kernel::{DirectInput, OneOp};
 use crate::layout::Layout;
-use crate::ops::UnaryOp;
 use crate::runtime::{record_kernel, runtime};
 use crate::stats::record;
-use crate::DType;
 use std::sync::Arc;
 
 /// The largest result (elements) the direct path computes: well inside
@@ -102,14 +100,9 @@ pub(crate) fn try_force(node: &Arc<Node>, want: Device) -> Option<Result<()>> {
         // Constants only: the general path folds or broadcasts them.
         return None;
     }
-    let out_dtype = match op {
-        OneOp::Binary(b) if b.is_comparison() => DType::Bool,
-        OneOp::Unary(UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite) => DType::Bool,
-        _ => dtype,
-    };
-    if out_dtype != node.dtype {
-        return None;
-    }
+    // The graph resolved the op's dtypes when it built the node: the
+    // operands already have the op's compute dtype (`graph::Expr`).
+    let out_dtype = node.dtype;
     let (one, two);
     let inputs: &[DirectInput] = match &second {
         None => {
@@ -128,7 +121,7 @@ pub(crate) fn try_force(node: &Arc<Node>, want: Device) -> Option<Result<()>> {
     };
     if let Err(e) = entry
         .backend
-        .execute_direct(op, dtype, inputs, &mut output, n)?
+        .execute_direct(op, dtype, out_dtype, inputs, &mut output, n)?
     {
         return Some(Err(e));
     }
