@@ -109,27 +109,13 @@ impl Reg {
     }
 
     fn capacity(&self) -> usize {
-        match self {
-            Reg::Bool(v) => v.capacity(),
-            Reg::I32(v) => v.capacity(),
-            Reg::I64(v) => v.capacity(),
-            Reg::U32(v) => v.capacity(),
-            Reg::F32(v) => v.capacity(),
-            Reg::F64(v) => v.capacity(),
-        }
+        with_view!(Reg, self, v => v.capacity())
     }
 
     /// Sets the length to `n` (at most the capacity: no allocation), new
     /// elements zero.
     fn set_len(&mut self, n: usize) {
-        match self {
-            Reg::Bool(v) => v.resize(n, 0),
-            Reg::I32(v) => v.resize(n, 0),
-            Reg::I64(v) => v.resize(n, 0),
-            Reg::U32(v) => v.resize(n, 0),
-            Reg::F32(v) => v.resize(n, 0.0),
-            Reg::F64(v) => v.resize(n, 0.0),
-        }
+        with_view!(Reg, self, v => v.resize(n, Default::default()))
     }
 
     /// Keeps `regs` for the next workspace on this thread (up to the bounds).
