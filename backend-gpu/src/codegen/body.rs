@@ -147,7 +147,7 @@ pub(crate) fn emit(
             KOp::Unary(o, a) => {
                 let adt = operand(*a)?;
                 let e = ops::unary(*o, adt, w, &format!("v{a}"), h)?;
-                check_result(i, dt, unary_result(*o, adt))?;
+                check_result(i, dt, o.rule().result(adt))?;
                 e
             }
             KOp::Binary(o, a, b) => {
@@ -161,12 +161,7 @@ pub(crate) fn emit(
                     ));
                 }
                 let e = ops::binary(*o, adt, w, &format!("v{a}"), &format!("v{b}"), h)?;
-                let res = if o.rule().bool_result {
-                    DType::Bool
-                } else {
-                    adt
-                };
-                check_result(i, dt, res)?;
+                check_result(i, dt, o.rule().result(adt))?;
                 e
             }
             KOp::Select(c, a, b) => {
@@ -182,14 +177,6 @@ pub(crate) fn emit(
         let _ = writeln!(s, "    let v{i}: {} = {e};", ty(dt, w));
     }
     Ok(s)
-}
-
-fn unary_result(op: tandem_core::ops::UnaryOp, operand: DType) -> DType {
-    if op.rule().bool_result {
-        DType::Bool
-    } else {
-        operand
-    }
 }
 
 fn check_result(i: usize, declared: DType, computed: DType) -> Result<(), String> {

@@ -44,7 +44,7 @@ pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) 
         (IsNan, _) => helper(h, "isnan", dt, w, &[x]),
         (IsInf, _) => helper(h, "isinf", dt, w, &[x]),
         (IsFinite, _) => helper(h, "isfinite", dt, w, &[x]),
-        (LogicalNot, DType::Bool) => Ok(format!("(!{x})")),
+        (LogicalNot | BitwiseNot, DType::Bool) => Ok(format!("(!{x})")),
         (Abs | Floor | Ceil | Trunc | Sign, DType::Bool) => Ok(x.to_string()),
         (_, DType::Bool) => Err(format!("{} is not defined for bool", op.name())),
         (Neg, DType::U32) => Ok(format!("({} - {x})", lit(dt, w, "0"))),
@@ -87,31 +87,21 @@ pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) 
             ))
         }
         (Recip, _) => Ok(format!("({} / {x})", lit(dt, w, "1"))),
-        (_, _) if !float => Err(format!(
-            "{} is computed in float (the core casts integers first)",
-            op.name()
-        )),
-        (Sqrt, _) => builtin("sqrt"),
-        // Not WGSL's built-ins: those may be far less accurate than NumPy
-        // (WGSL allows sin an absolute error of 2^-11; llvmpipe's
-        // tanh(1e-30) is 3e-8) and have no float64 forms. The helpers port
-        // the CPU backend's vmath (shaders/vmath_f32.wgsl, vmath_f64.wgsl).
-        (Exp, _) => helper(h, "exp", dt, w, &[x]),
-        (Exp2, _) => helper(h, "exp2", dt, w, &[x]),
-        (Ln, _) => helper(h, "ln", dt, w, &[x]),
-        (Log2, _) => helper(h, "log2", dt, w, &[x]),
-        (Log10, _) => helper(h, "log10", dt, w, &[x]),
-        (Sin, _) => helper(h, "sin", dt, w, &[x]),
-        (Cos, _) => helper(h, "cos", dt, w, &[x]),
-        (Tan, _) => helper(h, "tan", dt, w, &[x]),
-        (Tanh, _) => helper(h, "tanh", dt, w, &[x]),
-        (Asin, _) => helper(h, "asin", dt, w, &[x]),
-        (Acos, _) => helper(h, "acos", dt, w, &[x]),
-        (Atan, _) => helper(h, "atan", dt, w, &[x]),
-        (Sinh, _) => helper(h, "sinh", dt, w, &[x]),
-        (Cosh, _) => helper(h, "cosh", dt, w, &[x]),
-        (Sigmoid, _) => helper(h, "sigmoid", dt, w, &[x]),
+        (Sqrt, _) if float => builtin("sqrt"),
+        (Fabs, _) if float => builtin("abs"),
+        // WGSL's round() rounds half to even, as np.rint.
+        (Rint, _) if float => builtin("round"),
+        (Positive, _) => Ok(x.to_string()),
+        (BitwiseNot, _) if !float => Ok(format!("(~{x})")),
         (LogicalNot, _) => Err("logical_not takes bool (the core casts first)".into()),
+        // Every other op is the helper named after its row of the op table:
+        // the transcendental functions are not WGSL's built-ins, which may
+        // be far less accurate than NumPy (WGSL allows sin an absolute error
+        // of 2^-11; llvmpipe's tanh(1e-30) is 3e-8) and have no float64
+        // forms; they port the CPU backend's vmath (shaders/vmath_f32.wgsl,
+        // vmath_f64.wgsl). A dtype without a template is routed to the CPU
+        // with the reason (and tests/op_table.rs fails on it).
+        (_, _) => helper(h, op.name(), dt, w, &[x]),
     }
 }
 
@@ -131,9 +121,9 @@ pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mu
     let cmp = |o: &str| Ok(format!("({a} {o} {b})"));
     if dt == DType::Bool {
         return match op {
-            Add | Maximum | LogicalOr => Ok(format!("({a} | {b})")),
-            Mul | Minimum | LogicalAnd => Ok(format!("({a} & {b})")),
-            LogicalXor | Ne => cmp("!="),
+            Add | Maximum | Fmax | LogicalOr | BitwiseOr => Ok(format!("({a} | {b})")),
+            Mul | Minimum | Fmin | LogicalAnd | BitwiseAnd => Ok(format!("({a} & {b})")),
+            LogicalXor | BitwiseXor | Ne => cmp("!="),
             Eq => cmp("=="),
             Lt => Ok(format!("((!{a}) & {b})")),
             Le => Ok(format!("((!{a}) | {b})")),
@@ -164,13 +154,18 @@ pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mu
         Rem => helper(h, "irem", dt, w, &[a, b]),
         FloorDiv => helper(h, "ifloordiv", dt, w, &[a, b]),
         Pow => helper(h, "ipow", dt, w, &[a, b]),
-        Maximum => Ok(format!("max({a}, {b})")),
-        Minimum => Ok(format!("min({a}, {b})")),
-        _ => Err(format!(
-            "{} on {} (the core casts its operands first)",
+        Maximum | Fmax => Ok(format!("max({a}, {b})")),
+        Minimum | Fmin => Ok(format!("min({a}, {b})")),
+        BitwiseAnd if !float => cmp("&"),
+        BitwiseOr if !float => cmp("|"),
+        BitwiseXor if !float => cmp("^"),
+        LogicalAnd | LogicalOr | LogicalXor => Err(format!(
+            "{} on {} (the core casts its operands to bool first)",
             op.name(),
             dt.name()
         )),
+        // Every other op is the helper named after its row (see `unary`).
+        _ => helper(h, op.name(), dt, w, &[a, b]),
     }
 }
 

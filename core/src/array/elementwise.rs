@@ -197,10 +197,54 @@ impl Array {
         )))
     }
 
-    fn unary_infallible(&self, op: UnaryOp) -> Array {
-        // Only `neg` rejects a dtype (bool); every method routed here accepts all.
+    /// `op(self)`, or (for a dtype the op rejects) a value whose read gives
+    /// the error, as the other non-`Result` forms do.
+    fn unary_or_failed(&self, op: UnaryOp) -> Array {
         self.unary(op)
-            .unwrap_or_else(|e| unreachable!("{} accepts every dtype: {e}", op.name()))
+            .unwrap_or_else(|e| self.failed(self.shape().to_vec(), self.dtype(), e))
+    }
+
+    /// `op(self)` for any row of the unary op table, by the op: what the
+    /// expression language and generic code call (the named methods are the
+    /// same thing).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DTypeMismatch`] for a dtype the op's rule rejects.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// use tandem::ops::UnaryOp;
+    /// let a = Array::from_vec(vec![0.0f64], &[1])?;
+    /// assert_eq!(a.apply_unary(UnaryOp::Cos)?.to_vec::<f64>()?, vec![1.0]);
+    /// assert!(a.apply_unary(UnaryOp::BitwiseNot).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn apply_unary(&self, op: UnaryOp) -> Result<Array> {
+        self.unary(op)
+    }
+
+    /// `op(self, other)` for any row of the binary op table, by the op, with
+    /// broadcasting and promotion (what the named methods do).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeMismatch`] when the shapes do not broadcast,
+    /// [`Error::DTypeMismatch`] for a dtype the op's rule rejects,
+    /// [`Error::InvalidArgument`] for a weak integer out of the dtype's range.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// use tandem::ops::BinaryOp;
+    /// let a = Array::from_vec(vec![12i64, 18], &[2])?;
+    /// assert_eq!(a.apply_binary(BinaryOp::Gcd, 8)?.to_vec::<i64>()?, vec![4, 2]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn apply_binary(&self, op: BinaryOp, other: impl Into<Operand>) -> Result<Array> {
+        if op == BinaryOp::Ldexp {
+            return self.ldexp(other);
+        }
+        self.binary(op, other)
     }
 
     pub(crate) fn binary_operands(op: BinaryOp, a: Arg, b: Arg) -> Result<Array> {
@@ -485,7 +529,10 @@ impl Array {
     }
 }
 
-/// Binary methods that return `Result` (shapes may not broadcast).
+/// Binary methods that return `Result`: shapes may not broadcast
+/// ([`Error::ShapeMismatch`]), the op's rule may reject a dtype
+/// ([`Error::DTypeMismatch`]), a weak integer may not fit
+/// ([`Error::InvalidArgument`]).
 macro_rules! binary_methods {
     ($($(#[$doc:meta])* $name:ident => $op:ident),* $(,)?) => {
         impl Array {$(
@@ -610,6 +657,161 @@ binary_methods! {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     logical_xor => LogicalXor,
+    /// `sqrt(self² + other²)` without overflow in the squares (`np.hypot`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![3.0f64, 1e300], &[2])?;
+/// assert_eq!(a.hypot(4.0)?.to_vec::<f64>()?, vec![5.0, 1e300]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    hypot => Hypot,
+    /// `|self|` with the sign of `other` (`np.copysign`; integers become `F64`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![3.0f32, -2.0], &[2])?;
+/// assert_eq!(a.copysign(-0.0)?.to_vec::<f32>()?, vec![-3.0, -2.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    copysign => Copysign,
+    /// The next representable value after `self` toward `other` (`np.nextafter`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1.0f32], &[1])?;
+/// assert_eq!(a.nextafter(2.0)?.to_vec::<f32>()?, vec![1.0 + f32::EPSILON]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    nextafter => Nextafter,
+    /// C's remainder, with the sign of the dividend (`np.fmod`); integer `x fmod 0` is 0.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-7i32, 7], &[2])?;
+/// assert_eq!(a.fmod(3)?.to_vec::<i32>()?, vec![-1, 1]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    fmod => Fmod,
+    /// `log(e^self + e^other)` without overflow (`np.logaddexp`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1000.0f64], &[1])?;
+/// assert_eq!(a.logaddexp(1000.0)?.to_vec::<f64>()?, vec![1000.0 + std::f64::consts::LN_2]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    logaddexp => Logaddexp,
+    /// `log2(2^self + 2^other)` without overflow (`np.logaddexp2`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![3.0f64], &[1])?;
+/// assert_eq!(a.logaddexp2(3.0)?.to_vec::<f64>()?, vec![4.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    logaddexp2 => Logaddexp2,
+    /// Step function: 0 below zero, `other` at zero, 1 above (`np.heaviside`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-1.0f64, 0.0, 2.0], &[3])?;
+/// assert_eq!(a.heaviside(0.5)?.to_vec::<f64>()?, vec![0.0, 0.5, 1.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    heaviside => Heaviside,
+    /// `self ** other` computed in `F64` whatever the dtypes (`np.float_power`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![2i32], &[1])?;
+/// assert_eq!(a.float_power(-1)?.to_vec::<f64>()?, vec![0.5]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    float_power => FloatPower,
+    /// Elementwise maximum where NaN loses to a number (`np.fmax`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![f64::NAN, 1.0], &[2])?;
+/// assert_eq!(a.fmax(0.5)?.to_vec::<f64>()?, vec![0.5, 1.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    fmax => Fmax,
+    /// Elementwise minimum where NaN loses to a number (`np.fmin`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![f64::NAN, 1.0], &[2])?;
+/// assert_eq!(a.fmin(0.5)?.to_vec::<f64>()?, vec![0.5, 0.5]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    fmin => Fmin,
+    /// Greatest common divisor, non-negative (`np.gcd`; integers only).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![12i32, -18], &[2])?;
+/// assert_eq!(a.gcd(8)?.to_vec::<i32>()?, vec![4, 2]);
+/// assert!(a.astype(DType::F32).gcd(8).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    gcd => Gcd,
+    /// Least common multiple, non-negative (`np.lcm`; integers only).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![4i64, -6], &[2])?;
+/// assert_eq!(a.lcm(6)?.to_vec::<i64>()?, vec![12, 6]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    lcm => Lcm,
+    /// Bitwise and (logical for `Bool`; floats rejected, as NumPy).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![12u32, 10], &[2])?;
+/// assert_eq!(a.bitwise_and(6)?.to_vec::<u32>()?, vec![4, 2]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    bitwise_and => BitwiseAnd,
+    /// Bitwise or (logical for `Bool`; floats rejected, as NumPy).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![12i32, 10], &[2])?;
+/// assert_eq!(a.bitwise_or(1)?.to_vec::<i32>()?, vec![13, 11]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    bitwise_or => BitwiseOr,
+    /// Bitwise exclusive or (logical for `Bool`; floats rejected).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![12i64, 10], &[2])?;
+/// assert_eq!(a.bitwise_xor(6)?.to_vec::<i64>()?, vec![10, 12]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    bitwise_xor => BitwiseXor,
+    /// `self << other`; 0 once the shift reaches the width (`np.left_shift`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![1i32, 3], &[2])?;
+/// assert_eq!(a.left_shift(4)?.to_vec::<i32>()?, vec![16, 48]);
+/// assert_eq!(a.left_shift(32)?.to_vec::<i32>()?, vec![0, 0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    left_shift => LeftShift,
+    /// `self >> other`, arithmetic for signed dtypes (`np.right_shift`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-16i32, 16], &[2])?;
+/// assert_eq!(a.right_shift(2)?.to_vec::<i32>()?, vec![-4, 4]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    right_shift => RightShift,
 }
 
 /// Unary methods: they accept every dtype, so they return `Array`.
@@ -622,8 +824,11 @@ macro_rules! unary_methods {
                 "let a = Array::from_vec(vec![", $input, "], &[1])?;\n",
                 "assert_eq!(a.", stringify!($name), "().to_vec::<f64>()?, vec![", $expect, "]);\n",
                 "# Ok::<(), tandem::Error>(())\n```")]
+            #[doc = ""]
+            #[doc = "A dtype the op rejects (NumPy's `TypeError`: `positive` of `Bool`,"]
+            #[doc = "`bitwise_not` of a float) gives a value whose read is that error."]
             pub fn $name(&self) -> Array {
-                self.unary_infallible(UnaryOp::$op)
+                self.unary_or_failed(UnaryOp::$op)
             }
         )*}
     };
@@ -654,6 +859,20 @@ unary_methods! {
     recip => Recip, "4.0f64", "0.25";
     square => Square, "3.0f64", "9.0";
     sigmoid => Sigmoid, "0.0f64", "0.5";
+    log1p => Log1p, "0.0f64", "0.0";
+    expm1 => Expm1, "0.0f64", "0.0";
+    cbrt => Cbrt, "-8.0f64", "-2.0";
+    asinh => Asinh, "0.0f64", "0.0";
+    acosh => Acosh, "1.0f64", "0.0";
+    atanh => Atanh, "0.0f64", "0.0";
+    deg2rad => Deg2rad, "180.0f64", "std::f64::consts::PI";
+    rad2deg => Rad2deg, "std::f64::consts::PI", "180.0";
+    fabs => Fabs, "-2i32", "2.0";
+    rint => Rint, "2.5f64", "2.0";
+    spacing => Spacing, "1.0f64", "f64::EPSILON";
+    positive => Positive, "-2.0f64", "-2.0";
+    bitwise_not => BitwiseNot, "5i64", "-6.0";
+    bitwise_count => BitwiseCount, "7i64", "3.0";
 }
 
 macro_rules! predicate_methods {
@@ -666,7 +885,7 @@ macro_rules! predicate_methods {
                 "assert_eq!(a.", stringify!($name), "().to_vec::<bool>()?, vec![", $expect, "]);\n",
                 "# Ok::<(), tandem::Error>(())\n```")]
             pub fn $name(&self) -> Array {
-                self.unary_infallible(UnaryOp::$op)
+                self.unary_or_failed(UnaryOp::$op)
             }
         )*}
     };
@@ -677,4 +896,109 @@ predicate_methods! {
     is_inf => IsInf, "f32::NEG_INFINITY, 1.0", "true, false";
     is_finite => IsFinite, "f32::INFINITY, 1.0", "false, true";
     logical_not => LogicalNot, "0i32, 3", "true, false";
+    signbit => Signbit, "-0.0f64, 1.0", "true, false";
+}
+
+impl Array {
+    /// `self * 2**exponent`, exactly (`np.ldexp`): the exponent must be an
+    /// integer (array or scalar); the result has `self`'s float dtype
+    /// (integers become `F64`, `Bool` `F32`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DTypeMismatch`] for a float exponent (NumPy's `TypeError`),
+    /// [`Error::ShapeMismatch`] when the shapes do not broadcast.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let m = Array::from_vec(vec![0.75f32, 0.5], &[2])?;
+    /// assert_eq!(m.ldexp(3)?.to_vec::<f32>()?, vec![6.0, 4.0]);
+    /// assert!(m.ldexp(1.5).is_err());
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn ldexp(&self, exponent: impl Into<Operand>) -> Result<Array> {
+        let e = exponent.into();
+        let e_dtype = match &e {
+            Operand::Array(a) => a.dtype(),
+            Operand::Scalar(s) => s.dtype(),
+        };
+        if e_dtype.is_float() {
+            return Err(Error::DTypeMismatch {
+                op: "ldexp",
+                expected: "an integer (or bool) exponent".into(),
+                got: e_dtype,
+                hint: "NumPy rejects float exponents too; astype(DType::I32) first".into(),
+            });
+        }
+        let e = Arg::from(&e);
+        let (compute, result) = BinaryOp::Ldexp.rule().resolve("ldexp", self.dtype())?;
+        let shape = broadcast_shapes("ldexp", self.shape(), shape_of(e))?;
+        let x = cast_node(&self.node, compute);
+        let y = operand_node(e, compute);
+        Ok(Array::from_node(Node::lazy(
+            shape,
+            result,
+            Expr::Binary(BinaryOp::Ldexp, x, y),
+        )))
+    }
+
+    /// `(self // other, self % other)` (`np.divmod`): Python's floor
+    /// division and the remainder with the divisor's sign, both lazy.
+    ///
+    /// # Errors
+    ///
+    /// As [`floor_div`](Array::floor_div).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-7i32, 7], &[2])?;
+    /// let (q, r) = a.divmod(3)?;
+    /// assert_eq!(q.to_vec::<i32>()?, vec![-3, 2]);
+    /// assert_eq!(r.to_vec::<i32>()?, vec![2, 1]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn divmod(&self, other: impl Into<Operand>) -> Result<(Array, Array)> {
+        let other = other.into();
+        Ok((
+            self.binary(BinaryOp::FloorDiv, other.clone())?,
+            self.binary(BinaryOp::Rem, other)?,
+        ))
+    }
+
+    /// `(fractional part, integral part)`, both with the sign of `self`
+    /// (`np.modf`; integers become `F64`, `Bool` `F32`): `modf(-2.5)` is
+    /// `(-0.5, -2.0)`, `modf(inf)` is `(0.0, inf)`.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![-2.5f64, 3.0], &[2])?;
+    /// let (frac, int) = a.modf();
+    /// assert_eq!(frac.to_vec::<f64>()?, vec![-0.5, 0.0]);
+    /// assert_eq!(int.to_vec::<f64>()?, vec![-2.0, 3.0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn modf(&self) -> (Array, Array) {
+        let fraction = self.unary_or_failed(UnaryOp::ModfFraction);
+        let integral = self.astype(fraction.dtype()).trunc();
+        (fraction, integral)
+    }
+
+    /// `(mantissa, exponent)` with `self = mantissa * 2**exponent` and
+    /// `0.5 <= |mantissa| < 1` (`np.frexp`; the exponent is `I32`, and 0,
+    /// ±inf and NaN give `(self, 0)`).
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let a = Array::from_vec(vec![8.0f32, -0.75], &[2])?;
+    /// let (m, e) = a.frexp();
+    /// assert_eq!(m.to_vec::<f32>()?, vec![0.5, -0.75]);
+    /// assert_eq!(e.to_vec::<i32>()?, vec![4, 0]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    pub fn frexp(&self) -> (Array, Array) {
+        (
+            self.unary_or_failed(UnaryOp::FrexpMantissa),
+            self.unary_or_failed(UnaryOp::FrexpExponent),
+        )
+    }
 }
