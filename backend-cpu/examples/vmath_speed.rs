@@ -61,6 +61,30 @@ macro_rules! bench {
     }};
 }
 
+/// A binary function over `a` in [-10, 10] and `b` in [-10, 10] (another
+/// sequence), against NumPy's formula in a scalar `std` loop.
+macro_rules! bench2 {
+    ($name:literal, $t:ty, $n:expr, $vm:path) => {{
+        let a: Vec<$t> = inputs($n, -10.0, 10.0);
+        let b: Vec<$t> = a.iter().rev().copied().collect();
+        let mut out = vec![0.0 as $t; $n];
+        let t_std = best(3, || {
+            dispatch(|| {
+                for ((o, &x), &y) in out.iter_mut().zip(&a).zip(&b) {
+                    let (m, d) = if x > y { (x, x - y) } else { (y, y - x) };
+                    *o = m + (-d).exp().ln_1p();
+                }
+            });
+            black_box(&out);
+        });
+        let t_vm = best(5, || {
+            $vm(&a, &b, &mut out);
+            black_box(&out);
+        });
+        report($name, $n, t_std, t_vm);
+    }};
+}
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
@@ -97,4 +121,103 @@ fn main() {
     bench!("exp_f64", f64, n, -80.0, 80.0, f64::exp, vmath::exp_f64);
     bench!("ln_f64", f64, n, 1e-3, 1e3, f64::ln, vmath::ln_f64);
     bench!("tanh_f64", f64, n, -5.0, 5.0, f64::tanh, vmath::tanh_f64);
+    // NumPy's remaining transcendental ufuncs (compare with
+    // `python3 scripts/vmath_numpy_speed.py n`, which times NumPy on the
+    // same inputs).
+    bench!(
+        "log1p_f32",
+        f32,
+        n,
+        -0.9,
+        10.0,
+        f32::ln_1p,
+        vmath::log1p_f32
+    );
+    bench!(
+        "log1p_f64",
+        f64,
+        n,
+        -0.9,
+        10.0,
+        f64::ln_1p,
+        vmath::log1p_f64
+    );
+    bench!(
+        "expm1_f32",
+        f32,
+        n,
+        -5.0,
+        5.0,
+        f32::exp_m1,
+        vmath::expm1_f32
+    );
+    bench!(
+        "expm1_f64",
+        f64,
+        n,
+        -5.0,
+        5.0,
+        f64::exp_m1,
+        vmath::expm1_f64
+    );
+    bench!(
+        "cbrt_f32",
+        f32,
+        n,
+        -100.0,
+        100.0,
+        f32::cbrt,
+        vmath::cbrt_f32
+    );
+    bench!(
+        "cbrt_f64",
+        f64,
+        n,
+        -100.0,
+        100.0,
+        f64::cbrt,
+        vmath::cbrt_f64
+    );
+    bench!(
+        "asinh_f32",
+        f32,
+        n,
+        -10.0,
+        10.0,
+        f32::asinh,
+        vmath::asinh_f32
+    );
+    bench!(
+        "asinh_f64",
+        f64,
+        n,
+        -10.0,
+        10.0,
+        f64::asinh,
+        vmath::asinh_f64
+    );
+    bench!("acosh_f32", f32, n, 1.0, 10.0, f32::acosh, vmath::acosh_f32);
+    bench!("acosh_f64", f64, n, 1.0, 10.0, f64::acosh, vmath::acosh_f64);
+    bench!(
+        "atanh_f32",
+        f32,
+        n,
+        -0.99,
+        0.99,
+        f32::atanh,
+        vmath::atanh_f32
+    );
+    bench!(
+        "atanh_f64",
+        f64,
+        n,
+        -0.99,
+        0.99,
+        f64::atanh,
+        vmath::atanh_f64
+    );
+    bench2!("logaddexp_f32", f32, n, vmath::logaddexp_f32);
+    bench2!("logaddexp_f64", f64, n, vmath::logaddexp_f64);
+    bench2!("logaddexp2_f32", f32, n, vmath::logaddexp2_f32);
+    bench2!("logaddexp2_f64", f64, n, vmath::logaddexp2_f64);
 }

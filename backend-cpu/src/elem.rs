@@ -77,7 +77,8 @@ fn zip<T: Copy, U>(a: &[T], b: &[T], out: &mut [U], f: impl Fn(T, T) -> U) {
 macro_rules! vectorised {
     ($op:expr, $x:expr, $out:expr,
      $exp:ident, $exp2:ident, $ln:ident, $log2:ident, $log10:ident, $sin:ident, $cos:ident, $tan:ident,
-     $tanh:ident, $asin:ident, $acos:ident, $atan:ident, $sinh:ident, $cosh:ident, $sigmoid:ident) => {{
+     $tanh:ident, $asin:ident, $acos:ident, $atan:ident, $sinh:ident, $cosh:ident, $sigmoid:ident,
+     $log1p:ident, $expm1:ident, $cbrt:ident, $asinh:ident, $acosh:ident, $atanh:ident) => {{
         use crate::vmath;
         match $op {
             Exp => vmath::$exp($x, $out),
@@ -95,6 +96,12 @@ macro_rules! vectorised {
             Sinh => vmath::$sinh($x, $out),
             Cosh => vmath::$cosh($x, $out),
             Sigmoid => vmath::$sigmoid($x, $out),
+            Log1p => vmath::$log1p($x, $out),
+            Expm1 => vmath::$expm1($x, $out),
+            Cbrt => vmath::$cbrt($x, $out),
+            Asinh => vmath::$asinh($x, $out),
+            Acosh => vmath::$acosh($x, $out),
+            Atanh => vmath::$atanh($x, $out),
             _ => return false,
         }
         true
@@ -128,13 +135,21 @@ impl Vectorised for f32 {
             atan_f32,
             sinh_f32,
             cosh_f32,
-            sigmoid_f32
+            sigmoid_f32,
+            log1p_f32,
+            expm1_f32,
+            cbrt_f32,
+            asinh_f32,
+            acosh_f32,
+            atanh_f32
         )
     }
     fn vmath_binary(op: BinaryOp, a: &[f32], b: &[f32], out: &mut [f32]) -> bool {
         match op {
             BinaryOp::Pow => crate::vmath::pow_f32(a, b, out),
             BinaryOp::Atan2 => crate::vmath::atan2_f32(a, b, out),
+            BinaryOp::Logaddexp => crate::vmath::logaddexp_f32(a, b, out),
+            BinaryOp::Logaddexp2 => crate::vmath::logaddexp2_f32(a, b, out),
             _ => return false,
         }
         true
@@ -162,13 +177,21 @@ impl Vectorised for f64 {
             atan_f64,
             sinh_f64,
             cosh_f64,
-            sigmoid_f64
+            sigmoid_f64,
+            log1p_f64,
+            expm1_f64,
+            cbrt_f64,
+            asinh_f64,
+            acosh_f64,
+            atanh_f64
         )
     }
     fn vmath_binary(op: BinaryOp, a: &[f64], b: &[f64], out: &mut [f64]) -> bool {
         match op {
             BinaryOp::Pow => crate::vmath::pow_f64(a, b, out),
             BinaryOp::Atan2 => crate::vmath::atan2_f64(a, b, out),
+            BinaryOp::Logaddexp => crate::vmath::logaddexp_f64(a, b, out),
+            BinaryOp::Logaddexp2 => crate::vmath::logaddexp2_f64(a, b, out),
             _ => return false,
         }
         true

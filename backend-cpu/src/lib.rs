@@ -185,11 +185,14 @@ impl Backend for CpuBackend {
             .map(|i| match i.op {
                 Op::Unary(
                     Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin | Acos | Atan
-                    | Sinh | Cosh | Sigmoid,
+                    | Sinh | Cosh | Sigmoid | Log1p | Expm1 | Cbrt | Asinh | Acosh | Atanh,
                     _,
                 ) => 1e-9,
                 Op::Binary(
-                    tandem_core::ops::BinaryOp::Pow | tandem_core::ops::BinaryOp::Atan2,
+                    tandem_core::ops::BinaryOp::Pow
+                    | tandem_core::ops::BinaryOp::Atan2
+                    | tandem_core::ops::BinaryOp::Logaddexp
+                    | tandem_core::ops::BinaryOp::Logaddexp2,
                     _,
                     _,
                 ) => 2e-9,

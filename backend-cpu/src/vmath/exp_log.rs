@@ -399,3 +399,197 @@ unary!(log10_f32, f32, log10_f32_lane, "base-10 logarithm",
     example: "1000.0" => "3.0", tol: "0.0");
 unary!(log10_f64, f64, log10_f64_lane, "base-10 logarithm",
     example: "1000.0" => "3.0", tol: "0.0");
+
+// ---------------------------------------------------------------------------
+// log1p / expm1 / logaddexp / logaddexp2
+// ---------------------------------------------------------------------------
+
+/// `ln(u + c)` for `u` and a correction `|c| <= ~ulp(u)` (the low part of a
+/// double-double): fdlibm's log of `u` with `c / u` added to its small
+/// terms, so the rounding of `u` costs nothing. `u` outside `(0, inf)` gives
+/// `ln(u)`'s special value.
+#[inline(always)]
+pub(super) fn ln_dd<const F: bool>(u: f64, c: f64) -> f64 {
+    let (f, dk) = log64_reduce(u);
+    let (hfsq, sr) = log64_kernel::<F>(f);
+    let r = (sr + c / u + dk * LN2_LO_F64) - hfsq + f + dk * LN2_HI_F64;
+    log_special64(u, r)
+}
+
+/// `ln(1 + h + l)` (`l` the low part of a double-double): `u = 1 + h`
+/// rounded, its rounding error and `l` go into [`ln_dd`]'s correction.
+#[inline(always)]
+pub(super) fn log1p_dd<const F: bool>(h: f64, l: f64) -> f64 {
+    let u = 1.0 + h;
+    ln_dd::<F>(u, two_sum_err(1.0, h, u) + l)
+}
+
+#[inline(always)]
+pub(super) fn log1p_f64_lane<const F: bool>(x: f64) -> f64 {
+    // log1p(±0) = ±0 (the sum `1 + x` forgets the sign).
+    keep_zero64(x, log1p_dd::<F>(x, 0.0))
+}
+
+via_f64!(log1p_f32_lane, log1p_f64_lane);
+
+/// Beyond this `n` (`x > ~41.6`), `e^x - 1` is `e^x` to the last bit.
+const EXPM1_BIG: i64 = 60;
+
+/// `e^x - 1 = 2^n (e^r - 1) + (2^n - 1)`: `e^r - 1` is [`EXPM1_F64`]
+/// times `r`, accurate relative to itself near 0, and the two terms never
+/// cancel badly (`n = -1` still leaves `|result| > 0.29`).
+#[inline(always)]
+pub(super) fn expm1_f64_lane<const F: bool>(x: f64) -> f64 {
+    // Below -60 the result is -1 (rounded); above 710 it overflows.
+    let (r, n) = exp64_reduce::<F>(clamp64(x, -60.0, 710.0));
+    let q = r * poly64::<F, 12>(r, &EXPM1_F64);
+    let s = scale64(1.0, n);
+    let small = mla64::<F>(s, q, s - 1.0);
+    let big = scale64(1.0 + q, n);
+    keep_zero64(x, if n > EXPM1_BIG { big } else { small })
+}
+
+via_f64!(expm1_f32_lane, expm1_f64_lane);
+
+/// `ln(u + c)` for `u` in `(1, 2]` as `(hi, lo)` with
+/// ~2^-60 relative error (fdlibm's split kernel, as `log2`'s), for
+/// `logaddexp`'s sum with a larger term.
+#[inline(always)]
+fn ln_dd_hilo<const F: bool>(u: f64, c: f64) -> (f64, f64) {
+    let (f, dk) = log64_reduce(u);
+    let (hi, lo) = log1p64_hilo::<F>(f);
+    let a = dk * LN2_HI_F64;
+    let s = a + hi;
+    (s, two_sum_err(a, hi, s) + (lo + dk * LN2_LO_F64 + c / u))
+}
+
+/// `log(1 + t)` for `t = e^-d` in `(0, 1]` (or `2^-d`: `base2`), `d >= 0`
+/// given as `dh + dl`, as `(hi, lo)`.
+#[inline(always)]
+fn log1p_exp_neg<const F: bool, const BASE2: bool>(dh: f64, dl: f64) -> (f64, f64) {
+    let (n, q) = if BASE2 {
+        let xc = -clamp64(dh, 0.0, 1100.0);
+        let k = xc + MAGIC64;
+        let nf = k - MAGIC64;
+        let n = (k.to_bits() as i64).wrapping_sub(MAGIC64.to_bits() as i64);
+        let r = xc - nf;
+        (n, r * poly64::<F, 12>(r, &EXP2M1_F64))
+    } else {
+        let (r, n) = exp64_reduce::<F>(-clamp64(dh, 0.0, 760.0));
+        (n, r * poly64::<F, 12>(r, &EXPM1_F64))
+    };
+    // t = 2^n (1 + q) = th + tl (exact products by 2^n), then the factor
+    // e^-dl = 1 - dl (or 2^-dl = 1 - dl ln2).
+    let s = scale64(1.0, n);
+    let th = mla64::<F>(s, q, s);
+    let tl = (s - th) + s * q;
+    let dl = if BASE2 {
+        dl * std::f64::consts::LN_2
+    } else {
+        dl
+    };
+    let tl = tl - th * dl;
+    let u = 1.0 + th;
+    ln_dd_hilo::<F>(u, two_sum_err(1.0, th, u) + tl)
+}
+
+/// `(2^r - 1) / r`: [`EXP2_F64`] without its constant term.
+const EXP2M1_F64: [f64; 12] = {
+    let mut c = [0.0; 12];
+    let mut i = 0;
+    while i < 12 {
+        c[i] = EXP2_F64[i + 1];
+        i += 1;
+    }
+    c
+};
+
+/// `log2(e)` as `LOG2E_F64 + LOG2E_LO_F64`.
+const LOG2E_LO_F64: f64 = 2.035_527_374_093_103_2e-17;
+
+/// NumPy's `logaddexp` (`base2`: `logaddexp2`): `a + log(2)` (`a + 1`) for
+/// equal arguments (so `inf, inf` is `inf`), else
+/// `max + log1p(e^-|a - b|)`, here with `|a - b|` and the `log1p` carried
+/// in double-double so that the final sum rounds once (the plain formula
+/// loses several ULP where the result is near 0).
+#[inline(always)]
+fn logaddexp_any<const F: bool, const BASE2: bool>(a: f64, b: f64) -> f64 {
+    let m = if a > b { a } else { b };
+    let d = a - b;
+    let de = two_sum_err(a, -b, d);
+    let dh = d.abs();
+    // |a - b| = dh + dl; beyond 2^1000 (or inf) the tail does not matter.
+    let dl = if dh < 1e300 {
+        if d < 0.0 {
+            -de
+        } else {
+            de
+        }
+    } else {
+        0.0
+    };
+    let (lh, ll) = log1p_exp_neg::<F, BASE2>(dh, dl);
+    let (lh, ll) = if BASE2 {
+        let p = lh * LOG2E_F64;
+        let pl = mul_err::<F>(lh, LOG2E_F64, p) + (lh * LOG2E_LO_F64 + ll * LOG2E_F64);
+        (p, pl)
+    } else {
+        (lh, ll)
+    };
+    let s = m + lh;
+    let r = s + (two_sum_err(m, lh, s) + ll);
+    let equal = if BASE2 {
+        a + 1.0
+    } else {
+        a + std::f64::consts::LN_2
+    };
+    let r = if m.is_infinite() { m } else { r };
+    let r = if a == b { equal } else { r };
+    if a.is_nan() || b.is_nan() {
+        a + b
+    } else {
+        r
+    }
+}
+
+#[inline(always)]
+pub(super) fn logaddexp_f64_lane<const F: bool>(a: f64, b: f64) -> f64 {
+    logaddexp_any::<F, false>(a, b)
+}
+
+#[inline(always)]
+pub(super) fn logaddexp2_f64_lane<const F: bool>(a: f64, b: f64) -> f64 {
+    logaddexp_any::<F, true>(a, b)
+}
+
+#[inline(always)]
+pub(super) fn logaddexp_f32_lane<const F: bool>(a: f32, b: f32) -> f32 {
+    logaddexp_any::<F, false>(a as f64, b as f64) as f32
+}
+
+#[inline(always)]
+pub(super) fn logaddexp2_f32_lane<const F: bool>(a: f32, b: f32) -> f32 {
+    logaddexp_any::<F, true>(a as f64, b as f64) as f32
+}
+
+unary!(log1p_f32, f32, log1p_f32_lane, "`ln(1 + x)`",
+    example: "1e-10" => "1e-10", tol: "1e-17");
+unary!(log1p_f64, f64, log1p_f64_lane, "`ln(1 + x)`",
+    example: "1e-20" => "1e-20", tol: "0.0");
+unary!(expm1_f32, f32, expm1_f32_lane, "`e^x - 1`",
+    example: "1e-10" => "1e-10", tol: "1e-17");
+unary!(expm1_f64, f64, expm1_f64_lane, "`e^x - 1`",
+    example: "1e-20" => "1e-20", tol: "0.0");
+
+binary!(logaddexp_f32, f32, logaddexp_f32_lane::<true>, logaddexp_f32_lane::<false>, a, b,
+    "`ln(e^a[i] + e^b[i])` (NumPy's `logaddexp`)",
+    example: ("0.0", "0.0") => "std::f32::consts::LN_2", tol: "0.0");
+binary!(logaddexp_f64, f64, logaddexp_f64_lane::<true>, logaddexp_f64_lane::<false>, a, b,
+    "`ln(e^a[i] + e^b[i])` (NumPy's `logaddexp`)",
+    example: ("0.0", "0.0") => "std::f64::consts::LN_2", tol: "0.0");
+binary!(logaddexp2_f32, f32, logaddexp2_f32_lane::<true>, logaddexp2_f32_lane::<false>, a, b,
+    "`log2(2^a[i] + 2^b[i])` (NumPy's `logaddexp2`)",
+    example: ("3.0", "3.0") => "4.0", tol: "0.0");
+binary!(logaddexp2_f64, f64, logaddexp2_f64_lane::<true>, logaddexp2_f64_lane::<false>, a, b,
+    "`log2(2^a[i] + 2^b[i])` (NumPy's `logaddexp2`)",
+    example: ("3.0", "3.0") => "4.0", tol: "0.0");

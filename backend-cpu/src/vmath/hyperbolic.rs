@@ -179,3 +179,119 @@ unary!(cosh_f32, f32, cosh_f32_lane, "hyperbolic cosine",
     example: "1.0" => "1.0f32.cosh()", tol: "1e-6");
 unary!(cosh_f64, f64, cosh_f64_lane, "hyperbolic cosine",
     example: "1.0" => "1.0f64.cosh()", tol: "1e-15");
+
+// ---------------------------------------------------------------------------
+// asinh / acosh / atanh
+// ---------------------------------------------------------------------------
+
+/// From here on, `asinh(x) = ln(2x)` and `acosh(x) = ln(2x)` to the last
+/// bit (the next term is `1/(4x^2)`, below 2^-58 relative).
+const ARCH_BIG: f64 = 268_435_456.0; // 2^28
+/// Below this, `asinh(x) = x` and `atanh(x) = x` (the next term is
+/// `x^3/6` resp. `x^3/3`, below half an ULP).
+const ARCH_TINY: f64 = 3.725_290_298_461_914e-9; // 2^-28
+/// `2x` overflows above this: `ln(x) + ln(2)` instead.
+const ARCH_HUGE: f64 = 1e300;
+
+/// `sqrt(h + l)` as `(sh, sl)` for a double-double `h + l`, `h > 0`: one
+/// correction of the rounded root by its exact residual.
+#[inline(always)]
+fn sqrt_dd<const F: bool>(h: f64, l: f64) -> (f64, f64) {
+    let sh = h.sqrt();
+    let sq = sh * sh;
+    // h - sq is exact (Sterbenz: sq is within an ULP of h).
+    let res = (h - sq) - mul_err::<F>(sh, sh, sq) + l;
+    (sh, res / (sh + sh))
+}
+
+/// `ln(x + sqrt(x^2 + s))` (`s = 1`: `asinh`, `s = -1`: `acosh`) for
+/// `1 <= x <= 2^28` (`acosh`) or `0 <= x <= 2^28` (`asinh`), and
+/// `ln(2x)` above 2^28: the root and the sum in double-double, so the
+/// logarithm ([`ln_dd`]) sees `x + sqrt(...)` to ~2^-100 and only its own
+/// error remains (near 0 and 1 too, where the plain formula cancels).
+#[inline(always)]
+fn arch_ln<const F: bool>(x: f64, s: f64) -> f64 {
+    let p = x * x;
+    let pe = mul_err::<F>(x, x, p);
+    let h = p + s;
+    let hl = two_sum_err(p, s, h) + pe;
+    let (sh, sl) = sqrt_dd::<F>(h, hl);
+    let w = x + sh;
+    let wl = two_sum_err(x, sh, w) + sl;
+    let big = x > ARCH_BIG;
+    let huge = x > ARCH_HUGE;
+    let u = if huge {
+        x
+    } else if big {
+        x + x
+    } else {
+        w
+    };
+    let c = if big { 0.0 } else { wl };
+    ln_dd::<F>(u, c) + if huge { std::f64::consts::LN_2 } else { 0.0 }
+}
+
+#[inline(always)]
+pub(super) fn asinh_f64_lane<const F: bool>(x: f64) -> f64 {
+    let a = x.abs();
+    let r = copysign64(arch_ln::<F>(a, 1.0), x);
+    // NaN stays NaN (through the log); tiny |x| (and ±0) give x.
+    if a < ARCH_TINY {
+        x
+    } else {
+        r
+    }
+}
+
+#[inline(always)]
+pub(super) fn acosh_f64_lane<const F: bool>(x: f64) -> f64 {
+    let r = arch_ln::<F>(x, -1.0);
+    let r = if x == 1.0 { 0.0 } else { r };
+    // NaN below 1 (and -inf); NaN stays NaN.
+    if x < 1.0 {
+        f64::NAN
+    } else {
+        r
+    }
+}
+
+/// `atanh(x) = log1p(2|x| / (1 - |x|)) / 2` with the quotient in
+/// double-double (its residual exact by FMA or Dekker), so only `log1p`'s
+/// own error remains.
+#[inline(always)]
+pub(super) fn atanh_f64_lane<const F: bool>(x: f64) -> f64 {
+    let a = x.abs();
+    let den = 1.0 - a;
+    let den_l = two_sum_err(1.0, -a, den);
+    let num = a + a;
+    let qh = num / den;
+    let prod = qh * den;
+    // num - prod is exact (Sterbenz).
+    let rem = ((num - prod) - mul_err::<F>(qh, den, prod)) - qh * den_l;
+    let ql = rem / den;
+    let r = copysign64(0.5 * log1p_dd::<F>(qh, ql), x);
+    let r = if a < ARCH_TINY { x } else { r };
+    // atanh(±1) = ±inf (the quotient is inf), NaN beyond; NaN stays NaN.
+    if a > 1.0 {
+        f64::NAN
+    } else {
+        r
+    }
+}
+
+via_f64!(asinh_f32_lane, asinh_f64_lane);
+via_f64!(acosh_f32_lane, acosh_f64_lane);
+via_f64!(atanh_f32_lane, atanh_f64_lane);
+
+unary!(asinh_f32, f32, asinh_f32_lane, "inverse hyperbolic sine",
+    example: "1.0" => "0.881_373_6", tol: "1e-7");
+unary!(asinh_f64, f64, asinh_f64_lane, "inverse hyperbolic sine",
+    example: "1.0" => "0.881_373_587_019_543", tol: "1e-15");
+unary!(acosh_f32, f32, acosh_f32_lane, "inverse hyperbolic cosine",
+    example: "2.0" => "1.316_958", tol: "1e-6");
+unary!(acosh_f64, f64, acosh_f64_lane, "inverse hyperbolic cosine",
+    example: "2.0" => "1.316_957_896_924_816_7", tol: "1e-15");
+unary!(atanh_f32, f32, atanh_f32_lane, "inverse hyperbolic tangent",
+    example: "0.5" => "0.549_306_15", tol: "1e-7");
+unary!(atanh_f64, f64, atanh_f64_lane, "inverse hyperbolic tangent",
+    example: "0.5" => "0.549_306_144_334_054_8", tol: "1e-15");

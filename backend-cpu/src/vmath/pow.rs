@@ -480,3 +480,62 @@ pub fn pow_f64(x: &[f64], y: &[f64], out: &mut [f64]) {
         ),
     }
 }
+
+// ---------------------------------------------------------------------------
+// cbrt
+// ---------------------------------------------------------------------------
+
+// FreeBSD's cbrt (s_cbrt.c, Bruce Evans): a 5-bit estimate from the
+// exponent bits divided by 3, a polynomial to 23 bits, rounding to 22 bits
+// (so its square is exact) and one Newton step to 53 bits, error < 0.667
+// ULP. Its branches (zero, subnormal, NaN/inf) become selects.
+const CBRT_B1: u32 = 715_094_163; // (1023 - 1023/3 - 0.03306235651) * 2^20
+const CBRT_B2: u32 = 696_219_795; // (1023 - 1023/3 - 54/3 - 0.03306235651) * 2^20
+/// `|1/cbrt(x) - p(x)| < 2^-23.5` (FreeBSD's `P0` … `P4`).
+const CBRT_P: [f64; 5] = [
+    1.875_951_824_271_770_096_43,
+    -1.884_979_795_433_771_698_75,
+    1.621_429_720_105_354_466_140,
+    -0.758_397_934_778_766_047_437,
+    0.145_996_192_886_612_446_982,
+];
+
+#[inline(always)]
+pub(super) fn cbrt_f64_lane<const F: bool>(x: f64) -> f64 {
+    let ax = x.abs();
+    let tiny = ax < f64::MIN_POSITIVE;
+    // Subnormals: divide the exponent of ax * 2^54 instead.
+    let xs = if tiny {
+        ax * 18_014_398_509_481_984.0
+    } else {
+        ax
+    };
+    let hx = (xs.to_bits() >> 32) as u32;
+    let b = if tiny { CBRT_B2 } else { CBRT_B1 };
+    let t = f64::from_bits(((hx / 3).wrapping_add(b) as u64) << 32);
+    let r = (t * t) * (t / ax);
+    let p = CBRT_P;
+    let t = t
+        * (mla64::<F>(r, mla64::<F>(r, p[2], p[1]), p[0])
+            + ((r * r) * r) * mla64::<F>(r, p[4], p[3]));
+    // Round away from zero to 22 bits: t * t is exact below.
+    let t = f64::from_bits(t.to_bits().wrapping_add(0x8000_0000) & 0xffff_ffff_c000_0000);
+    let s = t * t;
+    let r = ax / s;
+    let w = t + t;
+    let r = (r - t) / (w + r);
+    let res = copysign64(mla64::<F>(t, r, t), x);
+    // cbrt(±0) = ±0, cbrt(±inf) = ±inf, NaN stays NaN.
+    if ax == 0.0 || !ax.is_finite() {
+        x + x
+    } else {
+        res
+    }
+}
+
+via_f64!(cbrt_f32_lane, cbrt_f64_lane);
+
+unary!(cbrt_f32, f32, cbrt_f32_lane, "cube root",
+    example: "-27.0" => "-3.0", tol: "0.0");
+unary!(cbrt_f64, f64, cbrt_f64_lane, "cube root",
+    example: "-27.0" => "-3.0", tol: "0.0");

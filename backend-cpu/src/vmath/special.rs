@@ -507,3 +507,208 @@ pub const POW_PARITY_F64: &[(f64, f64, f64)] = &[
     (-1.0, 4503599627370495.5, NAN64),
     (-1.0, 1e300, 1.0),
 ];
+
+// ---------------------------------------------------------------------------
+// log1p, expm1, cbrt, asinh, acosh, atanh, logaddexp, logaddexp2 (NumPy's
+// remaining transcendental ufuncs). Kept apart from the tables above so the
+// two sets can be read (and merged) separately; the tests walk both.
+// ---------------------------------------------------------------------------
+
+/// The `f32` cases of `log1p` … `atanh`, as [`UNARY_F32`].
+///
+/// ```
+/// use tandem_cpu::vmath::special::UNARY_F32_MORE;
+/// use tandem_core::ops::UnaryOp;
+/// assert!(UNARY_F32_MORE.iter().any(|(op, c)| *op == UnaryOp::Atanh && c.contains(&(1.0, f32::INFINITY))));
+/// ```
+pub const UNARY_F32_MORE: &[(UnaryOp, &[(f32, f32)])] = &[
+    (Log1p, ODD_F32),
+    (
+        Log1p,
+        &[
+            (INF32, INF32),
+            (-INF32, NAN32),
+            (-1.0, -INF32),
+            (-1.5, NAN32),
+            (-2.0, NAN32),
+            (-1e-40, -1e-40),
+        ],
+    ),
+    (Expm1, ODD_F32),
+    (
+        Expm1,
+        &[
+            (INF32, INF32),
+            (-INF32, -1.0),
+            (-1e-40, -1e-40),
+            (-20.0, -1.0),
+            (-40.0, -1.0),
+            (88.72284, INF32),
+            (100.0, INF32),
+        ],
+    ),
+    (
+        Cbrt,
+        &[
+            (NAN32, NAN32),
+            (0.0, 0.0),
+            (-0.0, -0.0),
+            (INF32, INF32),
+            (-INF32, -INF32),
+            (-27.0, -3.0),
+            (8.0, 2.0),
+            (0.125, 0.5),
+            (-64.0, -4.0),
+            // 2^-147 (subnormal) and 2^-49.
+            (5.605_194e-45, 1.776_356_8e-15),
+            (-5.605_194e-45, -1.776_356_8e-15),
+        ],
+    ),
+    (Asinh, ODD_F32),
+    (Asinh, &[(INF32, INF32), (-INF32, -INF32)]),
+    (
+        Acosh,
+        &[
+            (NAN32, NAN32),
+            (INF32, INF32),
+            (-INF32, NAN32),
+            (1.0, 0.0),
+            (0.999_999_94, NAN32),
+            (0.0, NAN32),
+            (-0.0, NAN32),
+            (-1.0, NAN32),
+        ],
+    ),
+    (Atanh, ODD_F32),
+    (
+        Atanh,
+        &[
+            (1.0, INF32),
+            (-1.0, -INF32),
+            (1.000_000_1, NAN32),
+            (-2.0, NAN32),
+            (INF32, NAN32),
+            (-INF32, NAN32),
+        ],
+    ),
+];
+
+/// The `f64` cases of `log1p` … `atanh`, as [`UNARY_F64`].
+///
+/// ```
+/// use tandem_cpu::vmath::special::UNARY_F64_MORE;
+/// use tandem_core::ops::UnaryOp;
+/// assert!(UNARY_F64_MORE.iter().any(|(op, c)| *op == UnaryOp::Log1p && c.contains(&(-1.0, f64::NEG_INFINITY))));
+/// ```
+pub const UNARY_F64_MORE: &[(UnaryOp, &[(f64, f64)])] = &[
+    (Log1p, ODD_F64),
+    (
+        Log1p,
+        &[
+            (INF64, INF64),
+            (-INF64, NAN64),
+            (-1.0, -INF64),
+            (-1.5, NAN64),
+            (-2.0, NAN64),
+            (-5e-324, -5e-324),
+        ],
+    ),
+    (Expm1, ODD_F64),
+    (
+        Expm1,
+        &[
+            (INF64, INF64),
+            (-INF64, -1.0),
+            (-5e-324, -5e-324),
+            (-40.0, -1.0),
+            (-800.0, -1.0),
+            (709.79, INF64),
+            (1000.0, INF64),
+        ],
+    ),
+    (
+        Cbrt,
+        &[
+            (NAN64, NAN64),
+            (0.0, 0.0),
+            (-0.0, -0.0),
+            (INF64, INF64),
+            (-INF64, -INF64),
+            (-27.0, -3.0),
+            (8.0, 2.0),
+            (0.125, 0.5),
+            (-64.0, -4.0),
+            (1e-300, 1e-100),
+            // 2^-1071 (subnormal) and 2^-357.
+            (4e-323, 3.406_367_872_006_520_6e-108),
+        ],
+    ),
+    (Asinh, ODD_F64),
+    (Asinh, &[(INF64, INF64), (-INF64, -INF64)]),
+    (
+        Acosh,
+        &[
+            (NAN64, NAN64),
+            (INF64, INF64),
+            (-INF64, NAN64),
+            (1.0, 0.0),
+            (0.999_999_999_999_999_9, NAN64),
+            (0.0, NAN64),
+            (-0.0, NAN64),
+            (-1.0, NAN64),
+        ],
+    ),
+    (Atanh, ODD_F64),
+    (
+        Atanh,
+        &[
+            (1.0, INF64),
+            (-1.0, -INF64),
+            (1.000_000_000_000_000_2, NAN64),
+            (-2.0, NAN64),
+            (INF64, NAN64),
+            (-INF64, NAN64),
+        ],
+    ),
+];
+
+/// `logaddexp(x, y)` (either order) for `f64` and, cast, `f32`: NumPy's
+/// equal-argument rule (`x + log(2)`, so `inf, inf` is `inf`), an infinity
+/// against a number, NaN.
+///
+/// ```
+/// use tandem_cpu::vmath::special::LOGADDEXP;
+/// assert!(LOGADDEXP.contains(&(f64::INFINITY, f64::INFINITY, f64::INFINITY)));
+/// ```
+pub const LOGADDEXP: &[(f64, f64, f64)] = &[
+    (INF64, INF64, INF64),
+    (-INF64, -INF64, -INF64),
+    (INF64, -INF64, INF64),
+    (INF64, 1.0, INF64),
+    (-INF64, 1.5, 1.5),
+    (0.0, -INF64, 0.0),
+    (NAN64, 1.0, NAN64),
+    (NAN64, INF64, NAN64),
+    (NAN64, -INF64, NAN64),
+    (0.0, 0.0, c64::LN_2),
+    (1000.0, -1000.0, 1000.0),
+];
+
+/// `logaddexp2(x, y)` (either order), as [`LOGADDEXP`].
+///
+/// ```
+/// use tandem_cpu::vmath::special::LOGADDEXP2;
+/// assert!(LOGADDEXP2.contains(&(3.0, 3.0, 4.0)));
+/// ```
+pub const LOGADDEXP2: &[(f64, f64, f64)] = &[
+    (INF64, INF64, INF64),
+    (-INF64, -INF64, -INF64),
+    (INF64, -INF64, INF64),
+    (INF64, 1.0, INF64),
+    (-INF64, 1.5, 1.5),
+    (0.0, -INF64, 0.0),
+    (NAN64, 1.0, NAN64),
+    (NAN64, INF64, NAN64),
+    (3.0, 3.0, 4.0),
+    (1000.0, -1000.0, 1000.0),
+];
