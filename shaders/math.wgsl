@@ -129,8 +129,9 @@ fn pio2bits_{T}(o: i32) -> u32 {
     return select((a << sh) | (b >> ((32u - sh) & 31u)), a, sh == 0u);
 }
 
-// @fn fmod needs isnan
-// C's fmod, exact (musl's bit-by-bit algorithm): WGSL's `%` on floats is
+// @fn fmod needs isnan copysign
+// C's fmod, exact (musl's bit-by-bit algorithm; a zero result has x's sign,
+// written with copysign because NIR folds `x * 0.0` to +0): WGSL's `%` on floats is
 // x - y * trunc(x / y), which is not. Shifts are written as multiplications
 // and divisions by powers of two: llvmpipe (Mesa 22) miscompiles 64-bit
 // shifts by a 32-bit amount, which is the only kind WGSL has.
@@ -145,7 +146,7 @@ fn fmod_{T}(x: {F}, y: {F}) -> {F} {
     }
     if ((uxi * 2{US}) <= (uyi * 2{US})) {
         if ((uxi * 2{US}) == (uyi * 2{US})) {
-            return x * 0.0{FS};
+            return copysign_{T}(0.0{FS}, x);
         }
         return x;
     }
@@ -180,7 +181,7 @@ fn fmod_{T}(x: {F}, y: {F}) -> {F} {
         let i = uxi - uyi;
         if ((i / {P_HIGH}) == 0{US}) {
             if (i == 0{US}) {
-                return x * 0.0{FS};
+                return copysign_{T}(0.0{FS}, x);
             }
             uxi = i;
         }
@@ -190,7 +191,7 @@ fn fmod_{T}(x: {F}, y: {F}) -> {F} {
     let i = uxi - uyi;
     if ((i / {P_HIGH}) == 0{US}) {
         if (i == 0{US}) {
-            return x * 0.0{FS};
+            return copysign_{T}(0.0{FS}, x);
         }
         uxi = i;
     }
@@ -405,4 +406,264 @@ fn ipow_{T}(x: {I}, y: {I}) -> {I} {
         e = e / {TWO};
     }
     return acc;
+}
+
+// @fn isneg
+// x < 0 for an integer type.
+fn isneg_{T}(x: {I}) -> bool {
+    return x < {ZERO};
+}
+
+// @fn isneg_i64
+// x < 0 on the sign bit: llvmpipe (Mesa 22, LLVM 15) compares a
+// sign-extended i32 wrongly (see `irem`).
+fn isneg_{T}(x: {I}) -> bool {
+    return (bitcast<u64>(x) & 0x8000000000000000lu) != 0lu;
+}
+
+// @fn ifmod
+// C's remainder (np.fmod): the dividend's sign; x fmod 0 == 0. WGSL's `%`
+// truncates, and gives 0 for MIN % -1, as wrapping_rem.
+fn ifmod_{T}(x: {I}, y: {I}) -> {I} {
+    if (y == {ZERO}) {
+        return {ZERO};
+    }
+    return x % y;
+}
+
+// @fn gcd needs isneg
+// np.gcd: Euclid on the magnitudes (|MIN| wraps to MIN, as NumPy's abs).
+fn gcd_{T}(x: {I}, y: {I}) -> {I} {
+    var a = {UI}(select(x, {ZERO} - x, isneg_{T}(x)));
+    var b = {UI}(select(y, {ZERO} - y, isneg_{T}(y)));
+    loop {
+        if (b == {UI}(0)) { break; }
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    return {I}(a);
+}
+
+// @fn lcm needs gcd isneg
+// np.lcm: |x| / gcd * |y|, wrapping; 0 when either is 0.
+fn lcm_{T}(x: {I}, y: {I}) -> {I} {
+    let g = gcd_{T}(x, y);
+    if (g == {ZERO}) {
+        return {ZERO};
+    }
+    let ax = select(x, {ZERO} - x, isneg_{T}(x));
+    let ay = select(y, {ZERO} - y, isneg_{T}(y));
+    return {I}({UI}(ax) / {UI}(g)) * ay;
+}
+
+// @fn left_shift needs isneg
+// np.left_shift: 0 once the count reaches the width or is negative (WGSL
+// would take the count modulo the width).
+fn left_shift_{T}(x: {I}, y: {I}) -> {I} {
+    if (isneg_{T}(y) || y >= {BITS}) {
+        return {ZERO};
+    }
+    return x << u32(y);
+}
+
+// @fn left_shift_i64 needs ipow isneg
+// As `left_shift`, multiplying by 2^y: llvmpipe (Mesa 22) miscompiles
+// 64-bit shifts by a 32-bit amount, the only kind WGSL has.
+fn left_shift_{T}(x: {I}, y: {I}) -> {I} {
+    if (isneg_{T}(y) || y >= {BITS}) {
+        return {ZERO};
+    }
+    return x * ipow_{T}({TWO}, y);
+}
+
+// @fn right_shift needs isneg
+// np.right_shift: arithmetic for signed types; past the width (or for a
+// negative count) 0, or -1 for negative x.
+fn right_shift_{T}(x: {I}, y: {I}) -> {I} {
+    if (isneg_{T}(y) || y >= {BITS}) {
+        return select({ZERO}, {ZERO} - {ONE}, isneg_{T}(x));
+    }
+    return x >> u32(y);
+}
+
+// @fn right_shift_i64 needs ipow isneg
+// As `right_shift`, by floor division by 2^y (see `left_shift_i64`).
+fn right_shift_{T}(x: {I}, y: {I}) -> {I} {
+    if (isneg_{T}(y) || y >= {BITS} - {ONE}) {
+        return select({ZERO}, {ZERO} - {ONE}, isneg_{T}(x));
+    }
+    let p = ipow_{T}({TWO}, y);
+    let q = x / p;
+    return select(q, q - {ONE}, (x % p) != {ZERO} && isneg_{T}(x));
+}
+
+// @fn bitwise_count needs isneg
+// np.bitwise_count: the 1-bits of |x|, as I32.
+fn bitwise_count_{T}(x: {I}) -> i32 {
+    return i32(countOneBits({UI}(select(x, {ZERO} - x, isneg_{T}(x)))));
+}
+
+// @fn bitwise_count_i64 needs isneg
+// Counted per 32-bit half (no 64-bit shifts, see `left_shift_i64`).
+fn bitwise_count_{T}(x: {I}) -> i32 {
+    let m = u64(select(x, {ZERO} - x, isneg_{T}(x)));
+    return i32(countOneBits(u32(m & 0xfffffffflu)) + countOneBits(u32(m / 4294967296lu)));
+}
+
+// @fn fmax needs isnan
+// np.fmax: NaN loses to a number.
+fn fmax_{T}(x: {F}, y: {F}) -> {F} {
+    return select(y, x, x >= y || isnan_{T}(y));
+}
+
+// @fn fmin needs isnan
+fn fmin_{T}(x: {F}, y: {F}) -> {F} {
+    return select(y, x, x <= y || isnan_{T}(y));
+}
+
+// @fn heaviside needs isnan
+// 0 below zero, h0 at zero, 1 above, NaN for NaN.
+fn heaviside_{T}(x: {F}, h0: {F}) -> {F} {
+    if (isnan_{T}(x)) {
+        return x;
+    }
+    return select(select(1.0{FS}, h0, x == 0.0{FS}), 0.0{FS}, x < 0.0{FS});
+}
+
+// @fn hypot needs isnan isinf
+// sqrt(x² + y²) as max·sqrt(1 + (min/max)²): no overflow or underflow in
+// the squares; inf wins over NaN, as C99.
+fn hypot_{T}(x: {F}, y: {F}) -> {F} {
+    let ax = abs(x);
+    let ay = abs(y);
+    if (isinf_{T}(ax) || isinf_{T}(ay)) {
+        return bitcast<{F}>({EXPMASK});
+    }
+    if (isnan_{T}(ax) || isnan_{T}(ay)) {
+        return ax + ay;
+    }
+    let m = max(ax, ay);
+    if (m == 0.0{FS}) {
+        return 0.0{FS};
+    }
+    let r = min(ax, ay) / m;
+    return m * sqrt(1.0{FS} + r * r);
+}
+
+// @fn float_power needs pow
+// np.float_power: pow in float64 (the core casts to F64 first).
+fn float_power_{T}(x: {F}, y: {F}) -> {F} {
+    return pow_{T}(x, y);
+}
+
+// @fn nextafter needs isnan copysign
+// The next representable value after x toward y, on the bits.
+fn nextafter_{T}(x: {F}, y: {F}) -> {F} {
+    if (isnan_{T}(x) || isnan_{T}(y)) {
+        return x + y;
+    }
+    if (x == y) {
+        return y;
+    }
+    if (x == 0.0{FS}) {
+        return copysign_{T}(bitcast<{F}>(1{US}), y);
+    }
+    let b = bitcast<{U}>(x);
+    return bitcast<{F}>(select(b - 1{US}, b + 1{US}, (y > x) == (x > 0.0{FS})));
+}
+
+// @fn spacing needs isfinite nextafter
+// np.spacing: the gap to the next value away from zero (negative for
+// negative x), NaN for ±inf and NaN.
+fn spacing_{T}(x: {F}) -> {F} {
+    if (!isfinite_{T}(x)) {
+        return bitcast<{F}>({QNAN});
+    }
+    // NumPy: spacing(±0) is the smallest positive subnormal.
+    let away = select(bitcast<{F}>({EXPMASK}), -bitcast<{F}>({EXPMASK}), x < 0.0{FS});
+    return nextafter_{T}(x, away) - x;
+}
+
+// @fn ldexp
+// np.ldexp: x·2^e rounded once (musl's scalbn: the subnormal range is
+// entered in one step). The exponent arrives as a float of the same dtype;
+// powers of two are built from their bits (WGSL's ldexp is indeterminate
+// outside the normal range).
+fn ldexp_{T}(x: {F}, e: {F}) -> {F} {
+    if (!(e == e)) {
+        return e;
+    }
+    let bias = {EXPMAXI} / 2;
+    let digits = {MANT} + 1;
+    let min_e = 1 - bias;
+    var n = i32(clamp(e, {F}(3 * min_e), {F}(3 * bias)));
+    var y = x;
+    if (n > bias) {
+        y = y * bitcast<{F}>({U}(u32(2 * bias)) * {P_MANT});
+        n = n - bias;
+        if (n > bias) {
+            y = y * bitcast<{F}>({U}(u32(2 * bias)) * {P_MANT});
+            n = min(n - bias, bias);
+        }
+    } else if (n < min_e) {
+        // 2^min_e · 2^digits: normal, so only the last step rounds.
+        let down = bitcast<{F}>({U}(u32(min_e + bias)) * {P_MANT}) * bitcast<{F}>({U}(u32(digits + bias)) * {P_MANT});
+        y = y * down;
+        n = n - min_e - digits;
+        if (n < min_e) {
+            y = y * down;
+            n = max(n - min_e - digits, min_e);
+        }
+    }
+    return y * bitcast<{F}>({U}(u32(n + bias)) * {P_MANT});
+}
+
+// @fn frexp_mantissa needs isfinite
+// np.frexp's mantissa: 0.5 <= |m| < 1, or x itself for 0, ±inf and NaN.
+fn frexp_mantissa_{T}(x: {F}) -> {F} {
+    if (x == 0.0{FS} || !isfinite_{T}(x)) {
+        return x;
+    }
+    return frexp(x).fract;
+}
+
+// @fn frexp_exponent needs isfinite
+// np.frexp's exponent (I32): 0 for 0, ±inf and NaN.
+fn frexp_exponent_{T}(x: {F}) -> i32 {
+    if (x == 0.0{FS} || !isfinite_{T}(x)) {
+        return 0i;
+    }
+    return i32(frexp(x).exp);
+}
+
+// @fn modf_fraction needs isinf copysign
+// np.modf's fractional part: the sign of x; ±0 for ±inf; NaN for NaN.
+fn modf_fraction_{T}(x: {F}) -> {F} {
+    if (isinf_{T}(x)) {
+        return copysign_{T}(0.0{FS}, x);
+    }
+    return copysign_{T}(x - trunc(x), x);
+}
+
+// @fn deg2rad_f32
+// x · (π/180) with NumPy's float32 constant ((float)π / 180f).
+fn deg2rad_{T}(x: {F}) -> {F} {
+    return x * 0.01745329238474369f;
+}
+
+// @fn deg2rad_f64
+fn deg2rad_{T}(x: {F}) -> {F} {
+    return x * 0.017453292519943295lf;
+}
+
+// @fn rad2deg_f32
+// x · (180/π) with NumPy's float32 constant (180f / (float)π).
+fn rad2deg_{T}(x: {F}) -> {F} {
+    return x * 57.2957763671875f;
+}
+
+// @fn rad2deg_f64
+fn rad2deg_{T}(x: {F}) -> {F} {
+    return x * 57.29577951308232lf;
 }

@@ -10,7 +10,7 @@
 
 use crate::simd::dispatch;
 use bytemuck::Pod;
-use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::ops::{reference, BinaryOp, UnaryOp};
 
 /// A storage type the CPU backend computes on.
 pub(crate) trait Elem: Pod + Copy + PartialOrd + Send + Sync + 'static {
@@ -43,8 +43,11 @@ pub(crate) trait Elem: Pod + Copy + PartialOrd + Send + Sync + 'static {
         }
         true
     }
-    /// `is_nan`, `is_inf`, `is_finite` into 0/1 bytes.
+    /// `is_nan`, `is_inf`, `is_finite`, `signbit` into 0/1 bytes.
     fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool;
+    /// The ops whose result is `I32` whatever the input (`frexp`'s
+    /// exponent, `bitwise_count`).
+    fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool;
 }
 
 /// Applies `f` to each element.
@@ -228,6 +231,21 @@ macro_rules! float_elem {
                     }),
                     Recip => map(x, out, |v| 1.0 / v),
                     Square => map(x, out, |v| v * v),
+                    Fabs => map(x, out, |v| v.abs()),
+                    Rint => map(x, out, |v| v.round_ties_even()),
+                    Positive => out.copy_from_slice(x),
+                    // NumPy multiplies by the constant rounded to the dtype.
+                    Deg2rad => map(x, out, |v| v * (<$t>::PI_OVER_180)),
+                    Rad2deg => map(x, out, |v| v * (<$t>::DEG_PER_RAD)),
+                    Spacing => map(x, out, <$t as FloatBits>::spacing),
+                    ModfFraction => map(x, out, |v: $t| {
+                        if v.is_infinite() {
+                            (0.0 as $t).copysign(v)
+                        } else {
+                            (v - v.trunc()).copysign(v)
+                        }
+                    }),
+                    FrexpMantissa => map(x, out, |v| <$t as FloatBits>::frexp(v).0),
                     // The transcendental functions are vmath's (above).
                     _ => return false,
                 }
@@ -292,6 +310,38 @@ macro_rules! float_elem {
                         out,
                         |x: $t, y: $t| if x < y || x.is_nan() { x } else { y },
                     ),
+                    // NaN loses to a number.
+                    Fmax => zip(
+                        a,
+                        b,
+                        out,
+                        |x: $t, y: $t| if x >= y || y.is_nan() { x } else { y },
+                    ),
+                    Fmin => zip(
+                        a,
+                        b,
+                        out,
+                        |x: $t, y: $t| if x <= y || y.is_nan() { x } else { y },
+                    ),
+                    Copysign => zip(a, b, out, |x: $t, y: $t| x.copysign(y)),
+                    // Rust's float `%` is C's fmod.
+                    Fmod => zip(a, b, out, |x: $t, y: $t| x % y),
+                    Heaviside => zip(a, b, out, |x: $t, h0: $t| {
+                        if x < 0.0 {
+                            0.0
+                        } else if x == 0.0 {
+                            h0
+                        } else if x > 0.0 {
+                            1.0
+                        } else {
+                            x
+                        }
+                    }),
+                    Hypot => zip(a, b, out, |x: $t, y: $t| x.hypot(y)),
+                    Nextafter => zip(a, b, out, <$t as FloatBits>::next_after),
+                    Ldexp => zip(a, b, out, <$t as FloatBits>::ldexp),
+                    // float_power computes in F64 only; the general pow is vmath's.
+                    FloatPower => return <$t as Vectorised>::vmath_binary(Pow, a, b, out),
                     _ => return false,
                 }
                 true
@@ -302,6 +352,15 @@ macro_rules! float_elem {
                     UnaryOp::IsNan => map(x, out, |v| v.is_nan() as u8),
                     UnaryOp::IsInf => map(x, out, |v| v.is_infinite() as u8),
                     UnaryOp::IsFinite => map(x, out, |v| v.is_finite() as u8),
+                    UnaryOp::Signbit => map(x, out, |v| v.is_sign_negative() as u8),
+                    _ => return false,
+                }
+                true
+            }
+
+            fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool {
+                match op {
+                    UnaryOp::FrexpExponent => map(x, out, |v| <$t as FloatBits>::frexp(v).1),
                     _ => return false,
                 }
                 true
@@ -312,6 +371,53 @@ macro_rules! float_elem {
 
 float_elem!(f32);
 float_elem!(f64);
+
+/// The per-dtype float functions whose answer depends on the precision:
+/// NumPy's scalar semantics from the op table's reference
+/// (`tandem_core::ops::reference`), so the CPU and the table agree by
+/// construction. Scalar loops: these ops are rare and cheap.
+trait FloatBits: Sized {
+    const PI_OVER_180: Self;
+    const DEG_PER_RAD: Self;
+    fn spacing(self) -> Self;
+    fn next_after(self, toward: Self) -> Self;
+    fn frexp(self) -> (Self, i32);
+    fn ldexp(self, exponent: Self) -> Self;
+}
+
+impl FloatBits for f32 {
+    const PI_OVER_180: f32 = std::f32::consts::PI / 180.0;
+    const DEG_PER_RAD: f32 = 180.0 / std::f32::consts::PI;
+    fn spacing(self) -> f32 {
+        reference::spacing_f32(self)
+    }
+    fn next_after(self, toward: f32) -> f32 {
+        reference::next_after_f32(self, toward)
+    }
+    fn frexp(self) -> (f32, i32) {
+        reference::frexp_f32(self)
+    }
+    fn ldexp(self, exponent: f32) -> f32 {
+        reference::ldexp_f32(self, exponent)
+    }
+}
+
+impl FloatBits for f64 {
+    const PI_OVER_180: f64 = std::f64::consts::PI / 180.0;
+    const DEG_PER_RAD: f64 = 180.0 / std::f64::consts::PI;
+    fn spacing(self) -> f64 {
+        reference::spacing_f64(self)
+    }
+    fn next_after(self, toward: f64) -> f64 {
+        reference::next_after_f64(self, toward)
+    }
+    fn frexp(self) -> (f64, i32) {
+        reference::frexp_f64(self)
+    }
+    fn ldexp(self, exponent: f64) -> f64 {
+        reference::ldexp_f64(self, exponent)
+    }
+}
 
 macro_rules! int_elem {
     ($t:ty, $signed:expr) => {
@@ -341,6 +447,8 @@ macro_rules! int_elem {
                         _ => 0,
                     }),
                     Square => map(x, out, |v: $t| v.wrapping_mul(v)),
+                    Positive => out.copy_from_slice(x),
+                    BitwiseNot => map(x, out, |v: $t| !v),
                     _ => return false,
                 }
                 true
@@ -378,8 +486,54 @@ macro_rules! int_elem {
                         }
                     }),
                     Pow => zip(a, b, out, |x: $t, y: $t| int_pow(x as i64, y as i64) as $t),
-                    Maximum => zip(a, b, out, |x: $t, y: $t| if x > y { x } else { y }),
-                    Minimum => zip(a, b, out, |x: $t, y: $t| if x < y { x } else { y }),
+                    Maximum | Fmax => zip(a, b, out, |x: $t, y: $t| if x > y { x } else { y }),
+                    Minimum | Fmin => zip(a, b, out, |x: $t, y: $t| if x < y { x } else { y }),
+                    // C's remainder (the dividend's sign); NumPy's x fmod 0 is 0.
+                    Fmod => zip(
+                        a,
+                        b,
+                        out,
+                        |x: $t, y: $t| if y == 0 { 0 } else { x.wrapping_rem(y) },
+                    ),
+                    BitwiseAnd => zip(a, b, out, |x: $t, y: $t| x & y),
+                    BitwiseOr => zip(a, b, out, |x: $t, y: $t| x | y),
+                    BitwiseXor => zip(a, b, out, |x: $t, y: $t| x ^ y),
+                    // NumPy: a shift count outside [0, width) gives 0 (left)
+                    // or the sign fill (right), where Rust's would wrap the count.
+                    #[allow(unused_comparisons)]
+                    LeftShift => zip(a, b, out, |x: $t, y: $t| {
+                        if y >= 0 && (y as u64) < <$t>::BITS as u64 {
+                            x << y
+                        } else {
+                            0
+                        }
+                    }),
+                    #[allow(unused_comparisons)]
+                    RightShift => zip(a, b, out, |x: $t, y: $t| {
+                        if y >= 0 && (y as u64) < <$t>::BITS as u64 {
+                            x >> y
+                        } else if x < 0 {
+                            (0 as $t).wrapping_sub(1)
+                        } else {
+                            0
+                        }
+                    }),
+                    // In the dtype, wrapping, as NumPy's npy_gcd/npy_lcm.
+                    Gcd => zip(a, b, out, |x: $t, y: $t| {
+                        tandem_core::ops::reference::gcd(x as i64, y as i64) as $t
+                    }),
+                    // |x| / gcd * |y|, wrapping: an overflowing product
+                    // may be negative, as NumPy's.
+                    #[allow(unused_comparisons)]
+                    Lcm => zip(a, b, out, |x: $t, y: $t| {
+                        let g = tandem_core::ops::reference::gcd(x as i64, y as i64) as $t;
+                        let abs = |v: $t| if v < 0 { v.wrapping_neg() } else { v };
+                        if g == 0 {
+                            0
+                        } else {
+                            (abs(x) / g).wrapping_mul(abs(y))
+                        }
+                    }),
                     _ => return false,
                 }
                 true
@@ -389,6 +543,19 @@ macro_rules! int_elem {
                 match op {
                     UnaryOp::IsNan | UnaryOp::IsInf => out[..x.len()].fill(0),
                     UnaryOp::IsFinite => out[..x.len()].fill(1),
+                    _ => return false,
+                }
+                true
+            }
+
+            fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool {
+                match op {
+                    // The 1-bits of |x| (NumPy counts the magnitude).
+                    #[allow(unused_comparisons)]
+                    UnaryOp::BitwiseCount => map(x, out, |v: $t| {
+                        let m = if v < 0 { v.wrapping_neg() } else { v };
+                        m.count_ones() as i32
+                    }),
                     _ => return false,
                 }
                 true
@@ -436,7 +603,7 @@ impl Elem for u8 {
         use UnaryOp::*;
         match op {
             Abs | Floor | Ceil | Trunc | Sign => out.copy_from_slice(x),
-            LogicalNot => map(x, out, |v| (v == 0) as u8),
+            LogicalNot | BitwiseNot => map(x, out, |v| (v == 0) as u8),
             _ => return false,
         }
         true
@@ -446,9 +613,9 @@ impl Elem for u8 {
         use BinaryOp::*;
         match op {
             // NumPy's bool arithmetic: + is or, * is and; max/min likewise.
-            Add | Maximum | LogicalOr => zip(a, b, out, |x, y| x | y),
-            Mul | Minimum | LogicalAnd => zip(a, b, out, |x, y| x & y),
-            LogicalXor => zip(a, b, out, |x, y| x ^ y),
+            Add | Maximum | Fmax | LogicalOr | BitwiseOr => zip(a, b, out, |x, y| x | y),
+            Mul | Minimum | Fmin | LogicalAnd | BitwiseAnd => zip(a, b, out, |x, y| x & y),
+            LogicalXor | BitwiseXor => zip(a, b, out, |x, y| x ^ y),
             _ => return false,
         }
         true
@@ -461,5 +628,10 @@ impl Elem for u8 {
             _ => return false,
         }
         true
+    }
+
+    fn to_i32(_: UnaryOp, _: &[Self], _: &mut [i32]) -> bool {
+        // The core casts bools first (bitwise_count computes in I32).
+        false
     }
 }

@@ -971,8 +971,13 @@ impl Workspace {
 /// path of tiny forces (`direct.rs`) both run ops through here.
 pub(crate) fn unary_into(op: UnaryOp, src: Src, dst: Dst) -> bool {
     match (op, src, dst) {
-        (UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite, src, Dst::Bool(o)) => {
-            with_view!(Src, src, x => Elem::predicate(op, x, o))
+        (
+            UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite | UnaryOp::Signbit,
+            src,
+            Dst::Bool(o),
+        ) => with_view!(Src, src, x => Elem::predicate(op, x, o)),
+        (UnaryOp::FrexpExponent | UnaryOp::BitwiseCount, src, Dst::I32(o)) => {
+            with_view!(Src, src, x => Elem::to_i32(op, x, o))
         }
         (_, Src::Bool(x), Dst::Bool(o)) => u8::unary(op, x, o),
         (_, Src::I32(x), Dst::I32(o)) => i32::unary(op, x, o),

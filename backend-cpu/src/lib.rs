@@ -175,27 +175,14 @@ impl Backend for CpuBackend {
 
     fn estimate_seconds(&self, kernel: &Kernel) -> f64 {
         use tandem_core::kernel::Op;
-        use tandem_core::ops::UnaryOp::*;
-        // Memory at ~20 GB/s over all threads, plus the arithmetic: about a
-        // nanosecond per element for transcendental functions and pow, a
-        // tenth of that for the rest (SIMD), split over the threads.
+        // Memory at ~20 GB/s over all threads, plus the arithmetic by the
+        // op table's cost class (SIMD on one core), split over the threads.
         let per_element: f64 = kernel
             .instrs
             .iter()
             .map(|i| match i.op {
-                Op::Unary(
-                    Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin | Acos | Atan
-                    | Sinh | Cosh | Sigmoid | Log1p | Expm1 | Cbrt | Asinh | Acosh | Atanh,
-                    _,
-                ) => 1e-9,
-                Op::Binary(
-                    tandem_core::ops::BinaryOp::Pow
-                    | tandem_core::ops::BinaryOp::Atan2
-                    | tandem_core::ops::BinaryOp::Logaddexp
-                    | tandem_core::ops::BinaryOp::Logaddexp2,
-                    _,
-                    _,
-                ) => 2e-9,
+                Op::Unary(op, _) => op.cost().seconds_per_element(),
+                Op::Binary(op, _, _) => op.cost().seconds_per_element(),
                 Op::Load(_) | Op::Const(_) => 0.0,
                 _ => 1e-10,
             })

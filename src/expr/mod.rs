@@ -30,12 +30,21 @@
 //!   `a**2` is a multiply, `a**0.5` a `sqrt`). `& | ^ ~` are logical and, as in numexpr, take `bool`
 //!   operands: write `(a > 0) & (b < 1)` — the parentheses are needed
 //!   because `&` binds tighter than `>`.
-//! - **Functions**: `sin cos tan exp exp2 log`/`ln log2 log10 sqrt abs tanh
-//!   arcsin`/`asin arccos`/`acos arctan`/`atan sinh cosh floor ceil round
-//!   trunc sign sigmoid square reciprocal negative isnan isinf isfinite`;
-//!   `minimum(a, b) maximum(a, b) arctan2`/`atan2(y, x) pow`/`power(a, b)
-//!   where(c, x, y) clip(x, lo, hi)`; casts `float32(x) float64(x) int32(x)
-//!   int64(x) uint32(x) bool(x)`.
+//! - **Functions**: every row of tandem's op table
+//!   ([`tandem::ops`](crate::ops)), by its method name, NumPy's name or an
+//!   alias: `sin cos tan arcsin`/`asin … exp exp2 expm1 log`/`ln log2 log10
+//!   log1p sqrt cbrt abs fabs sign floor ceil round rint trunc square
+//!   reciprocal negative positive sigmoid sinh cosh tanh arcsinh arccosh
+//!   arctanh degrees radians isnan isinf isfinite signbit spacing invert
+//!   bitwise_count`; `minimum maximum fmin fmax arctan2 hypot pow`/`power
+//!   float_power fmod remainder copysign nextafter logaddexp logaddexp2
+//!   heaviside ldexp gcd lcm bitwise_and bitwise_or bitwise_xor left_shift
+//!   right_shift` (and the arithmetic and comparison ufuncs by name:
+//!   `add(a, b)`, `less(a, b)` …); `where(c, x, y) clip(x, lo, hi)`; casts
+//!   `float32(x) float64(x) int32(x) int64(x) uint32(x) bool(x)`. A
+//!   function of numbers alone is folded now by the op table's reference
+//!   implementation and gives what NumPy's does, a NumPy scalar (strong):
+//!   `a_f32 * sin(1.0)` is `float64`, as `a * np.sin(1.0)` is.
 //! - **Reductions**: `sum prod mean min max var std any all nansum nanmean
 //!   nanmin nanmax argmin argmax nanargmin nanargmax`, over everything or
 //!   along `axis=` (negative counts from the end; also the second positional

@@ -11,8 +11,9 @@
 //! `{MANT}` mantissa bits, `{EXPMAXU}`/`{EXPMAXI}` the all-ones exponent,
 //! `{P_MANT}`/`{P_TOP}`/`{P_HIGH}` the powers of two shifts multiply by, `{I32MAXF}`/`{I64MAXF}` the largest float
 //! below 2^31/2^63, `{SPLITMASK}` the mask keeping the high half of the
-//! significand (Dekker's split), and for integer templates `{I}`, `{ZERO}`,
-//! `{ONE}`, `{TWO}`.
+//! significand (Dekker's split), and for integer templates `{I}`, `{UI}`
+//! (the unsigned type of the same width), `{BITS}` (the width, as a literal
+//! of the type), `{ZERO}`, `{ONE}`, `{TWO}`.
 
 use super::types::{scalar_ty, Width};
 use std::collections::BTreeMap;
@@ -65,8 +66,8 @@ fn section_in(text: &'static str, name: &str) -> Option<Section> {
 }
 
 /// Every section of the templates: its name, and the float dtype it is
-/// limited to when its name ends in one (`fmod_f64`; `to_i32` is a generic
-/// float helper named after the type it converts to).
+/// limited to when its name ends in one (`fmod_f64`, `left_shift_i64`;
+/// `to_i32` is the generic float helper converting to `I32`).
 #[cfg(test)]
 pub(crate) fn section_names() -> Vec<(String, Option<DType>)> {
     let marker = "// @fn ";
@@ -75,9 +76,10 @@ pub(crate) fn section_names() -> Vec<(String, Option<DType>)> {
         for line in t.lines() {
             if let Some(rest) = line.strip_prefix(marker) {
                 let name = rest.split_whitespace().next().unwrap_or("").to_string();
-                let only = [DType::F32, DType::F64]
+                let only = [DType::F32, DType::F64, DType::I32, DType::I64, DType::U32]
                     .into_iter()
-                    .find(|dt| name.ends_with(&format!("_{}", scalar_ty(*dt))));
+                    .find(|dt| name.ends_with(&format!("_{}", scalar_ty(*dt))))
+                    .filter(|_| !name.starts_with("to_"));
                 let base = match only {
                     Some(dt) => name[..name.len() - 1 - scalar_ty(dt).len()].to_string(),
                     None => name,
@@ -137,6 +139,8 @@ fn placeholders(dt: DType) -> Vec<(&'static str, &'static str)> {
         DType::I32 => vec![
             ("{T}", "i32"),
             ("{I}", "i32"),
+            ("{UI}", "u32"),
+            ("{BITS}", "32i"),
             ("{ZERO}", "0i"),
             ("{ONE}", "1i"),
             ("{TWO}", "2i"),
@@ -144,6 +148,8 @@ fn placeholders(dt: DType) -> Vec<(&'static str, &'static str)> {
         DType::U32 => vec![
             ("{T}", "u32"),
             ("{I}", "u32"),
+            ("{UI}", "u32"),
+            ("{BITS}", "32u"),
             ("{ZERO}", "0u"),
             ("{ONE}", "1u"),
             ("{TWO}", "2u"),
@@ -151,6 +157,8 @@ fn placeholders(dt: DType) -> Vec<(&'static str, &'static str)> {
         DType::I64 => vec![
             ("{T}", "i64"),
             ("{I}", "i64"),
+            ("{UI}", "u64"),
+            ("{BITS}", "64li"),
             ("{ZERO}", "0li"),
             ("{ONE}", "1li"),
             ("{TWO}", "2li"),

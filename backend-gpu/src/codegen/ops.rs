@@ -152,6 +152,8 @@ pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mu
         Minimum if float => helper(h, "minimum", dt, w, &[a, b]),
         Atan2 if float => helper(h, "atan2", dt, w, &[a, b]),
         Rem => helper(h, "irem", dt, w, &[a, b]),
+        Fmod if float => helper(h, "fmod", dt, w, &[a, b]),
+        Fmod => helper(h, "ifmod", dt, w, &[a, b]),
         FloorDiv => helper(h, "ifloordiv", dt, w, &[a, b]),
         Pow => helper(h, "ipow", dt, w, &[a, b]),
         Maximum | Fmax => Ok(format!("max({a}, {b})")),
@@ -186,7 +188,17 @@ pub(crate) fn cast(from: DType, to: DType, w: Width, x: &str, h: &mut Helpers) -
             lit(to, w, "1")
         )),
         (I32, U32) | (U32, I32) => Ok(format!("bitcast<{}>({x})", ty(to, w))),
-        (I32, I64) => conv(I64),
+        // Sign-extend explicitly: llvmpipe (LLVM 15) miscompiles later
+        // sign tests of an `i64(i32)` conversion inside helper functions
+        // (`gcd(i64(x), 0)` kept x's sign).
+        (I32, I64) => Ok(format!(
+            "({}({x} & {}) | select({}, {}, {x} < {}))",
+            ty(I64, w),
+            lit(I32, w, "0x7fffffff"),
+            lit(I64, w, "0"),
+            lit(I64, w, "-2147483648"),
+            lit(I32, w, "0")
+        )),
         // Zero-extend explicitly (whatever the SPIR-V conversion does with the top bit).
         (U32, I64) => Ok(format!(
             "({}({x} & {}) | select({}, {}, {x} >= {}))",

@@ -511,7 +511,18 @@ fn leftover_placeholder(src: &str) -> Option<&str> {
 /// Whether a generic section is meant for `dt` (float helpers for floats,
 /// integer helpers for integers).
 fn applies(name: &str, dt: DType) -> bool {
-    let int_helpers = ["irem", "ifloordiv", "ipow"];
+    let int_helpers = [
+        "irem",
+        "ifloordiv",
+        "ipow",
+        "ifmod",
+        "gcd",
+        "lcm",
+        "left_shift",
+        "right_shift",
+        "bitwise_count",
+        "isneg",
+    ];
     if int_helpers.contains(&name) {
         matches!(dt, DType::I32 | DType::I64 | DType::U32)
     } else {

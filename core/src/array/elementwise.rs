@@ -241,10 +241,12 @@ impl Array {
     /// # Ok::<(), tandem::Error>(())
     /// ```
     pub fn apply_binary(&self, op: BinaryOp, other: impl Into<Operand>) -> Result<Array> {
-        if op == BinaryOp::Ldexp {
-            return self.ldexp(other);
+        match op {
+            // The integer exponent keeps its dtype; pow takes NumPy's fast paths.
+            BinaryOp::Ldexp => self.ldexp(other),
+            BinaryOp::Pow => self.pow(other),
+            _ => self.binary(op, other),
         }
-        self.binary(op, other)
     }
 
     pub(crate) fn binary_operands(op: BinaryOp, a: Arg, b: Arg) -> Result<Array> {

@@ -79,7 +79,7 @@ op_table! {
         LogicalXor => row("logical_xor", "logical_xor", &[], LOGICAL, Decided, Cheap, Exact,
             |x, y| logical2(x, y, |a, b| a ^ b)),
         /// `sqrt(a² + b²)` without overflow or underflow in the squares.
-        Hypot => row("hypot", "hypot", &[], FLOAT, Propagates, Arith, Ulp(1),
+        Hypot => row("hypot", "hypot", &[], FLOAT, Propagates, Arith, Ulp(2),
             |x, y| float2(x, y, f64::hypot)),
         /// `|a|` with the sign of `b`.
         Copysign => row("copysign", "copysign", &[], FLOAT, Propagates, Cheap, Exact,

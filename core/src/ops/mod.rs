@@ -24,8 +24,8 @@
 //! test failure, not a run-time `Unsupported` for a user to find.
 
 mod binary;
-pub mod reference;
 mod reduce;
+pub mod reference;
 mod unary;
 
 pub use binary::BinaryOp;

@@ -128,14 +128,24 @@ pub fn sign(x: f64) -> f64 {
     }
 }
 
-/// `np.reciprocal` of an integer: `1/x` truncated; `1/0` is the minimum of
-/// the dtype (the caller's cast narrows `i64::MIN` to it; 0 for `U32`).
-pub fn int_recip(x: i64) -> i64 {
+/// `np.reciprocal`: `1/x`; for integers `1/x` truncated, and `1/0` is the
+/// dtype's minimum (NumPy computes `1.0/0` and casts: platform-defined; this
+/// is what x86 gives), 0 for `U32`.
+pub fn reciprocal(x: Scalar) -> Scalar {
     match x {
-        0 => i64::MIN,
-        1 => 1,
-        -1 => -1,
-        _ => 0,
+        Scalar::I32(0) => Scalar::I32(i32::MIN),
+        Scalar::I64(0) => Scalar::I64(i64::MIN),
+        Scalar::U32(0) => Scalar::U32(0),
+        other => keep(
+            other,
+            f64::recip,
+            |v| match v {
+                1 => 1,
+                -1 => -1,
+                _ => 0,
+            },
+            |b| b,
+        ),
     }
 }
 
@@ -327,13 +337,14 @@ pub fn gcd(a: i64, b: i64) -> i64 {
     x as i64
 }
 
-/// `np.lcm`: `|a / gcd * b|`, 0 when either is 0, wrapping.
+/// `np.lcm`: `|a| / gcd * |b|`, wrapping (so an overflowing product can be
+/// negative, as NumPy's); 0 when either is 0.
 pub fn lcm(a: i64, b: i64) -> i64 {
     let g = gcd(a, b);
     if g == 0 {
         return 0;
     }
-    (a.wrapping_div(g)).wrapping_mul(b).wrapping_abs()
+    ((a.unsigned_abs() / g as u64) as i64).wrapping_mul(b.wrapping_abs())
 }
 
 /// `np.left_shift`: 0 once the shift reaches the width (or is negative).
@@ -380,12 +391,13 @@ macro_rules! per_float {
         }
 
         /// `np.spacing`: the distance to the next value away from zero
-        /// (negative for negative `x`; NaN for ±inf and NaN).
+        /// (negative for negative `x`, the smallest subnormal for ±0; NaN
+        /// for ±inf and NaN).
         pub fn $spacing(x: $t) -> $t {
             if !x.is_finite() {
                 return <$t>::NAN;
             }
-            let away = if x.is_sign_negative() {
+            let away = if x < 0.0 {
                 <$t>::NEG_INFINITY
             } else {
                 <$t>::INFINITY
@@ -448,8 +460,26 @@ macro_rules! per_float {
     };
 }
 
-per_float!(f32, u32, next_after_f32, spacing_f32, frexp_f32, ldexp_f32, 23, 127);
-per_float!(f64, u64, next_after_f64, spacing_f64, frexp_f64, ldexp_f64, 52, 1023);
+per_float!(
+    f32,
+    u32,
+    next_after_f32,
+    spacing_f32,
+    frexp_f32,
+    ldexp_f32,
+    23,
+    127
+);
+per_float!(
+    f64,
+    u64,
+    next_after_f64,
+    spacing_f64,
+    frexp_f64,
+    ldexp_f64,
+    52,
+    1023
+);
 
 /// `np.modf`'s fractional part: the sign of `x`, `±0` for ±inf, NaN for NaN.
 pub fn modf_fraction(x: f64) -> f64 {
@@ -483,6 +513,7 @@ mod tests {
         assert_eq!(int_pow(3, 4), 81);
         assert_eq!(gcd(12, -18), 6);
         assert_eq!(lcm(4, -6), 12);
+        assert_eq!(lcm(2, i64::MAX), -2); // wraps, as NumPy's
         assert_eq!(left_shift(1, 64), 0);
         assert_eq!(right_shift(-8, 70), -1);
         assert_eq!(bitwise_count(-1), 1);
@@ -507,9 +538,15 @@ mod tests {
         assert_eq!(ldexp_f64(1.0, 1024.0), f64::INFINITY);
         assert_eq!(ldexp_f32(3.0, 2.0), 12.0);
         assert_eq!(ldexp_f64(1.0, -2000.0), 0.0);
-        assert_eq!(ldexp_f64(f64::MAX, -2000.0), f64::MAX * 2f64.powi(-1000) * 2f64.powi(-1000));
+        assert_eq!(
+            ldexp_f64(f64::MAX, -2000.0),
+            f64::MAX * 2f64.powi(-1000) * 2f64.powi(-1000)
+        );
         assert_eq!(modf_fraction(-2.5), -0.5);
-        assert_eq!(modf_fraction(f64::NEG_INFINITY).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(
+            modf_fraction(f64::NEG_INFINITY).to_bits(),
+            (-0.0f64).to_bits()
+        );
         assert_eq!(logaddexp(f64::INFINITY, f64::INFINITY), f64::INFINITY);
         assert_eq!(logaddexp(0.0, 0.0), std::f64::consts::LN_2);
         assert_eq!(logaddexp2(1.0, 1.0), 2.0);

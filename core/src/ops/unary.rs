@@ -98,7 +98,7 @@ op_table! {
             |x| keep(x, r::sign, i64::signum, id_b)),
         /// `1/x` (integer division for integers, as `np.reciprocal`).
         Recip => row("recip", "reciprocal", &[], BOOL_AS_I32, Propagates, Arith, Exact,
-            |x| keep(x, f64::recip, r::int_recip, id_b)),
+            r::reciprocal),
         /// `x*x`.
         Square => row("square", "square", &[], BOOL_AS_I32, Propagates, Cheap, Exact,
             |x| keep(x, |v| v * v, |v| v.wrapping_mul(v), id_b)),
