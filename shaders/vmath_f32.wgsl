@@ -615,3 +615,212 @@ fn powcore_f32(ax: f32, y: f32) -> f32 {
     let e = expcore_f32(u.x, ul, z);
     return scale_f32(e.x + e.y, i32(nf));
 }
+
+// ---------------------------------------------------------------------------
+// log1p, expm1, cbrt, asinh, acosh, atanh, logaddexp, logaddexp2. vmath
+// computes these in float64; here in double-float, around one logarithm
+// that takes a double-float argument (`lnff_f32`), so that 1 + x, x +
+// sqrt(x^2 ± 1), 2x / (1 - x) and 1 + e^-d cost no rounding.
+// ---------------------------------------------------------------------------
+
+// @fn lnff_f32 needs logreduce ln1pff two_sum fast2sum
+// ln(uh + ul) as hi + lo for finite uh > 0 and |ul| <= ~ulp(uh) (the low
+// part of a double-float): k ln2 + ln(1 + f) in double-float (ln2 split
+// so that k * LN2_HI is exact), plus ul / uh. vmath's `ln_dd`.
+fn lnff_f32(uh: f32, ul: f32, z: u32) -> vec2<f32> {
+    let fk = logreduce_f32(uh);
+    let l = ln1pff_f32(fk.x, z);
+    let s = two_sum_f32(fk.y * 0x1.62e4p-1f, l.x, z);
+    let lo = s.y + (l.y + (fk.y * 0x1.7f7d1cp-20f + ul / uh));
+    return fast2sum_f32(s.x, lo, z);
+}
+
+// @fn log1p_f32 needs two_sum lnff logspecial isnan oz
+// ln(u + c) with u + c = 1 + x exactly (TwoSum).
+fn log1p_f32(x: f32) -> f32 {
+    let z = oz_f32(x);
+    let u = two_sum_f32(1.0f, x, z);
+    let l = lnff_f32(u.x, u.y, z);
+    let r = logspecial_f32(u.x, l.x + l.y);
+    // log1p(±0) = ±0 (1 + x forgets the sign).
+    return select(r, x, x == 0.0f || isnan_f32(x));
+}
+
+// @fn expm1_f32 needs expff scale two_sum isnan oz
+// e^x - 1 = 2^n (hi + lo) - 1 with e^x from `expff_f32`: its hi + lo is
+// 1 + r + r^2/2 summed exactly plus a small tail, so the cancellation of
+// the 1 near x = 0 is exact (hi - 1 by Sterbenz) and the result accurate
+// relative to itself; beyond n = 24 the -1 is below half an ULP.
+fn expm1_f32(x: f32) -> f32 {
+    let z = oz_f32(x);
+    // Below -30 the result is -1 (rounded); above 89 it overflows.
+    let xc = select(select(x, -30.0f, x < -30.0f), 90.0f, x > 90.0f);
+    let e = expff_f32(xc, z);
+    let n = i32(e.z);
+    let s = bitcast<f32>(u32(clamp(n, -126, 127) + 127) << 23u);
+    let a = two_sum_f32(e.x * s, -1.0f, z);
+    let small = a.x + (a.y + e.y * s);
+    let big = scale_f32(e.x + e.y, n);
+    let r = select(small, big, n > 24);
+    return select(r, x, x == 0.0f || isnan_f32(x));
+}
+
+// @fn cbrt_f32 needs two_prod copysign isnan isinf oz
+// |x| = 2^(3q) t, t in [0.5, 4) (frexp, exponent split by 3), a linear
+// first guess within 7%, two Halley steps (to ~2^-30), then one Newton
+// step from the exact residual t - y^3 (double-float), so the result is
+// within ~0.5 ULP whatever WGSL's division does. vmath uses FreeBSD's
+// exponent-bits estimate instead (64-bit integer arithmetic, which this
+// file avoids).
+fn cbrt_f32(x: f32) -> f32 {
+    let z = oz_f32(x);
+    let ax = abs(x);
+    let tiny = ax < 1.17549435e-38f;
+    // Subnormals: cbrt(ax 2^24) 2^-8.
+    let fr = frexp(select(ax, ax * 16777216.0f, tiny));
+    let e = fr.exp + 150;
+    let q = e / 3;
+    let t = ldexp(fr.fract, e - 3 * q);
+    var y = 0.7f + 0.25f * t;
+    var y3 = y * y * y;
+    y = y * (y3 + 2.0f * t) / (2.0f * y3 + t);
+    y3 = y * y * y;
+    y = y * (y3 + 2.0f * t) / (2.0f * y3 + t);
+    let y2 = two_prod_f32(y, y, z);
+    let c3 = two_prod_f32(y2.x, y, z);
+    let res = (c3.x - t) + (c3.y + y2.y * y);
+    y = y - res / (3.0f * y * y);
+    let r = copysign_f32(ldexp(y, q - 50 - select(0, 8, tiny)), x);
+    // cbrt(±0) = ±0, cbrt(±inf) = ±inf, NaN stays NaN.
+    return select(r, x, ax == 0.0f || isnan_f32(x) || isinf_f32(x));
+}
+
+// @fn archff_f32 needs two_prod two_sum lnff
+// ln(x + sqrt(x^2 + sg)) (sg = 1: asinh, x in [2^-12, 4096]; sg = -1:
+// acosh, x in (1, 4096]): x^2 + sg and its square root (one correction
+// from the exact residual) and the sum in double-float, into `lnff_f32`.
+fn archff_f32(x: f32, sg: f32, z: u32) -> f32 {
+    let p = two_prod_f32(x, x, z);
+    let h = two_sum_f32(p.x, sg, z);
+    let hl = h.y + p.y;
+    let sh = sqrt(h.x);
+    let q = two_prod_f32(sh, sh, z);
+    // h - q is exact (q is within a few ULP of h).
+    let sl = (((h.x - q.x) - q.y) + hl) / (sh + sh);
+    let w = two_sum_f32(x, sh, z);
+    let l = lnff_f32(w.x, w.y + sl, z);
+    return l.x + l.y;
+}
+
+// @fn archbig_f32 needs lnff
+// ln(2x) for x > 4096, where asinh and acosh are ln(2x) to the last bit
+// (ln(x) + ln 2 beyond 1e38, where 2x overflows).
+fn archbig_f32(x: f32, z: u32) -> f32 {
+    let huge = x > 1e38f;
+    let l = lnff_f32(select(x + x, x, huge), 0.0f, z);
+    return l.x + (l.y + select(0.0f, 0x1.62e43p-1f, huge));
+}
+
+// @fn asinh_f32 needs archff archbig copysign isnan isinf oz
+fn asinh_f32(x: f32) -> f32 {
+    let z = oz_f32(x);
+    let a = abs(x);
+    var r = select(archff_f32(min(a, 4096.0f), 1.0f, z), archbig_f32(a, z), a > 4096.0f);
+    // Below 2^-12, asinh(x) = x (the next term, x^3/6, is below 0.2 ULP).
+    r = select(r, a, a < 0x1p-12f || isinf_f32(x));
+    return select(copysign_f32(r, x), x, isnan_f32(x));
+}
+
+// @fn acosh_f32 needs archff archbig isnan isinf oz
+fn acosh_f32(x: f32) -> f32 {
+    let z = oz_f32(x);
+    let xm = clamp(x, 1.0f, 4096.0f);
+    var r = select(archff_f32(xm, -1.0f, z), archbig_f32(x, z), x > 4096.0f);
+    r = select(r, 0.0f, x == 1.0f);
+    r = select(r, x, isinf_f32(x));
+    // NaN below 1 (-inf included); NaN stays NaN.
+    r = select(r, bitcast<f32>(0x7fc00000u), x < 1.0f);
+    return select(r, x, isnan_f32(x));
+}
+
+// @fn atanh_f32 needs two_sum two_prod lnff copysign isnan oz
+// log1p(2a / (1 - a)) / 2 with the quotient in double-float (its residual
+// exact), then log1p through `lnff_f32`.
+fn atanh_f32(x: f32) -> f32 {
+    let z = oz_f32(x);
+    let a = abs(x);
+    let den = two_sum_f32(1.0f, -a, z);
+    let num = a + a;
+    let qh = num / den.x;
+    let pp = two_prod_f32(qh, den.x, z);
+    let ql = (((num - pp.x) - pp.y) - qh * den.y) / den.x;
+    let u = two_sum_f32(1.0f, qh, z);
+    let l = lnff_f32(u.x, u.y + ql, z);
+    var r = 0.5f * (l.x + l.y);
+    // Below 2^-13, atanh(x) = x (x^3/3 is below 0.1 ULP).
+    r = select(r, a, a < 0x1p-13f);
+    r = select(r, bitcast<f32>(0x7f800000u), a == 1.0f);
+    r = select(r, bitcast<f32>(0x7fc00000u), a > 1.0f);
+    return select(copysign_f32(r, x), x, isnan_f32(x));
+}
+
+// @fn laeterms_f32 needs two_sum
+// |a - b| as (dh, dl) (dl = 0 where it does not matter: beyond 2^100,
+// infinite, NaN).
+fn laeterms_f32(a: f32, b: f32, z: u32) -> vec2<f32> {
+    let d = two_sum_f32(a, -b, z);
+    let dh = abs(d.x);
+    let dl = select(0.0f, select(d.y, -d.y, d.x < 0.0f), dh < 1e30f);
+    return vec2<f32>(dh, dl);
+}
+
+// @fn logaddexp_f32 needs laeterms expff lnff two_sum scale isnan isinf oz
+// NumPy's logaddexp: a + ln 2 for a == b (so inf, inf is inf), else
+// max + log1p(e^-|a - b|), with |a - b|, e^-|a - b| and the log1p in
+// double-float so that the sum rounds once.
+fn logaddexp_f32(a: f32, b: f32) -> f32 {
+    let z = oz_f32(a);
+    let m = select(b, a, a > b);
+    let dd = laeterms_f32(a, b, z);
+    let e = expff_f32(-min(dd.x, 150.0f), z);
+    let n = i32(e.z);
+    let th = scale_f32(e.x, n);
+    // e^-(dh + dl) = e^-dh (1 - dl).
+    let tl = scale_f32(e.y, n) - th * dd.y;
+    let u = two_sum_f32(1.0f, th, z);
+    let l = lnff_f32(u.x, u.y + tl, z);
+    let s = two_sum_f32(m, l.x, z);
+    var r = s.x + (s.y + l.y);
+    r = select(r, m, isinf_f32(m));
+    r = select(r, a + 0x1.62e43p-1f, a == b);
+    return select(r, bitcast<f32>(0x7fc00000u), isnan_f32(a) || isnan_f32(b));
+}
+
+// @fn logaddexp2_f32 needs laeterms expcore lnff two_sum two_prod fast2sum scale isnan isinf oz
+// NumPy's logaddexp2: a + 1 for a == b, else max + log2(1 + 2^-|a - b|):
+// 2^-d = 2^-n e^(-f ln2) (d = n + f, f ln2 in double-float into
+// `expcore_f32`), the log1p as in `logaddexp_f32`, times log2(e) in
+// double-float.
+fn logaddexp2_f32(a: f32, b: f32) -> f32 {
+    let z = oz_f32(a);
+    let m = select(b, a, a > b);
+    let dd = laeterms_f32(a, b, z);
+    let dc = min(dd.x, 160.0f);
+    let nf = round(dc);
+    let f = dc - nf;
+    let pr = two_prod_f32(-f, 0x1.62e43p-1f, z);
+    let rl = pr.y + (f * 0x1.05c61p-29f - dd.y * 0x1.62e43p-1f);
+    let rr = fast2sum_f32(pr.x, rl, z);
+    let e = expcore_f32(rr.x, rr.y, z);
+    let th = scale_f32(e.x, -i32(nf));
+    let tl = scale_f32(e.y, -i32(nf));
+    let u = two_sum_f32(1.0f, th, z);
+    let l = lnff_f32(u.x, u.y + tl, z);
+    let p = two_prod_f32(l.x, 0x1.715476p+0f, z);
+    let pl = p.y + (l.x * 0x1.4ae0cp-26f + l.y * 0x1.715476p+0f);
+    let s = two_sum_f32(m, p.x, z);
+    var r = s.x + (s.y + pl);
+    r = select(r, m, isinf_f32(m));
+    r = select(r, a + 1.0f, a == b);
+    return select(r, bitcast<f32>(0x7fc00000u), isnan_f32(a) || isnan_f32(b));
+}

@@ -715,3 +715,221 @@ fn powcore_f64(ax: f64, y: f64) -> f64 {
     let e = expcoredd_f64(r3.x, r3.y, z);
     return scale_f64(e.x + e.y, i32(nf));
 }
+
+// ---------------------------------------------------------------------------
+// log1p, expm1, cbrt, asinh, acosh, atanh, logaddexp, logaddexp2: vmath's
+// float64 lanes (FMA-free form; exact products by `two_prod`), except
+// cbrt (see there).
+// ---------------------------------------------------------------------------
+
+// @fn lnc_f64 needs logreduce logkernel logspecial
+// vmath's ln_dd: ln(u + c) for |c| <= ~ulp(u) (the low part of a
+// double-double): fdlibm's log of u with c / u added to its small terms.
+// u outside (0, inf) gives ln(u)'s special value.
+fn lnc_f64(u: f64, c: f64) -> f64 {
+    let fk = logreduce_f64(u);
+    let hs = logkernel_f64(fk.x);
+    let r = (hs.y + c / u + fk.y * 0x1.a39ef35793c76p-33lf) - hs.x + fk.x + fk.y * 0x1.62e42feep-1lf;
+    return logspecial_f64(u, r);
+}
+
+// @fn log1p_f64 needs two_sum lnc isnan oz
+fn log1p_f64(x: f64) -> f64 {
+    let z = oz_f64(x);
+    let u = two_sum_f64(1.0lf, x, z);
+    let r = lnc_f64(u.x, u.y);
+    // log1p(±0) = ±0 (1 + x forgets the sign).
+    return select(r, x, x == 0.0lf || isnan_f64(x));
+}
+
+// @fn expm1poly_f64
+// (e^r - 1) / r: vmath's EXP_F64 without its constant term.
+fn expm1poly_f64(r: f64) -> f64 {
+    var q = 0x1.211a5d9b90b82p-29lf;
+    q = q * r + 0x1.afaf18b5b1fe3p-26lf;
+    q = q * r + 0x1.27e33a481a9a2p-22lf;
+    q = q * r + 0x1.71ddc0fd06f85p-19lf;
+    q = q * r + 0x1.a01a0261268bap-16lf;
+    q = q * r + 0x1.a01a01c7a6e2bp-13lf;
+    q = q * r + 0x1.6c16c16bf5033p-10lf;
+    q = q * r + 0x1.111111110b4a3p-7lf;
+    q = q * r + 0x1.5555555555594p-5lf;
+    q = q * r + 0x1.5555555555568p-3lf;
+    q = q * r + 0.5lf;
+    return q * r + 1.0lf;
+}
+
+// @fn expm1_f64 needs expreduce expm1poly scale clampnan isnan
+// vmath's expm1_f64_lane: 2^n (e^r - 1) + (2^n - 1), or e^x beyond n = 60.
+fn expm1_f64(x: f64) -> f64 {
+    let rn = expreduce_f64(clampnan_f64(x, -60.0lf, 710.0lf));
+    let r = rn.x;
+    let n = i32(rn.y);
+    let q = r * expm1poly_f64(r);
+    let s = ldexp(1.0lf, clamp(n, -1022, 1023));
+    let small = s * q + (s - 1.0lf);
+    let big = scale_f64(1.0lf + q, n);
+    let res = select(small, big, n > 60);
+    return select(res, x, x == 0.0lf || isnan_f64(x));
+}
+
+// @fn cbrt_f64 needs two_prod copysign isnan isinf oz
+// |x| = 2^(3q) t, t in [0.5, 4) (frexp, exponent split by 3), a linear
+// first guess within 7%, three Halley steps, then one Newton step from
+// the exact residual t - y^3 (double-double): within ~0.5 ULP. vmath uses
+// FreeBSD's exponent-bits estimate instead (64-bit integer arithmetic,
+// which this file avoids).
+fn cbrt_f64(x: f64) -> f64 {
+    let z = oz_f64(x);
+    let ax = abs(x);
+    let tiny = ax < 2.2250738585072014e-308lf;
+    // Subnormals: cbrt(ax 2^54) 2^-18.
+    let fr = frexp(select(ax, ax * 18014398509481984.0lf, tiny));
+    let e = i32(fr.exp) + 1200;
+    let q = e / 3;
+    let t = ldexp(fr.fract, e - 3 * q);
+    var y = 0.7lf + 0.25lf * t;
+    for (var i = 0; i < 3; i++) {
+        let y3 = y * y * y;
+        y = y * (y3 + 2.0lf * t) / (2.0lf * y3 + t);
+    }
+    let y2 = two_prod_f64(y, y, z);
+    let c3 = two_prod_f64(y2.x, y, z);
+    let res = (c3.x - t) + (c3.y + y2.y * y);
+    y = y - res / (3.0lf * y * y);
+    let r = copysign_f64(ldexp(y, q - 400 - select(0, 18, tiny)), x);
+    // cbrt(±0) = ±0, cbrt(±inf) = ±inf, NaN stays NaN.
+    return select(r, x, ax == 0.0lf || isnan_f64(x) || isinf_f64(x));
+}
+
+// @fn archdd_f64 needs two_prod two_sum lnc
+// vmath's arch_ln: ln(x + sqrt(x^2 + sg)) (sg = 1: asinh, sg = -1:
+// acosh) for x up to 2^28, the root and the sum in double-double.
+fn archdd_f64(x: f64, sg: f64, z: u32) -> f64 {
+    let p = two_prod_f64(x, x, z);
+    let h = two_sum_f64(p.x, sg, z);
+    let hl = h.y + p.y;
+    let sh = sqrt(h.x);
+    let q = two_prod_f64(sh, sh, z);
+    // h - q is exact (q is within a few ULP of h).
+    let sl = (((h.x - q.x) - q.y) + hl) / (sh + sh);
+    let w = two_sum_f64(x, sh, z);
+    return lnc_f64(w.x, w.y + sl);
+}
+
+// @fn archbig_f64 needs lnc
+// ln(2x) for x > 2^28 (ln(x) + ln 2 beyond 1e300, where 2x may overflow).
+fn archbig_f64(x: f64) -> f64 {
+    let huge = x > 1e300lf;
+    return lnc_f64(select(x + x, x, huge), 0.0lf) + select(0.0lf, 0x1.62e42fefa39efp-1lf, huge);
+}
+
+// @fn asinh_f64 needs archdd archbig copysign isnan oz
+fn asinh_f64(x: f64) -> f64 {
+    let z = oz_f64(x);
+    let a = abs(x);
+    var r = select(archdd_f64(min(a, 268435456.0lf), 1.0lf, z), archbig_f64(a), a > 268435456.0lf);
+    // Below 2^-28, asinh(x) = x.
+    r = select(r, a, a < 0x1p-28lf);
+    return select(copysign_f64(r, x), x, isnan_f64(x));
+}
+
+// @fn acosh_f64 needs archdd archbig isnan oz
+fn acosh_f64(x: f64) -> f64 {
+    let z = oz_f64(x);
+    var r = select(archdd_f64(clamp(x, 1.0lf, 268435456.0lf), -1.0lf, z), archbig_f64(x), x > 268435456.0lf);
+    r = select(r, 0.0lf, x == 1.0lf);
+    // NaN below 1 (-inf included); NaN stays NaN.
+    r = select(r, bitcast<f64>(0x7ff8000000000000lu), x < 1.0lf);
+    return select(r, x, isnan_f64(x));
+}
+
+// @fn atanh_f64 needs two_sum two_prod lnc copysign isnan oz
+// vmath's atanh_f64_lane: log1p(2a / (1 - a)) / 2, the quotient in
+// double-double.
+fn atanh_f64(x: f64) -> f64 {
+    let z = oz_f64(x);
+    let a = abs(x);
+    let den = two_sum_f64(1.0lf, -a, z);
+    let num = a + a;
+    let qh = num / den.x;
+    let pp = two_prod_f64(qh, den.x, z);
+    let ql = (((num - pp.x) - pp.y) - qh * den.y) / den.x;
+    let u = two_sum_f64(1.0lf, qh, z);
+    var r = 0.5lf * lnc_f64(u.x, u.y + ql);
+    r = select(r, a, a < 0x1p-28lf);
+    r = select(r, bitcast<f64>(0x7ff0000000000000lu), a == 1.0lf);
+    r = select(r, bitcast<f64>(0x7ff8000000000000lu), a > 1.0lf);
+    return select(copysign_f64(r, x), x, isnan_f64(x));
+}
+
+// @fn laeany_f64 needs expreduce expm1poly log1philo logreduce scale clampnan two_sum two_prod fast2sum isnan isinf oz
+// vmath's logaddexp_any: NumPy's logaddexp (base2: logaddexp2), a + ln 2
+// (a + 1) for a == b, else max + log1p(e^-|a - b|) with |a - b|, the
+// exponential and the log1p carried in double-double.
+fn laeany_f64(a: f64, b: f64, base2: bool) -> f64 {
+    let z = oz_f64(a);
+    let m = select(b, a, a > b);
+    let d = two_sum_f64(a, -b, z);
+    let dh = abs(d.x);
+    var dl = select(0.0lf, select(d.y, -d.y, d.x < 0.0lf), dh < 1e300lf);
+    // t = 2^n (1 + q), q = e^r - 1 (or 2^r - 1).
+    var r: f64;
+    var nf: f64;
+    var q: f64;
+    if (base2) {
+        let xc = -clampnan_f64(dh, 0.0lf, 1100.0lf);
+        nf = round(xc);
+        r = xc - nf;
+        var p = 0x1.f799774ba3cc5p-36lf;
+        p = p * r + 0x1.ebe1c85808803p-32lf;
+        p = p * r + 0x1.e4ada063a249fp-28lf;
+        p = p * r + 0x1.b52387f592029p-24lf;
+        p = p * r + 0x1.62c02a1e613f9p-20lf;
+        p = p * r + 0x1.ffcbfd25fa074p-17lf;
+        p = p * r + 0x1.430912f6d9373p-13lf;
+        p = p * r + 0x1.5d87fe7879e24p-10lf;
+        p = p * r + 0x1.3b2ab6fba526ap-7lf;
+        p = p * r + 0x1.c6b08d704a1c3p-5lf;
+        p = p * r + 0x1.ebfbdff82c58ep-3lf;
+        p = p * r + 0x1.62e42fefa39efp-1lf;
+        q = r * p;
+        dl = dl * 0x1.62e42fefa39efp-1lf;
+    } else {
+        let rn = expreduce_f64(-clampnan_f64(dh, 0.0lf, 760.0lf));
+        r = rn.x;
+        nf = rn.y;
+        q = r * expm1poly_f64(r);
+    }
+    let s = scale_f64(1.0lf, i32(nf));
+    let t = fast2sum_f64(s, s * q, z);
+    let tl = t.y - t.x * dl;
+    let u = two_sum_f64(1.0lf, t.x, z);
+    // ln(u + c) in (1, 2] as hi + lo (fdlibm's split kernel).
+    let c = u.y + tl;
+    let fk = logreduce_f64(u.x);
+    let hl = log1philo_f64(fk.x);
+    let k2 = two_sum_f64(fk.y * 0x1.62e42feep-1lf, hl.x, z);
+    var lh = k2.x;
+    var ll = k2.y + (hl.y + fk.y * 0x1.a39ef35793c76p-33lf + c / u.x);
+    if (base2) {
+        let pp = two_prod_f64(lh, 0x1.71547652b82fep+0lf, z);
+        ll = pp.y + (lh * 0x1.777d0ffda0d24p-56lf + ll * 0x1.71547652b82fep+0lf);
+        lh = pp.x;
+    }
+    let sm = two_sum_f64(m, lh, z);
+    var res = sm.x + (sm.y + ll);
+    res = select(res, m, isinf_f64(m));
+    res = select(res, a + select(0x1.62e42fefa39efp-1lf, 1.0lf, base2), a == b);
+    return select(res, bitcast<f64>(0x7ff8000000000000lu), isnan_f64(a) || isnan_f64(b));
+}
+
+// @fn logaddexp_f64 needs laeany
+fn logaddexp_f64(a: f64, b: f64) -> f64 {
+    return laeany_f64(a, b, false);
+}
+
+// @fn logaddexp2_f64 needs laeany
+fn logaddexp2_f64(a: f64, b: f64) -> f64 {
+    return laeany_f64(a, b, true);
+}
