@@ -765,12 +765,13 @@ fn atanh_f32(x: f32) -> f32 {
 }
 
 // @fn laeterms_f32 needs two_sum
-// |a - b| as (dh, dl) (dl = 0 where it does not matter: beyond 2^100,
-// infinite, NaN).
+// |a - b| as (dh, dl); dl = 0 from dh = 200 on (infinite and NaN dh
+// included), where e^-dh is far below the result's ULP and dl, up to half
+// an ULP of dh, would no longer be small enough to go into the exponent.
 fn laeterms_f32(a: f32, b: f32, z: u32) -> vec2<f32> {
     let d = two_sum_f32(a, -b, z);
     let dh = abs(d.x);
-    let dl = select(0.0f, select(d.y, -d.y, d.x < 0.0f), dh < 1e30f);
+    let dl = select(0.0f, select(d.y, -d.y, d.x < 0.0f), dh < 200.0f);
     return vec2<f32>(dh, dl);
 }
 

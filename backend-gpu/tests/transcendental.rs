@@ -423,7 +423,80 @@ fn unary_cases() -> Vec<UnaryCase> {
             vec![U(-1.0, 1.0), U(0.4, 1.0), U(-1.0, -0.4)],
             vec![U(-1.0, 1.0), U(0.4, 1.0), U(-1.0, -0.4)],
         ),
+        (
+            UnaryOp::Log1p,
+            f64::ln_1p,
+            v::log1p_f32,
+            v::log1p_f64,
+            vec![U(-1.0, 1.0), U(-1.0, -0.99), Log(-30.0, 0.0), U(0.0, 1e6)],
+            vec![U(-1.0, 1.0), U(-1.0, -0.99), Log(-60.0, 0.0), U(0.0, 1e6)],
+        ),
+        (
+            UnaryOp::Expm1,
+            f64::exp_m1,
+            v::expm1_f32,
+            v::expm1_f64,
+            vec![U(-1.0, 1.0), U(-20.0, 95.0), Log(-30.0, 0.0), U(-0.4, 0.4)],
+            vec![U(-1.0, 1.0), U(-40.0, 712.0), Log(-60.0, 0.0), U(-0.4, 0.4)],
+        ),
+        (
+            UnaryOp::Cbrt,
+            f64::cbrt,
+            v::cbrt_f32,
+            v::cbrt_f64,
+            vec![U(-10.0, 10.0), U(-1000.0, 1000.0), Log(-140.0, 128.0)],
+            vec![U(-10.0, 10.0), U(-1000.0, 1000.0), Log(-1070.0, 1020.0)],
+        ),
+        (
+            UnaryOp::Asinh,
+            glibc::asinh,
+            v::asinh_f32,
+            v::asinh_f64,
+            vec![U(-2.0, 2.0), U(-0.1, 0.1), U(-1e4, 1e4), Log(-30.0, 30.0)],
+            vec![U(-2.0, 2.0), U(-0.1, 0.1), U(-1e4, 1e4), Log(-30.0, 30.0)],
+        ),
+        (
+            UnaryOp::Acosh,
+            glibc::acosh,
+            v::acosh_f32,
+            v::acosh_f64,
+            vec![U(1.0, 2.0), U(1.0, 1.001), U(0.0, 1e4), Log(0.0, 40.0)],
+            vec![U(1.0, 2.0), U(1.0, 1.000_001), U(0.0, 1e4), Log(0.0, 40.0)],
+        ),
+        (
+            UnaryOp::Atanh,
+            glibc::atanh,
+            v::atanh_f32,
+            v::atanh_f64,
+            vec![U(-1.0, 1.0), U(0.99, 1.0), U(-0.6, 0.6), Log(-30.0, 0.0)],
+            vec![U(-1.0, 1.0), U(0.999, 1.0), U(-0.6, 0.6), Log(-60.0, 0.0)],
+        ),
     ]
+}
+
+/// glibc's inverse hyperbolic functions, the references (`std`'s are
+/// formulas several ULP off near 0 and 1).
+mod glibc {
+    extern "C" {
+        #[link_name = "asinh"]
+        fn c_asinh(x: f64) -> f64;
+        #[link_name = "acosh"]
+        fn c_acosh(x: f64) -> f64;
+        #[link_name = "atanh"]
+        fn c_atanh(x: f64) -> f64;
+    }
+    pub fn asinh(x: f64) -> f64 {
+        // SAFETY: a pure C function of one double (libm, linked by std).
+        unsafe { c_asinh(x) }
+    }
+    pub fn acosh(x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { c_acosh(x) }
+    }
+    pub fn atanh(x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { c_atanh(x) }
+    }
 }
 
 /// Selected functions (`TRANSCENDENTAL_ONLY=sin,cos`), for working on one.
@@ -781,7 +854,10 @@ fn by_op<T: Copy>(table: &[(UnaryOp, &[(T, T)])]) -> Vec<(UnaryOp, Vec<(T, T)>)>
 fn special_values_are_exactly_vmaths() {
     let Some(gpu) = gpu() else { return };
     let mut failures = Vec::new();
-    for (op, cases) in by_op(special::UNARY_F32) {
+    for (op, cases) in by_op(special::UNARY_F32)
+        .into_iter()
+        .chain(by_op(special::UNARY_F32_MORE))
+    {
         exact_unary(&gpu, DType::F32, op, &cases, &mut failures);
     }
     // A subnormal sigmoid: positive, below the smallest normal.
@@ -795,14 +871,25 @@ fn special_values_are_exactly_vmaths() {
     }
     let f64_too = gpu.info().dtypes.contains(&DType::F64);
     if f64_too {
-        for (op, cases) in by_op(special::UNARY_F64) {
+        for (op, cases) in by_op(special::UNARY_F64)
+            .into_iter()
+            .chain(by_op(special::UNARY_F64_MORE))
+        {
             exact_unary(&gpu, DType::F64, op, &cases, &mut failures);
         }
     }
 
     // atan2's C99 table, every sign of y; pow's C99 / NumPy table, and in
-    // float64 the parity of large exponents (not float32 values).
+    // float64 the parity of large exponents (not float32 values);
+    // logaddexp's and logaddexp2's (both orders).
+    let both = |t: &[(f64, f64, f64)]| -> Vec<(f64, f64, f64)> {
+        t.iter()
+            .flat_map(|&(x, y, w)| [(x, y, w), (y, x, w)])
+            .collect()
+    };
     for (op, table, parity) in [
+        (BinaryOp::Logaddexp, both(special::LOGADDEXP), &[][..]),
+        (BinaryOp::Logaddexp2, both(special::LOGADDEXP2), &[][..]),
         (BinaryOp::Atan2, special::atan2_cases(), &[][..]),
         (
             BinaryOp::Pow,
@@ -918,3 +1005,161 @@ fn exhaustive_float32() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Pairs for `logaddexp` / `logaddexp2`: random bits, wide, close
+/// together, near the zero of the result (`e^a + e^b = 1`), huge.
+fn logaddexp_pairs(seed: u64, n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = Rng(seed);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        let (x, y) = match i % 6 {
+            0 => (f64::from_bits(rng.next()), f64::from_bits(rng.next())),
+            1 => (rng.uniform(-50.0, 50.0), rng.uniform(-50.0, 50.0)),
+            2 => {
+                let x = rng.uniform(-5.0, 5.0);
+                (x, x + rng.uniform(-1e-3, 1e-3))
+            }
+            3 => (rng.uniform(-1.5, 0.0), rng.uniform(-1.5, 0.0)),
+            4 => (rng.uniform(-800.0, 800.0), rng.uniform(-800.0, 800.0)),
+            _ => (
+                rng.log_uniform(-300.0, 300.0),
+                -rng.log_uniform(-300.0, 300.0),
+            ),
+        };
+        a.push(x);
+        b.push(y);
+    }
+    for &x in &SPECIAL {
+        for &y in &SPECIAL {
+            a.push(x);
+            b.push(y);
+        }
+    }
+    (a, b)
+}
+
+/// Below this `|result|`, `logaddexp` is a difference of O(1) terms (near
+/// `e^a + e^b = 1`): its error is bounded in absolute terms there (vmath's
+/// tests and module docs do the same).
+const LOGADDEXP_ABS_BELOW: f64 = 0.25;
+
+/// The GPU's `logaddexp` and `logaddexp2` against the CPU's vmath (itself
+/// within 0.5 ULP of mpmath where `|result| >= 1/4`, see vmath's
+/// `mpmath_f64` test): float32 against vmath's float64 result (exact to
+/// far below a float32 ULP), float64 by distance. Where `|result| < 1/4`
+/// the absolute error is reported and bounded instead.
+#[test]
+fn logaddexp_within_2_ulp() {
+    let Some(gpu) = gpu() else { return };
+    use tandem_cpu::vmath as v;
+    let mut failures = Vec::new();
+    let f64_too = gpu.info().dtypes.contains(&DType::F64);
+    let cases: [(BinaryOp, Cpu2<f32>, Cpu2<f64>, f64, f64); 2] = [
+        // (op, cpu f32, cpu f64, f32 absolute bound, f64 absolute bound)
+        (
+            BinaryOp::Logaddexp,
+            v::logaddexp_f32,
+            v::logaddexp_f64,
+            2e-8,
+            2e-16,
+        ),
+        (
+            BinaryOp::Logaddexp2,
+            v::logaddexp2_f32,
+            v::logaddexp2_f64,
+            2e-8,
+            2e-16,
+        ),
+    ];
+    for (op, cpu32, cpu64, abs32, abs64) in cases {
+        if !selected(op.name()) {
+            continue;
+        }
+        let (a, b) = logaddexp_pairs(0x2545_f491_4f6c_dd1d, 600_000);
+        let mut exact = vec![0.0f64; a.len()];
+        cpu64(&a, &b, &mut exact);
+        // float32: the inputs rounded, the exact result of those.
+        let a32: Vec<f32> = a.iter().map(|&x| x as f32).collect();
+        let b32: Vec<f32> = b.iter().map(|&x| x as f32).collect();
+        let a32w: Vec<f64> = a32.iter().map(|&x| x as f64).collect();
+        let b32w: Vec<f64> = b32.iter().map(|&x| x as f64).collect();
+        let mut exact32 = vec![0.0f64; a.len()];
+        cpu64(&a32w, &b32w, &mut exact32);
+        let mut cpu_r32 = vec![0.0f32; a.len()];
+        cpu32(&a32, &b32, &mut cpu_r32);
+        let got = on_gpu::<f32>(
+            &gpu,
+            &kernel(Op::Binary(op, 0, 1), DType::F32, a.len(), 2),
+            &[&a32, &b32],
+        );
+        let far = |i: usize| exact32[i].abs() >= LOGADDEXP_ABS_BELOW || !exact32[i].is_finite();
+        let (e, i) = worst((0..a.len()).map(|i| {
+            if far(i) {
+                err32(got[i], exact32[i])
+            } else {
+                0.0
+            }
+        }));
+        let (ea, j) = worst((0..a.len()).map(|i| {
+            if far(i) {
+                0.0
+            } else {
+                (got[i] as f64 - exact32[i]).abs()
+            }
+        }));
+        let (d, k) = worst(got.iter().zip(&cpu_r32).enumerate().map(|(i, (&g, &c))| {
+            if far(i) {
+                dist32(g, c)
+            } else {
+                0.0
+            }
+        }));
+        println!(
+            "{:>10} f32: max {e:.3} ULP from exact at ({:e}, {:e}); |result| < {LOGADDEXP_ABS_BELOW}: max absolute error {ea:e} at ({:e}, {:e}); max {d} ULP from the CPU at ({:e}, {:e})",
+            op.name(), a32[i], b32[i], a32[j], b32[j], a32[k], b32[k]
+        );
+        if !within(e, ULP) || !within(ea, abs32) || !within(d, CPU_ULP) {
+            failures.push(format!("{} f32: {e} ULP at ({:e}, {:e}); absolute {ea:e} at ({:e}, {:e}); {d} ULP from the CPU", op.name(), a32[i], b32[i], a32[j], b32[j]));
+        }
+        if f64_too {
+            let got = on_gpu::<f64>(
+                &gpu,
+                &kernel(Op::Binary(op, 0, 1), DType::F64, a.len(), 2),
+                &[&a, &b],
+            );
+            let far = |i: usize| exact[i].abs() >= LOGADDEXP_ABS_BELOW || !exact[i].is_finite();
+            let (e, i) = worst((0..a.len()).map(|i| {
+                if far(i) {
+                    dist64(got[i], exact[i])
+                } else {
+                    0.0
+                }
+            }));
+            let (ea, j) = worst((0..a.len()).map(|i| {
+                if far(i) {
+                    0.0
+                } else {
+                    (got[i] - exact[i]).abs()
+                }
+            }));
+            println!(
+                "{:>10} f64: max {e} ULP from the CPU (vmath) at ({:e}, {:e}); |result| < {LOGADDEXP_ABS_BELOW}: max absolute difference {ea:e} at ({:e}, {:e})",
+                op.name(), a[i], b[i], a[j], b[j]
+            );
+            if !within(e, ULP) || !within(ea, abs64) {
+                failures.push(format!(
+                    "{} f64: {e} ULP at ({:e}, {:e}); absolute {ea:e} at ({:e}, {:e})",
+                    op.name(),
+                    a[i],
+                    b[i],
+                    a[j],
+                    b[j]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A CPU backend binary function.
+type Cpu2<T> = fn(&[T], &[T], &mut [T]);
