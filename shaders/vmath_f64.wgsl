@@ -742,9 +742,9 @@ fn log1p_f64(x: f64) -> f64 {
     return select(r, x, x == 0.0lf || isnan_f64(x));
 }
 
-// @fn expm1poly_f64
-// (e^r - 1) / r: vmath's EXP_F64 without its constant term.
-fn expm1poly_f64(r: f64) -> f64 {
+// @fn expm1tail_f64
+// (e^r - 1 - r) / r^2: vmath's EXP_F64 without its first two terms.
+fn expm1tail_f64(r: f64) -> f64 {
     var q = 0x1.211a5d9b90b82p-29lf;
     q = q * r + 0x1.afaf18b5b1fe3p-26lf;
     q = q * r + 0x1.27e33a481a9a2p-22lf;
@@ -755,20 +755,32 @@ fn expm1poly_f64(r: f64) -> f64 {
     q = q * r + 0x1.111111110b4a3p-7lf;
     q = q * r + 0x1.5555555555594p-5lf;
     q = q * r + 0x1.5555555555568p-3lf;
-    q = q * r + 0.5lf;
-    return q * r + 1.0lf;
+    return q * r + 0.5lf;
 }
 
-// @fn expm1_f64 needs expreduce expm1poly scale clampnan isnan
-// vmath's expm1_f64_lane: 2^n (e^r - 1) + (2^n - 1), or e^x beyond n = 60.
+// @fn expm1poly_f64 needs expm1tail
+// (e^r - 1) / r: vmath's EXP_F64 without its constant term.
+fn expm1poly_f64(r: f64) -> f64 {
+    return expm1tail_f64(r) * r + 1.0lf;
+}
+
+// @fn expm1_f64 needs expm1tail two_sum scale clampnan isnan oz
+// vmath's expm1_f64_lane: 2^n r + (2^n - 1) summed error-free (r with its
+// reduction's rounding error carried), plus 2^n (e^r - 1 - r); e^x beyond
+// n = 60.
 fn expm1_f64(x: f64) -> f64 {
-    let rn = expreduce_f64(clampnan_f64(x, -60.0lf, 710.0lf));
-    let r = rn.x;
-    let n = i32(rn.y);
-    let q = r * expm1poly_f64(r);
+    let z = oz_f64(x);
+    let xc = clampnan_f64(x, -60.0lf, 710.0lf);
+    let nf = round(xc * 0x1.71547652b82fep+0lf);
+    let r1 = xc - nf * 0x1.62e42feep-1lf;
+    let rr = two_sum_f64(r1, -(nf * 0x1.a39ef35793c76p-33lf), z);
+    let r = rr.x;
+    let t = (r * r) * expm1tail_f64(r);
+    let n = i32(nf);
     let s = ldexp(1.0lf, clamp(n, -1022, 1023));
-    let small = s * q + (s - 1.0lf);
-    let big = scale_f64(1.0lf + q, n);
+    let ab = two_sum_f64(s * r, s - 1.0lf, z);
+    let small = ab.x + (ab.y + s * (rr.y + t + rr.y * r));
+    let big = scale_f64(1.0lf + (r + t), n);
     let res = select(small, big, n > 60);
     return select(res, x, x == 0.0lf || isnan_f64(x));
 }

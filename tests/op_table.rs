@@ -124,6 +124,24 @@ fn float_agrees(
     }
 }
 
+/// `logaddexp` / `logaddexp2` where the result is below 1/4 (`e^a + e^b`
+/// near 1): the result is a difference of terms of order 1, which no
+/// formula in the dtype carries to a relative accuracy, the `f64`
+/// reference's included (5 ULP off mpmath at `logaddexp2(-2.5, -0.3)`,
+/// where the backends are within 0.9). There the backends' bound is
+/// absolute (vmath's module docs): within an ULP of 1/4 of the reference.
+fn cancels(op: BinaryOp, got: Scalar, want: Scalar) -> bool {
+    let eps = match want {
+        Scalar::F32(_) => f64::from(f32::EPSILON),
+        Scalar::F64(_) => f64::EPSILON,
+        _ => return false,
+    };
+    let (g, w) = (got.to_f64(), want.to_f64());
+    matches!(op, BinaryOp::Logaddexp | BinaryOp::Logaddexp2)
+        && w.abs() < 0.25
+        && (g - w).abs() <= eps / 4.0
+}
+
 #[test]
 fn every_unary_row_runs_on_every_backend_as_its_reference_says() {
     let mut failures = Vec::new();
@@ -227,7 +245,7 @@ fn every_binary_row_runs_on_every_backend_as_its_reference_says() {
                 for i in 0..sa.len() {
                     checked += 1;
                     let want = (row.reference)(sa[i].cast(compute), sb[i].cast(compute));
-                    if !agrees(got[i], want, row.accuracy) {
+                    if !agrees(got[i], want, row.accuracy) && !cancels(op, got[i], want) {
                         failures.push(format!(
                             "{}({:?}, {:?}) on {}: got {:?}, reference {want:?} ({:?})",
                             op.name(),

@@ -37,6 +37,24 @@
 //!
 //! exp, exp2, ln and tanh float32 are vmath's FMA-free kernels and
 //! reproduce vmath's exhaustive figures for those.
+//!
+//! NumPy's other transcendental ufuncs, float32 over this file's sweep (4.5
+//! million inputs per unary function, 600,000 pairs), float64 by distance
+//! to glibc (unary) or to the CPU's vmath (logaddexp, itself within 0.5 ULP
+//! of mpmath where `|result| >= 1/4`); the float64 helpers are vmath's lanes
+//! without FMA, whose error against mpmath vmath's `mpmath_f64` test
+//! measures:
+//!
+//! | function | float32 | float64 | | function | float32 | float64 |
+//! |---|---|---|---|---|---|---|
+//! | log1p | 0.660 | ≤ 1 from glibc | | asinh | 0.515 | ≤ 2 from glibc |
+//! | expm1 | 1.001 | ≤ 2 from glibc | | acosh | 0.516 | ≤ 2 from glibc |
+//! | cbrt | 0.500 | ≤ 0 from glibc | | atanh | 0.500 | ≤ 2 from glibc |
+//! | logaddexp | 0.511 | ≤ 1 from vmath | | logaddexp2 | 0.520 | ≤ 1 from vmath |
+//!
+//! Where logaddexp's result is near 0 (`e^a + e^b` near 1) its error is
+//! bounded in absolute terms (float32 7.7e-9, float64 5.6e-17 from vmath):
+//! see vmath's module docs.
 
 mod common;
 

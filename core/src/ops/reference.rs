@@ -328,6 +328,17 @@ pub fn logaddexp2(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `np.arccosh`: `log1p(t + sqrt(2t + t^2))`, `t = x - 1` (exact) below 2,
+/// as fdlibm (`std`'s `ln(x + sqrt(x^2 - 1))` is 10 ULP off at 1.001).
+pub fn acosh(x: f64) -> f64 {
+    if x < 2.0 {
+        let t = x - 1.0;
+        (t + (2.0 * t + t * t).sqrt()).ln_1p()
+    } else {
+        x.acosh()
+    }
+}
+
 /// `np.gcd`: non-negative (wrapping for the minimum, as NumPy's `abs`).
 pub fn gcd(a: i64, b: i64) -> i64 {
     let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());

@@ -131,7 +131,7 @@ op_table! {
             |x| float(x, f64::asinh)),
         /// Inverse hyperbolic cosine (NaN below 1).
         Acosh => row("acosh", "arccosh", &[], FLOAT, Propagates, Transcendental, Ulp(2),
-            |x| float(x, f64::acosh)),
+            |x| float(x, r::acosh)),
         /// Inverse hyperbolic tangent (±inf at ±1, NaN beyond).
         Atanh => row("atanh", "arctanh", &[], FLOAT, Propagates, Transcendental, Ulp(2),
             |x| float(x, f64::atanh)),
