@@ -48,7 +48,7 @@
 //! | function | float32 | float64 | | function | float32 | float64 |
 //! |---|---|---|---|---|---|---|
 //! | log1p | 0.660 | ≤ 1 from glibc | | asinh | 0.515 | ≤ 2 from glibc |
-//! | expm1 | 1.001 | ≤ 2 from glibc | | acosh | 0.516 | ≤ 2 from glibc |
+//! | expm1 | 1.001 | ≤ 1 from glibc | | acosh | 0.516 | ≤ 2 from glibc |
 //! | cbrt | 0.500 | ≤ 0 from glibc | | atanh | 0.500 | ≤ 2 from glibc |
 //! | logaddexp | 0.511 | ≤ 1 from vmath | | logaddexp2 | 0.520 | ≤ 1 from vmath |
 //!
