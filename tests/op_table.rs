@@ -226,7 +226,7 @@ fn every_binary_row_runs_on_every_backend_as_its_reference_says() {
                     // The exponent must be an integer: see the integer dtypes' runs.
                     continue;
                 }
-                let got = match on(info, &a).apply_binary(op, &on(info, &b)).and_then(|r| {
+                let got = match on(info, &a).apply_binary(op, on(info, &b)).and_then(|r| {
                     assert_eq!(r.dtype(), result, "{}({})", op.name(), dt.name());
                     Ok(scalars(&r.to_device(Device::Cpu)?))
                 }) {

@@ -206,7 +206,7 @@ fn new_rows_fuse_into_one_kernel() {
         .copysign(&x)
         .unwrap()
         .fmax(
-            &k.left_shift(1)
+            k.left_shift(1)
                 .unwrap()
                 .bitwise_and(7)
                 .unwrap()

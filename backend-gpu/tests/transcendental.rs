@@ -1072,7 +1072,8 @@ fn logaddexp_within_2_ulp() {
     use tandem_cpu::vmath as v;
     let mut failures = Vec::new();
     let f64_too = gpu.info().dtypes.contains(&DType::F64);
-    let cases: [(BinaryOp, Cpu2<f32>, Cpu2<f64>, f64, f64); 2] = [
+    type Case = (BinaryOp, Cpu2<f32>, Cpu2<f64>, f64, f64);
+    let cases: [Case; 2] = [
         // (op, cpu f32, cpu f64, f32 absolute bound, f64 absolute bound)
         (
             BinaryOp::Logaddexp,
