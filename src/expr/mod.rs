@@ -24,12 +24,13 @@
 //!   alone is folded before any array is touched.
 //! - **Operators**, with Python's precedence (lowest first): comparisons
 //!   `< <= > >= == !=` (not chainable); `|`; `^`; `&`; `+ -`;
-//!   `* / // %`; unary `- + ~`; `**` (right-associative, `-a**2` is
+//!   `<< >>`; `* / // %`; unary `- + ~`; `**` (right-associative, `-a**2` is
 //!   `-(a**2)`; an exponent that is a number, or folds to one, or a 0-d
 //!   input takes NumPy's fast paths, as [`Array::pow`](crate::Array::pow):
-//!   `a**2` is a multiply, `a**0.5` a `sqrt`). `& | ^ ~` are logical and, as in numexpr, take `bool`
-//!   operands: write `(a > 0) & (b < 1)` — the parentheses are needed
-//!   because `&` binds tighter than `>`.
+//!   `a**2` is a multiply, `a**0.5` a `sqrt`). `& | ^ ~` are NumPy's bitwise ufuncs: logical on
+//!   `bool` operands (`(a > 0) & (b < 1)` — the parentheses are needed
+//!   because `&` binds tighter than `>`), bitwise on integers; `<< >>`
+//!   shift integers; floats are an error for all five, as in NumPy.
 //! - **Functions**: every row of tandem's op table
 //!   ([`tandem::ops`](crate::ops)), by its method name, NumPy's name or an
 //!   alias: `sin cos tan arcsin`/`asin … exp exp2 expm1 log`/`ln log2 log10
@@ -48,7 +49,8 @@
 //! - **Reductions**: `sum prod mean min max var std any all nansum nanmean
 //!   nanmin nanmax argmin argmax nanargmin nanargmax`, over everything or
 //!   along `axis=` (negative counts from the end; also the second positional
-//!   argument), with `keepdims=True` and, for `var`/`std`, `ddof=`.
+//!   argument; `axis=None` is every axis, NumPy's default), with
+//!   `keepdims=True` and, for `var`/`std`, `ddof=`.
 //!
 //! Every operation broadcasts and promotes as NumPy does. [`Expression::build`]
 //! returns the result *lazily*: forcing it once runs the whole expression as

@@ -59,6 +59,8 @@ pub(crate) enum BinOp {
     And,
     Or,
     Xor,
+    Shl,
+    Shr,
 }
 
 impl BinOp {
@@ -80,6 +82,8 @@ impl BinOp {
             Op::Amp => BinOp::And,
             Op::Pipe => BinOp::Or,
             Op::Caret => BinOp::Xor,
+            Op::Shl => BinOp::Shl,
+            Op::Shr => BinOp::Shr,
             Op::Tilde => return None,
         })
     }
@@ -103,6 +107,8 @@ impl BinOp {
             BinOp::And => "&",
             BinOp::Or => "|",
             BinOp::Xor => "^",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
         }
     }
 
@@ -314,7 +320,11 @@ impl Parser {
     }
 
     fn and(&mut self) -> Result<Node, ExprError> {
-        self.left_assoc(&[Op::Amp], Parser::sum)
+        self.left_assoc(&[Op::Amp], Parser::shift)
+    }
+
+    fn shift(&mut self) -> Result<Node, ExprError> {
+        self.left_assoc(&[Op::Shl, Op::Shr], Parser::sum)
     }
 
     fn sum(&mut self) -> Result<Node, ExprError> {
