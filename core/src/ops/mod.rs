@@ -29,7 +29,7 @@ pub mod reference;
 mod unary;
 
 pub use binary::BinaryOp;
-pub use reduce::ReduceOp;
+pub use reduce::{Accumulate, Identity, ReduceOp, ReduceRow};
 pub use unary::UnaryOp;
 
 use crate::dtype::DType;
