@@ -91,7 +91,7 @@ pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) 
         (Fabs, _) if float => builtin("abs"),
         // WGSL's round() rounds half to even, as np.rint.
         (Rint, _) if float => builtin("round"),
-        (Positive, _) => Ok(x.to_string()),
+        (Positive | Conj, _) => Ok(x.to_string()),
         (BitwiseNot, _) if !float => Ok(format!("(~{x})")),
         (LogicalNot, _) => Err("logical_not takes bool (the core casts first)".into()),
         // Every other op is the helper named after its row of the op table:

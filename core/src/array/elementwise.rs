@@ -875,6 +875,7 @@ unary_methods! {
     positive => Positive, "-2.0f64", "-2.0";
     bitwise_not => BitwiseNot, "5i64", "-6.0";
     bitwise_count => BitwiseCount, "7i64", "3.0";
+    conj => Conj, "-2.5f64", "-2.5";
 }
 
 macro_rules! predicate_methods {
