@@ -523,6 +523,7 @@ fn lookup(name: &str) -> Option<Func> {
         "all" => red(Array::try_all, Array::all_axis, Array::all_axes),
         "nansum" => red(Array::try_nansum, Array::nansum_axis, Array::nansum_axes),
         "nanmean" => red(Array::try_nanmean, Array::nanmean_axis, Array::nanmean_axes),
+        "nanprod" => red(Array::try_nanprod, Array::nanprod_axis, Array::nanprod_axes),
         "nanmin" => red(Array::try_nanmin, Array::nanmin_axis, Array::nanmin_axes),
         "nanmax" => red(Array::try_nanmax, Array::nanmax_axis, Array::nanmax_axes),
         "argmin" => arg_red(Array::try_argmin, Array::argmin_axis),

@@ -28,6 +28,8 @@ enum Kind {
     Mean,
     /// `nansum / count of non-NaN`.
     NanMean,
+    /// `prod` with NaN read as 1.
+    NanProd,
     /// `sum((x - mean)²) / (n - ddof)`.
     Var(usize),
     /// `sqrt(var)`.
@@ -40,6 +42,7 @@ impl Kind {
             Kind::Op(op) => op.name(),
             Kind::Mean => "mean",
             Kind::NanMean => "nanmean",
+            Kind::NanProd => "nanprod",
             Kind::Var(_) => "var",
             Kind::Std(_) => "std",
         }
@@ -133,40 +136,49 @@ impl Array {
     fn reduction(&self, kind: Kind, axes: &[usize], keepdims: bool) -> Result<Array> {
         let d = self.dtype();
         let reduced = saturating_size(&axes.iter().map(|&a| self.shape()[a]).collect::<Vec<_>>());
-        let r = match kind {
-            Kind::Op(op) => self.reduce_node(op, axes, op.row().accumulate.dtype(d))?,
-            Kind::Mean => {
-                let m = mean_dtype(d);
-                // NumPy: the mean of nothing is NaN (with a warning).
-                let n = crate::Scalar::F64(reduced as f64).cast(m);
-                self.reduce_node(ReduceOp::Sum, axes, m)?.try_div(n)?
-            }
-            Kind::NanMean => {
-                if !d.is_float() {
-                    return self.reduction(Kind::Mean, axes, keepdims);
+        let r =
+            match kind {
+                Kind::Op(op) => self.reduce_node(op, axes, op.row().accumulate.dtype(d))?,
+                Kind::Mean => {
+                    let m = mean_dtype(d);
+                    // NumPy: the mean of nothing is NaN (with a warning).
+                    let n = crate::Scalar::F64(reduced as f64).cast(m);
+                    self.reduce_node(ReduceOp::Sum, axes, m)?.try_div(n)?
                 }
-                let sum = self.reduce_node(ReduceOp::NanSum, axes, d)?;
-                let count =
-                    self.is_nan()
-                        .logical_not()
-                        .reduce_node(ReduceOp::Sum, axes, DType::I64)?;
-                sum.try_div(count.astype(d))?
-            }
-            Kind::Var(ddof) | Kind::Std(ddof) => {
-                let m = mean_dtype(d);
-                let x = self.astype(m);
-                let mean = x.reduction(Kind::Mean, axes, true)?;
-                let dev = x.try_sub(&mean)?;
-                let ss = dev.try_mul(&dev)?.reduce_node(ReduceOp::Sum, axes, m)?;
-                let n = reduced.saturating_sub(ddof) as f64;
-                let var = ss.try_div(crate::Scalar::F64(n).cast(m))?;
-                if let Kind::Std(_) = kind {
-                    var.sqrt()
-                } else {
-                    var
+                Kind::NanMean => {
+                    if !d.is_float() {
+                        return self.reduction(Kind::Mean, axes, keepdims);
+                    }
+                    let sum = self.reduce_node(ReduceOp::NanSum, axes, d)?;
+                    let count =
+                        self.is_nan()
+                            .logical_not()
+                            .reduce_node(ReduceOp::Sum, axes, DType::I64)?;
+                    sum.try_div(count.astype(d))?
                 }
-            }
-        };
+                Kind::NanProd => {
+                    if !d.is_float() {
+                        return self.reduction(Kind::Op(ReduceOp::Prod), axes, keepdims);
+                    }
+                    // NumPy's nanprod: NaN replaced by one (fused, never stored).
+                    Array::where_(&self.is_nan(), crate::Scalar::F64(1.0).cast(d), self)?
+                        .reduce_node(ReduceOp::Prod, axes, d)?
+                }
+                Kind::Var(ddof) | Kind::Std(ddof) => {
+                    let m = mean_dtype(d);
+                    let x = self.astype(m);
+                    let mean = x.reduction(Kind::Mean, axes, true)?;
+                    let dev = x.try_sub(&mean)?;
+                    let ss = dev.try_mul(&dev)?.reduce_node(ReduceOp::Sum, axes, m)?;
+                    let n = reduced.saturating_sub(ddof) as f64;
+                    let var = ss.try_div(crate::Scalar::F64(n).cast(m))?;
+                    if let Kind::Std(_) = kind {
+                        var.sqrt()
+                    } else {
+                        var
+                    }
+                }
+            };
         self.keep_dims(r, axes, keepdims)
     }
 
@@ -247,6 +259,7 @@ reductions! {
     Kind::Op(ReduceOp::All) => all, try_all, all_axis, all_axes, "Whether every element is non-zero", "assert!(a.all().item::<bool>()?);";
     Kind::Op(ReduceOp::NanSum) => nansum, try_nansum, nansum_axis, nansum_axes, "Sum treating NaN as zero", "assert_eq!(a.nansum().item::<f64>()?, 10.0);";
     Kind::NanMean => nanmean, try_nanmean, nanmean_axis, nanmean_axes, "Mean of the non-NaN elements", "assert_eq!(a.nanmean().item::<f64>()?, 2.5);";
+    Kind::NanProd => nanprod, try_nanprod, nanprod_axis, nanprod_axes, "Product treating NaN as one", "assert_eq!(a.nanprod().item::<f64>()?, 24.0);";
     Kind::Op(ReduceOp::NanMin) => nanmin, try_nanmin, nanmin_axis, nanmin_axes, "Minimum ignoring NaN (NaN if all are NaN)", "assert_eq!(a.nanmin().item::<f64>()?, 1.0);";
     Kind::Op(ReduceOp::NanMax) => nanmax, try_nanmax, nanmax_axis, nanmax_axes, "Maximum ignoring NaN (NaN if all are NaN)", "assert_eq!(a.nanmax().item::<f64>()?, 4.0);";
 }
