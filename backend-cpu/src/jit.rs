@@ -29,7 +29,7 @@
 //! kernel outside this class, `compile` declines and the interpreter runs
 //! the kernel. `TANDEM_CPU_JIT=0` turns the JIT off (for comparisons).
 
-use crate::exec::Read;
+use crate::block::Read;
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use std::mem::MaybeUninit;
@@ -132,7 +132,7 @@ enum Invariant {
 
 /// Rows shorter than this run on the interpreter when an input needs its
 /// position recomputed per row: each row costs one call of the loop.
-const ROW_MIN: usize = 256;
+pub(crate) const ROW_MIN: usize = 256;
 
 /// An input read row by row: its position at the start of each row
 /// (run of the innermost axis) is recomputed from its layout.
@@ -374,7 +374,7 @@ pub(crate) fn compile<'a>(
 /// when `sum`), judged from its layouts alone, or why not: for `explain`.
 pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), String> {
     let empty: Vec<&[u8]> = vec![&[]; kernel.inputs.len()];
-    let reads: Vec<Read> = crate::exec::reads(kernel, &empty);
+    let reads: Vec<Read> = crate::block::reads(kernel, &empty);
     let output = if sum {
         Output::SumLanes
     } else {
@@ -738,6 +738,3 @@ mod codegen;
 #[cfg(not(target_arch = "x86_64"))]
 #[path = "jit/fallback.rs"]
 mod codegen;
-
-#[cfg(test)]
-mod tests;

@@ -35,7 +35,8 @@ mod runs;
 mod scan_x86;
 mod short_rows;
 
-use crate::exec::{reads, validate, Read, Sink, Workspace, BLOCK};
+use crate::block::{reads, Read, Sink, BLOCK};
+use crate::exec::{validate, Workspace};
 use crate::jit;
 use columns::{by_columns, SHORT_MAX, SHORT_MIN_OUTPUTS, SWAP_MAX};
 use red::Red;

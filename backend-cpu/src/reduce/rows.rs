@@ -6,7 +6,8 @@
 
 use super::red::Red;
 use super::{blocks, PARALLEL_MIN};
-use crate::exec::{Read, Workspace, BLOCK};
+use crate::block::{Read, BLOCK};
+use crate::exec::Workspace;
 use rayon::prelude::*;
 use tandem_core::kernel::Kernel;
 use tandem_core::ops::ReduceOp;

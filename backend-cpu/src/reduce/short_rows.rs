@@ -21,7 +21,8 @@
 use super::red::Red;
 use super::results::Results;
 use super::PARALLEL_MIN;
-use crate::exec::{Read, Workspace, BLOCK};
+use crate::block::{Read, BLOCK};
+use crate::exec::Workspace;
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::ops::ReduceOp;
 use tandem_core::Result;

@@ -42,7 +42,9 @@ use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::graph::{Expr, Node};
 use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis, Layout};
-use crate::runtime::{batch, default_device, host_copy};
+use crate::registry::default_device;
+use crate::run::batch;
+use crate::transfer::host_copy;
 use crate::view::ViewOp;
 use std::sync::Arc;
 

@@ -29,7 +29,8 @@ use crate::error::Result;
 use crate::graph::{Expr, Node, Storage};
 use crate::kernel::{DirectInput, OneOp};
 use crate::layout::Layout;
-use crate::runtime::{record_kernel, runtime};
+use crate::registry::runtime;
+use crate::run::record_kernel;
 use crate::stats::record;
 use std::sync::Arc;
 

@@ -18,9 +18,9 @@
 //! positions, broadcast along an axis, or needed by two kernels) and is not
 //! cheap enough to recompute, and a group output read inside its own group
 //! at other positions. The planner then adds a boundary or splits the group
-//! and fuses again; see `force/plan.rs`.
+//! and fuses again; see `fuse/plan.rs`.
 
-use crate::force::walk::{Kind, Walk};
+use crate::graph::walk::{Kind, Walk};
 use crate::graph::Expr;
 use crate::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction, ValueId};
 use crate::layout::{coalesce, Layout};

@@ -3,7 +3,7 @@
 //!
 //! A *boundary* is a value a kernel stores: the force's roots, every
 //! reduction, every value something outside the graph still holds (see
-//! `walk.rs`), and what fusion reports as needing it (a value read at
+//! `graph/walk.rs`), and what fusion reports as needing it (a value read at
 //! several positions, broadcast, needed by two kernels, or behind a reshape
 //! no layout expresses). Boundaries of one shape form one *group*, computed
 //! by one kernel with an output each; a reduction is a group of its own.
@@ -16,13 +16,14 @@
 //! A plan depends only on the walk's structure key, so it is cached by that
 //! key (`force/cache.rs`) and a repeated force skips all of this.
 
-use super::walk::{residency, Kind, Walk};
+use super::{fuse_group, Context, Fused, Reason, Replan, Source, Target, NO_OWNER};
 use crate::backend::{Device, Prepared};
 use crate::error::Result;
-use crate::fuse::{fuse_group, Context, Fused, Reason, Replan, Source, Target, NO_OWNER};
+use crate::graph::walk::{residency, Kind, Walk};
 use crate::graph::Expr;
 use crate::ops::ReduceOp;
-use crate::runtime::{place, runtime, InputSite};
+use crate::place::{place, InputSite};
+use crate::registry::runtime;
 use crate::view::ViewOp;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -523,7 +524,7 @@ fn finish(
         let prepared = rt.entry(backend).backend.prepare(&f.kernel);
         plan.steps.push(Step {
             prepared,
-            bytes: crate::runtime::kernel_bytes(&f.kernel),
+            bytes: crate::run::kernel_bytes(&f.kernel),
             fused: f,
             outputs,
             reasons,

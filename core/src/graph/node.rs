@@ -5,11 +5,11 @@
 //! it and turns it into data in place, which also drops its children: a long
 //! lazy chain that has been forced holds no memory but its result.
 
-use crate::backend::Buffer;
+use super::Storage;
 use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::error::Error;
-use crate::layout::{checked_bytes, Layout};
+use crate::layout::Layout;
 use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
@@ -20,95 +20,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// loop that accumulates without reading stays within a fixed memory bound
 /// and the recursive passes over the graph stay shallow.
 pub(crate) const MAX_LAZY_DEPTH: usize = 96;
-
-/// One allocation of elements, with every valid copy of it: on the host
-/// and/or on devices (by backend index). All copies hold the same values.
-#[derive(Debug)]
-pub(crate) struct Storage {
-    pub dtype: DType,
-    /// Number of elements.
-    pub len: usize,
-    copies: Mutex<Copies>,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Copies {
-    pub host: Option<Arc<HostBuffer>>,
-    pub devices: Vec<(usize, Buffer)>,
-}
-
-impl Storage {
-    pub fn from_host(dtype: DType, len: usize, host: HostBuffer) -> Arc<Storage> {
-        debug_assert_eq!(host.len(), len * dtype.size_of());
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(Copies {
-                host: Some(Arc::new(host)),
-                devices: Vec::new(),
-            }),
-        })
-    }
-
-    pub fn from_host_arc(dtype: DType, len: usize, host: Arc<HostBuffer>) -> Arc<Storage> {
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(Copies {
-                host: Some(host),
-                devices: Vec::new(),
-            }),
-        })
-    }
-
-    pub fn from_buffer(
-        dtype: DType,
-        len: usize,
-        backend: usize,
-        host_memory: bool,
-        buf: Buffer,
-    ) -> Arc<Storage> {
-        let copies = match (host_memory, buf) {
-            (true, Buffer::Host(h)) => Copies {
-                host: Some(h),
-                devices: Vec::new(),
-            },
-            (_, b) => Copies {
-                host: None,
-                devices: vec![(backend, b)],
-            },
-        };
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(copies),
-        })
-    }
-
-    pub fn copies(&self) -> MutexGuard<'_, Copies> {
-        self.copies.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The host copy, moved out, when nothing else can observe it: this is
-    /// the only handle to the storage and to its host buffer (other copies,
-    /// on devices, are dropped). Otherwise the storage comes back unchanged.
-    #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
-    pub fn into_sole_host(self: Arc<Storage>) -> Result<HostBuffer, Arc<Storage>> {
-        let Storage { dtype, len, copies } = Arc::try_unwrap(self)?;
-        let copies = copies.into_inner().unwrap_or_else(|e| e.into_inner());
-        match copies.host.map(Arc::try_unwrap) {
-            Some(Ok(host)) => Ok(host),
-            host => Err(Arc::new(Storage {
-                dtype,
-                len,
-                copies: Mutex::new(Copies {
-                    host: host.map(|h| h.map_or_else(|shared| shared, Arc::new)),
-                    devices: copies.devices,
-                }),
-            })),
-        }
-    }
-}
 
 /// What a node is.
 #[derive(Clone, Debug)]
@@ -188,62 +99,23 @@ impl Node {
         )
     }
 
-    /// A lazy node over `expr`. When a child's lazy chain has grown past
-    /// [`MAX_LAZY_DEPTH`], the pending work connected to it is forced first
-    /// (see [`crate::force::flush`]): a loop that never reads its values
-    /// still runs in bounded memory, in kernels of bounded size. A failure
-    /// there is not lost: a child that fails on its own becomes a failed
-    /// value (so does this node), the other values stay lazy, and the error
-    /// comes back when they are read.
-    ///
-    /// A node whose shape is too big to address (NumPy's "array is too
-    /// big") or that has a failed child is itself a failed value: the error
-    /// comes back when it is read, never a wrong shape or a wrapped size.
-    pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
-        if let Some(e) = expr.failed_child() {
-            return Node::failed(shape, dtype, e);
-        }
-        if let Err(e) = checked_bytes("array", &shape, dtype) {
-            return Node::failed(shape, dtype, e);
-        }
-        let mut deep = false;
-        let mut depth = 0;
-        expr.for_each_child(|c| {
-            deep |= c.depth() >= MAX_LAZY_DEPTH;
-            depth = depth.max(c.depth() + 1);
-        });
-        if deep {
-            let mut first = None;
-            expr.for_each_child(|c| {
-                if c.depth() >= MAX_LAZY_DEPTH && first.is_none() {
-                    first = Some(c.clone());
-                }
-            });
-            if let Some(c) = first {
-                crate::force::flush(&c);
-            }
-            // A flush whose failure is final made that child a failed value.
-            if let Some(e) = expr.failed_child() {
-                return Node::failed(shape, dtype, e);
-            }
-            // The flush made the pending children data.
-            depth = 0;
-            expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
-        }
-        // A constant is no pending work: nothing to flush it for.
-        let leaf = matches!(expr, Expr::Const(_));
-        let node = Arc::new(Node {
+    /// A lazy node over `expr` whose longest lazy path below is `depth`,
+    /// as built by [`Node::lazy`] (in `force/lazy.rs`, because building may
+    /// force: see there). This constructor only assembles the node.
+    pub(crate) fn with_depth(
+        shape: Vec<usize>,
+        dtype: DType,
+        expr: Expr,
+        depth: usize,
+    ) -> Arc<Node> {
+        Arc::new(Node {
             shape,
             dtype,
             expr: Mutex::new(expr),
             depth: AtomicUsize::new(depth),
             computed_by: AtomicU64::new(0),
             failed: AtomicBool::new(false),
-        });
-        if !leaf {
-            crate::force::register(&node);
-        }
-        node
+        })
     }
 
     /// A value whose computation fails with `error` (see [`Expr::Fail`]).
@@ -369,7 +241,7 @@ pub(crate) fn saturating_size(shape: &[usize]) -> usize {
 
 impl Expr {
     /// The error of the first failed child, if one is.
-    fn failed_child(&self) -> Option<Error> {
+    pub(crate) fn failed_child(&self) -> Option<Error> {
         let mut out = None;
         self.for_each_child(|c| {
             if out.is_none() {

@@ -22,9 +22,9 @@
 //! buffers live in a per-thread scratch that is reused: a force of a small
 //! graph allocates nothing here.
 
-use crate::graph::{Expr, Node, Storage};
+use super::{Expr, Node, Storage};
 use crate::layout::Layout;
-use crate::runtime::runtime;
+use crate::registry::runtime;
 use crate::scalar::Scalar;
 use crate::view::{AxisSlice, ViewOp};
 use crate::DType;
