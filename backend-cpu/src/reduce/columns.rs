@@ -30,7 +30,7 @@
 use super::red::Red;
 use super::results::Results;
 use super::rows::{fold_row, start};
-use super::PARALLEL_MIN;
+use super::blocks::PARALLEL_MIN;
 use crate::block::{Read, BLOCK};
 use crate::exec::Workspace;
 use tandem_core::kernel::Kernel;

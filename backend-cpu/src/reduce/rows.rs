@@ -5,7 +5,7 @@
 //! outputs, or bands of rows when a row of accumulators fits in cache.
 
 use super::red::Red;
-use super::{blocks, PARALLEL_MIN};
+use super::blocks::{blocks, PARALLEL_MIN};
 use crate::block::{Read, BLOCK};
 use crate::exec::Workspace;
 use rayon::prelude::*;

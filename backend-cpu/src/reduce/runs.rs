@@ -9,7 +9,7 @@ use super::columns::SHORT_MAX;
 use super::extreme::extreme;
 use super::red::{block_sum_from_lanes, Red, JIT_BLOCKS, LANES};
 use super::short_rows::numpy_sum;
-use super::{blocks, PARALLEL_MIN};
+use super::blocks::{blocks, PARALLEL_MIN};
 use crate::block::{Read, BLOCK};
 use crate::exec::Workspace;
 use crate::jit;

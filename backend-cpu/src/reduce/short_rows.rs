@@ -20,7 +20,7 @@
 
 use super::red::Red;
 use super::results::Results;
-use super::PARALLEL_MIN;
+use super::blocks::PARALLEL_MIN;
 use crate::block::{Read, BLOCK};
 use crate::exec::Workspace;
 use tandem_core::kernel::{Kernel, Op};
