@@ -6,8 +6,8 @@
 use crate::batch::Batch;
 use crate::bind_cache::BindCache;
 use crate::device::{Gpu, Limits};
+use crate::key::{ShaderKey, Signature};
 use crate::pipeline_cache::PipelineCache;
-use crate::plan::{ShaderKey, Signature};
 use crate::pool::{GpuBuffer, Pool, PoolStats, STORAGE};
 use crate::{exec, reduce, transfer};
 use std::sync::Arc;

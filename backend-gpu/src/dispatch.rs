@@ -7,8 +7,8 @@
 
 use crate::backend::Inner;
 use crate::device::{Gpu, Limits};
+use crate::key::Access;
 use crate::pipeline_cache::Compiled;
-use crate::plan::Access;
 use crate::pool::GpuBuffer;
 use std::sync::Arc;
 use tandem_core::Error;

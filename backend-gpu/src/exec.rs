@@ -8,17 +8,17 @@ use crate::backend::Inner;
 use crate::codegen::elementwise;
 use crate::codegen::types::Width;
 use crate::dispatch::{self, grid, span, window, Bound, Dispatch};
+use crate::key::{self, Access, ElementwiseKey, Normalized, Operand, ShaderKey};
 use crate::params::{put_const, ParamLayout, N, START};
 use crate::pipeline_cache::BindKind;
-use crate::plan::{self, Access, ElementwiseKey, Normalized, Operand, ShaderKey};
 use crate::pool::GpuBuffer;
 use tandem_core::kernel::Kernel;
 use tandem_core::Result;
 
 /// The cache key and normalised form of an elementwise kernel.
 pub(crate) fn elementwise_key(kernel: &Kernel) -> (ElementwiseKey, Normalized) {
-    let n = plan::normalize(kernel);
-    let width = if plan::vec4_ok(&n) {
+    let n = key::normalize(kernel);
+    let width = if key::vec4_ok(&n) {
         Width::Vec4
     } else {
         Width::Scalar

@@ -5,7 +5,7 @@
 //!
 //! - `device.rs`: adapters, limits, features, error scopes.
 //! - `pool.rs`: the size-bucketed buffer pool; `transfer.rs`: upload and readback.
-//! - `plan.rs`: a kernel normalised into its structure (the cache key) and its sizes.
+//! - `key.rs`: a kernel normalised into its structure (the cache key) and its sizes.
 //! - `codegen/`: WGSL from the templates in the workspace's `shaders/`.
 //! - `pipeline_cache.rs`: compiled pipelines by structure.
 //! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
@@ -29,9 +29,9 @@ mod codegen;
 mod device;
 mod dispatch;
 mod exec;
+mod key;
 mod params;
 mod pipeline_cache;
-mod plan;
 mod pool;
 mod reduce;
 mod transfer;

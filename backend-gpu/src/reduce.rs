@@ -32,11 +32,11 @@ use crate::codegen::reduce::{acc_dtype, first_layout, out_dtype, partials_layout
 use crate::device::Limits;
 use crate::dispatch::{self, grid, span, window, Bound, Dispatch, Window};
 use crate::exec::put_operand;
+use crate::key::{self, Access, Normalized, Operand, PartialsKey, ReduceKey, ShaderKey};
 use crate::params::{
     put_const, ParamLayout, CHUNKS, CHUNK_LEN, FLAT_BASE, IN_BASE, N, OUT_BASE, ROW, ROWS, START,
 };
 use crate::pipeline_cache::BindKind;
-use crate::plan::{self, Access, Normalized, Operand, PartialsKey, ReduceKey, ShaderKey};
 use crate::pool::{GpuBuffer, STORAGE};
 use tandem_core::kernel::{Kernel, Reduction};
 use tandem_core::ops::ReduceOp;
@@ -178,7 +178,7 @@ pub(crate) fn prepare(kernel: &Kernel, red: &Reduction) -> Result<Prepared> {
             ),
         ));
     }
-    let (n, split) = plan::normalize_reduction(kernel, &red.axes);
+    let (n, split) = key::normalize_reduction(kernel, &red.axes);
     let m = n.shape[..split].iter().product();
     let k = n.shape[split..].iter().product();
     Ok(Prepared {

@@ -74,7 +74,7 @@ pub(crate) fn run_with(
 pub(crate) struct Prepared {
     direct: Option<usize>,
     streaming: bool,
-    jit: Option<jit::Plan>,
+    jit: Option<jit::CompiledLoop>,
 }
 
 /// [`Prepared`] for `kernel`, or `None` for kernels it does not cover
@@ -167,7 +167,7 @@ fn over_chunks<S>(
 fn run_fused(
     kernel: &Kernel,
     reads: &[Read],
-    f: &jit::Fused,
+    f: &jit::BoundLoop,
     sinks: &[Sink],
     start: usize,
     end: usize,
@@ -196,7 +196,7 @@ fn run_fused(
 fn run_fused_segment(
     kernel: &Kernel,
     reads: &[Read],
-    f: &jit::Fused,
+    f: &jit::BoundLoop,
     sinks: &[Sink],
     start: usize,
     end: usize,

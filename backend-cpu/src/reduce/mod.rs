@@ -42,6 +42,6 @@ mod scan_x86_tests;
 mod short_rows;
 mod strategy;
 
-pub(crate) use run::{describe, run};
 #[cfg(test)]
 pub(crate) use run::run_with;
+pub(crate) use run::{describe, run};

@@ -4,8 +4,8 @@
 //! streams in storage order (never column by column). Threads split the
 //! outputs, or bands of rows when a row of accumulators fits in cache.
 
-use super::red::Red;
 use super::blocks::{blocks, PARALLEL_MIN};
+use super::red::Red;
 use crate::block::{Read, BLOCK};
 use crate::exec::Workspace;
 use rayon::prelude::*;

@@ -2,9 +2,6 @@
 //! strategy, hand it to the JIT or the strategy's loops, and write the
 //! results through the output's layout.
 
-use crate::block::{reads, Sink, BLOCK};
-use crate::exec::validate;
-use crate::jit;
 use super::columns::by_columns;
 use super::red::Red;
 use super::results::Results;
@@ -12,6 +9,9 @@ use super::rows::by_rows;
 use super::runs::by_runs;
 use super::short_rows::by_short_rows;
 use super::strategy::{arrangement, not_for_jit, NotForJit, Strategy};
+use crate::block::{reads, Sink, BLOCK};
+use crate::exec::validate;
+use crate::jit;
 use tandem_core::kernel::{Kernel, Reduction};
 use tandem_core::layout::Layout;
 use tandem_core::ops::ReduceOp;

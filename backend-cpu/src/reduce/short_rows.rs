@@ -18,9 +18,9 @@
 //! NumPy's). Extremes follow the NaN rules of `extreme.rs`, first index on
 //! ties.
 
+use super::blocks::PARALLEL_MIN;
 use super::red::Red;
 use super::results::Results;
-use super::blocks::PARALLEL_MIN;
 use crate::block::{Read, BLOCK};
 use crate::exec::Workspace;
 use tandem_core::kernel::{Kernel, Op};

@@ -110,7 +110,12 @@ pub(crate) enum NotForJit {
 /// Why `op` over value `value` of the arranged kernel `pk` is not for the
 /// JIT's summing loop, or `None` when it is (a float sum of a computed
 /// value over contiguous runs), whether the JIT then compiles it or not.
-pub(crate) fn not_for_jit(op: ReduceOp, pk: &Kernel, value: usize, strategy: Strategy) -> Option<NotForJit> {
+pub(crate) fn not_for_jit(
+    op: ReduceOp,
+    pk: &Kernel,
+    value: usize,
+    strategy: Strategy,
+) -> Option<NotForJit> {
     let float = matches!(
         pk.instrs.get(value).map(|i| i.dtype),
         Some(DType::F32 | DType::F64)

@@ -22,7 +22,7 @@ pub(crate) mod types;
 #[cfg(test)]
 mod validate_tests;
 
-use crate::plan::{Access, BodyKey, ShaderKey};
+use crate::key::{Access, BodyKey, ShaderKey};
 use std::fmt::Write;
 use types::{storage_elem, Width};
 

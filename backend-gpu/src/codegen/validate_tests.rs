@@ -11,7 +11,7 @@
 use super::generate;
 use crate::device::Limits;
 use crate::exec::elementwise_key;
-use crate::plan::{Access, PartialsKey, ReduceKey, ShaderKey};
+use crate::key::{Access, PartialsKey, ReduceKey, ShaderKey};
 use crate::reduce::first_key;
 use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction};
 use tandem_core::layout::Layout;

@@ -91,7 +91,7 @@ pub(crate) enum Replan {
 /// A fused kernel, with where its inputs come from and which instructions
 /// hold constants (a cached plan patches in each force's values).
 #[derive(Clone, Debug)]
-pub(crate) struct Fused {
+pub(crate) struct FusedGroup {
     pub kernel: Kernel,
     pub sources: Vec<Source>,
     /// `(instruction, constant slot of the walk)`.
@@ -156,7 +156,7 @@ pub(crate) fn fuse_group(
     outputs: &[u32],
     target: Option<&Target>,
     keep_held: bool,
-) -> Result<Fused, Replan> {
+) -> Result<FusedGroup, Replan> {
     let walk = ctx.walk;
     let first = outputs[0];
     let out0 = target.map_or_else(
@@ -258,7 +258,7 @@ impl<'c, 'a> Builder<'c, 'a> {
         }
     }
 
-    fn finish(self, mut outs: Vec<(ValueId, DType, Layout, usize)>) -> Fused {
+    fn finish(self, mut outs: Vec<(ValueId, DType, Layout, usize)>) -> FusedGroup {
         let walk = self.ctx.walk;
         for &(i, v) in &self.kept {
             outs.push((
@@ -286,7 +286,7 @@ impl<'c, 'a> Builder<'c, 'a> {
                 buffer_len,
             })
             .collect();
-        Fused {
+        FusedGroup {
             kernel: Kernel {
                 shape,
                 inputs,

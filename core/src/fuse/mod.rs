@@ -9,4 +9,4 @@
 mod group;
 pub(crate) mod plan;
 
-pub(crate) use group::{fuse_group, Context, Fused, Reason, Replan, Source, Target, NO_OWNER};
+pub(crate) use group::{fuse_group, Context, FusedGroup, Reason, Replan, Source, Target, NO_OWNER};

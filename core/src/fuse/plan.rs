@@ -16,7 +16,7 @@
 //! A plan depends only on the walk's structure key, so it is cached by that
 //! key (`force/cache.rs`) and a repeated force skips all of this.
 
-use super::{fuse_group, Context, Fused, Reason, Replan, Source, Target, NO_OWNER};
+use super::{fuse_group, Context, FusedGroup, Reason, Replan, Source, Target, NO_OWNER};
 use crate::backend::{Device, Prepared};
 use crate::error::Result;
 use crate::graph::walk::{residency, Kind, Walk};
@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One kernel of a plan.
 pub(crate) struct Step {
-    pub fused: Fused,
+    pub fused: FusedGroup,
     /// The walked nodes the kernel stores, in output order.
     pub outputs: Vec<u32>,
     /// Why each output is stored.
@@ -155,7 +155,7 @@ fn plan_with(
     loop {
         let groups = form_groups(walk, &boundary, &solo, target_root);
         let mut changes: Vec<Replan> = Vec::new();
-        let mut fused: Vec<Option<Fused>> = Vec::with_capacity(groups.members.len());
+        let mut fused: Vec<Option<FusedGroup>> = Vec::with_capacity(groups.members.len());
         owner.iter_mut().for_each(|o| *o = NO_OWNER);
         for (g, members) in groups.members.iter().enumerate() {
             let mut ctx = Context {
@@ -177,7 +177,7 @@ fn plan_with(
             }
         }
         if changes.is_empty() {
-            let fused: Vec<Fused> = fused.into_iter().map(|f| f.expect("fused")).collect();
+            let fused: Vec<FusedGroup> = fused.into_iter().map(|f| f.expect("fused")).collect();
             match order(walk, &groups, &fused) {
                 Ok(order) => {
                     let fits = too_wide(walk, want, &groups, &fused, &boundary);
@@ -291,7 +291,7 @@ fn too_wide(
     walk: &Walk,
     want: Device,
     groups: &Groups,
-    fused: &[Fused],
+    fused: &[FusedGroup],
     boundary: &[Option<Reason>],
 ) -> Vec<u32> {
     let rt = runtime();
@@ -390,7 +390,7 @@ fn alias(walk: &Walk, boundary: &[Option<Reason>], i: u32) -> Option<Alias> {
 fn order(
     walk: &Walk,
     groups: &Groups,
-    fused: &[Fused],
+    fused: &[FusedGroup],
 ) -> std::result::Result<Vec<usize>, Vec<u32>> {
     let ng = groups.members.len();
     // The group whose result (or alias of a result) each source reads.
@@ -463,7 +463,7 @@ fn finish(
     want: Device,
     target: Option<(&Target, usize)>,
     groups: Groups,
-    fused: Vec<Fused>,
+    fused: Vec<FusedGroup>,
     order: Vec<usize>,
     boundary: &[Option<Reason>],
 ) -> Result<Plan> {
@@ -475,7 +475,7 @@ fn finish(
         empties: groups.empties,
         ..Plan::default()
     };
-    let mut fused: Vec<Option<Fused>> = fused.into_iter().map(Some).collect();
+    let mut fused: Vec<Option<FusedGroup>> = fused.into_iter().map(Some).collect();
     // Where each boundary's result will live, for the placement of its readers.
     let mut lives: HashMap<u32, usize> = HashMap::default();
     let host = rt.host_index();
