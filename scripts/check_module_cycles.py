@@ -34,6 +34,10 @@ So ``graph -> force -> fuse -> graph`` among core's top-level modules is a
 cycle, and so is a ``mod.rs`` that calls into its children while they use
 helpers that ``mod.rs`` itself defines (put the helpers in a child).
 
+Known cycles (``KNOWN`` below) are reported but do not fail the check,
+so CI stops any new cycle while these are being taken apart; a listed
+cycle that has gone away fails the check until it is struck from the list.
+
 Usage: scripts/check_module_cycles.py [REPO_ROOT]   (stdlib only)
 """
 
@@ -41,6 +45,19 @@ import os
 import re
 import sys
 from collections import defaultdict
+
+# (crate root's package directory, parent module): cycles still to take
+# apart. backend-gpu: every module reaches into `backend.rs`'s `Inner`;
+# the shared device context and the command recording need modules of
+# their own, and the WGSL validation tests one beside `codegen/`. The
+# `tandem` command (src/bin/tandem, moving to cli/): its main.rs holds
+# helpers that its subcommands use.
+KNOWN = {
+    ("backend-gpu/src/lib.rs", "crate"),
+    ("backend-gpu/src/lib.rs", "codegen"),
+    ("src/bin/tandem/main.rs", "crate"),
+    ("cli/src/main.rs", "crate"),
+}
 
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 ITEM_RE = re.compile(
@@ -357,6 +374,7 @@ def check_crate(root_file, repo):
             where = "%s:%d" % (os.path.relpath(mod.file, repo), line)
             edges[lca].setdefault((a, b), where)
     failures = []
+    seen_known = set()
     for parent, es in sorted(edges.items()):
         graph = defaultdict(set)
         for a, b in es:
@@ -365,11 +383,18 @@ def check_crate(root_file, repo):
             if len(comp) < 2:
                 continue
             pname = "::".join(parent) or "crate"
-            lines = ["  under %s: %s" % (pname, " <-> ".join(sorted(comp)))]
+            known = (os.path.relpath(root_file, repo), pname) in KNOWN
+            seen_known.add(pname) if known else None
+            lines = ["  under %s: %s%s" % (pname, " <-> ".join(sorted(comp)),
+                                          " (known, see KNOWN)" if known else "")]
             for (a, b), where in sorted(es.items()):
                 if a in comp and b in comp:
                     lines.append("    %s -> %s   (%s)" % (a, b, where))
-            failures.append("\n".join(lines))
+            failures.append((known, "\n".join(lines)))
+    rel = os.path.relpath(root_file, repo)
+    for crate, pname in sorted(KNOWN):
+        if crate == rel and pname not in seen_known:
+            failures.append((False, "  under %s: no cycle any more: strike it from KNOWN" % pname))
     return failures, len(modules)
 
 
@@ -435,9 +460,9 @@ def main():
         failures, n = check_crate(root_file, repo)
         rel = os.path.relpath(root_file, repo)
         if failures:
-            bad = True
+            bad = bad or not all(known for known, _ in failures)
             print("%s: module cycles (%d modules)" % (rel, n))
-            for f in failures:
+            for _, f in failures:
                 print(f)
         else:
             print("%s: no module cycles (%d modules)" % (rel, n))
