@@ -6,7 +6,7 @@
 //! matrix, rows padded apart or in reverse order: the loop then runs row by
 //! row), written to one contiguous output or summed.
 //!
-//! Why: the block interpreter (`exec.rs`) runs one instruction at a time
+//! Why: the block interpreter (`exec/`) runs one instruction at a time
 //! over a block, so an intermediate passes through an L1 register and only
 //! the inputs of one instruction stream from memory at once. On memory-bound
 //! kernels with several inputs that leaves bandwidth unused: `a*b + c*e` over
@@ -357,7 +357,7 @@ fn binary_op(op: &Op) -> BinaryOp {
 }
 
 /// The compiled loop for an elementwise `kernel` whose value `value` goes
-/// straight to its one contiguous output (`exec.rs`'s `direct_output`
+/// straight to its one contiguous output (`exec/workspace.rs`'s `direct_output`
 /// checked that), ready to run over `reads`; `None` when the kernel is
 /// outside the JIT's class (or the JIT is unavailable).
 pub(crate) fn compile<'a>(
