@@ -5,10 +5,10 @@
 //! written concurrently by other invocations, and bytes outside the kernel's
 //! region are left untouched); at `vec4` width an invocation owns whole words.
 
+use super::bindings::{bindings_header, fill};
 use super::body::{self, position};
 use super::helpers::Helpers;
 use super::types::{storage_elem, Width};
-use super::{bindings_header, fill};
 use crate::key::{Access, ElementwiseKey};
 use crate::params::{pw, ParamLayout};
 use std::fmt::Write;
