@@ -10,7 +10,7 @@
 //! it becomes a 0-d array of the dtype NEP 50 would give it, which promotes
 //! the same way.
 
-use super::parser::{BinOp, Kind, Kwarg, Node, Span, UnOp};
+use super::parser::{Ast, BinOp, Kind, Kwarg, Span, UnOp};
 use super::{ExprError, ExprErrorKind};
 use crate::{Array, DType, Operand, Scalar};
 use std::collections::HashMap;
@@ -110,7 +110,7 @@ fn argument(message: impl Into<String>, span: Span) -> ExprError {
 }
 
 /// Evaluates `node` over `inputs`.
-pub(crate) fn eval(node: &Node, inputs: &HashMap<String, Array>) -> Result<Value, ExprError> {
+pub(crate) fn eval(node: &Ast, inputs: &HashMap<String, Array>) -> Result<Value, ExprError> {
     match &node.kind {
         Kind::Int(v) => Ok(Value::Weak(Weak::Int(*v))),
         Kind::Float(v) => Ok(Value::Weak(Weak::Float(*v))),
@@ -731,7 +731,7 @@ fn array_bin(which: Bin, a: &Array, b: Operand) -> crate::Result<Array> {
 fn expect_args(
     name: &str,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     n: usize,
     usage: &str,
@@ -776,7 +776,7 @@ fn call(
     name: &str,
     name_span: Span,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     inputs: &HashMap<String, Array>,
 ) -> Result<Value, ExprError> {
@@ -890,7 +890,7 @@ fn reduce(
     name: &str,
     r: Reduction,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     inputs: &HashMap<String, Array>,
 ) -> Result<Value, ExprError> {

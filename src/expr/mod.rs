@@ -74,7 +74,7 @@ use std::collections::HashMap;
 #[derive(Clone, Debug)]
 pub struct Expression {
     source: String,
-    root: parser::Node,
+    root: parser::Ast,
 }
 
 impl Expression {
@@ -115,7 +115,7 @@ impl Expression {
     /// assert_eq!(e.names(), vec!["x", "y"]);
     /// ```
     pub fn names(&self) -> Vec<&str> {
-        fn walk<'a>(n: &'a parser::Node, out: &mut Vec<&'a str>) {
+        fn walk<'a>(n: &'a parser::Ast, out: &mut Vec<&'a str>) {
             match &n.kind {
                 parser::Kind::Name(s) => {
                     if !out.contains(&s.as_str()) {

@@ -8,7 +8,7 @@
 use super::entry::force_all;
 use super::pending::{connected_heads, register};
 use crate::dtype::DType;
-use crate::graph::{Expr, Node, MAX_LAZY_DEPTH};
+use crate::graph::{Node, NodeDef, MAX_LAZY_DEPTH};
 use crate::layout::checked_bytes;
 use crate::registry::default_device;
 use crate::run::batch;
@@ -26,7 +26,7 @@ impl Node {
     /// A node whose shape is too big to address (NumPy's "array is too
     /// big") or that has a failed child is itself a failed value: the error
     /// comes back when it is read, never a wrong shape or a wrapped size.
-    pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
+    pub fn lazy(shape: Vec<usize>, dtype: DType, expr: NodeDef) -> Arc<Node> {
         if let Some(e) = expr.failed_child() {
             return Node::failed(shape, dtype, e);
         }
@@ -58,7 +58,7 @@ impl Node {
             expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
         }
         // A constant is no pending work: nothing to flush it for.
-        let leaf = matches!(expr, Expr::Const(_));
+        let leaf = matches!(expr, NodeDef::Const(_));
         let node = Node::with_depth(shape, dtype, expr, depth);
         if !leaf {
             register(&node);
@@ -74,7 +74,7 @@ impl Node {
 /// computed in one force.
 ///
 /// A failure is not lost: when `deep` alone fails too, it becomes a failed
-/// value ([`Expr::Fail`](crate::graph::Expr)) that reports the error when
+/// value ([`NodeDef::Fail`](crate::graph::NodeDef)) that reports the error when
 /// read. Otherwise every later op on it would find it past the bound and
 /// walk the whole, ever longer, chain again: a loop extending a value that
 /// cannot be computed would cost O(n²), and its graph would grow without

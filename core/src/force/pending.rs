@@ -59,7 +59,7 @@ pub(crate) fn share_work(nodes: &[&Arc<Node>]) -> bool {
                 Some(_) => continue,
                 None => {}
             }
-            n.with_expr(|e| e.for_each_child(|c| stack.push(c.clone())));
+            n.with_def(|e| e.for_each_child(|c| stack.push(c.clone())));
         }
     }
     false

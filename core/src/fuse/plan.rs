@@ -20,7 +20,7 @@ use super::{fuse_group, Context, FusedGroup, Reason, Replan, Source, Target, NO_
 use crate::backend::{Device, Prepared};
 use crate::error::Result;
 use crate::graph::walk::{residency, Kind, Walk};
-use crate::graph::Expr;
+use crate::graph::NodeDef;
 use crate::ops::ReduceOp;
 use crate::place::{place, InputSite};
 use crate::registry::runtime;
@@ -141,7 +141,7 @@ fn plan_with(
         if Some(r) == target_root {
             continue;
         }
-        if let Expr::View(ViewOp::Reshape(_), _) = &walk.exprs[r as usize] {
+        if let NodeDef::View(ViewOp::Reshape(_), _) = &walk.exprs[r as usize] {
             let x = walk.visited[r as usize].children()[0];
             if matches!(walk.visited[x as usize].kind, Kind::Elementwise)
                 && boundary[x as usize].is_none()
@@ -369,12 +369,12 @@ fn too_wide(
 
 /// A boundary that is a view of data or of another boundary needs no kernel.
 fn alias(walk: &Walk, boundary: &[Option<Reason>], i: u32) -> Option<Alias> {
-    let Expr::View(op, _) = &walk.exprs[i as usize] else {
+    let NodeDef::View(op, _) = &walk.exprs[i as usize] else {
         return None;
     };
     let x = walk.visited[i as usize].children()[0];
     let ok = match &walk.exprs[x as usize] {
-        Expr::Data { layout, .. } => op.apply(layout).is_some(),
+        NodeDef::Data { layout, .. } => op.apply(layout).is_some(),
         // A kernel result is contiguous: it takes any view.
         _ => boundary[x as usize].is_some(),
     };

@@ -15,5 +15,5 @@ mod node;
 mod storage;
 pub(crate) mod walk;
 
-pub(crate) use node::{saturating_size, Expr, Node, MAX_LAZY_DEPTH};
+pub(crate) use node::{saturating_size, Node, NodeDef, MAX_LAZY_DEPTH};
 pub(crate) use storage::Storage;
