@@ -10,7 +10,7 @@
 //! it becomes a 0-d array of the dtype NEP 50 would give it, which promotes
 //! the same way.
 
-use super::parser::{BinOp, Kind, Kwarg, Node, Span, UnOp};
+use super::parser::{Ast, BinOp, Kind, Kwarg, Span, UnOp};
 use super::{ExprError, ExprErrorKind};
 use crate::ops::{reference, BinaryOp, UnaryOp};
 use crate::{Array, DType, Operand, Scalar};
@@ -103,7 +103,7 @@ fn argument(message: impl Into<String>, span: Span) -> ExprError {
 }
 
 /// Evaluates `node` over `inputs`.
-pub(crate) fn eval(node: &Node, inputs: &HashMap<String, Array>) -> Result<Value, ExprError> {
+pub(crate) fn eval(node: &Ast, inputs: &HashMap<String, Array>) -> Result<Value, ExprError> {
     match &node.kind {
         Kind::Int(v) => Ok(Value::Weak(Weak::Int(*v))),
         Kind::Float(v) => Ok(Value::Weak(Weak::Float(*v))),
@@ -585,7 +585,7 @@ fn swapped_op(op: BinaryOp) -> Option<BinaryOp> {
 fn expect_args(
     name: &str,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     n: usize,
     usage: &str,
@@ -630,7 +630,7 @@ fn call(
     name: &str,
     name_span: Span,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     inputs: &HashMap<String, Array>,
 ) -> Result<Value, ExprError> {
@@ -716,7 +716,7 @@ fn reduce(
     name: &str,
     r: Reduction,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     inputs: &HashMap<String, Array>,
 ) -> Result<Value, ExprError> {
@@ -737,7 +737,7 @@ fn reduce(
     let mut axis: Option<isize> = None;
     let mut axis_given = false;
     // `axis=None` (NumPy's default: every axis) is the same as no axis.
-    let is_none = |n: &Node| matches!(&n.kind, Kind::Name(v) if v == "None");
+    let is_none = |n: &Ast| matches!(&n.kind, Kind::Name(v) if v == "None");
     if let Some(a) = args.get(1) {
         axis_given = true;
         if !is_none(a) {

@@ -13,7 +13,7 @@ use super::elementwise::cast_node;
 use super::Array;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::graph::{saturating_size, Expr, Node};
+use crate::graph::{saturating_size, Node, NodeDef};
 use crate::layout::normalize_axis;
 use crate::ops::ReduceOp;
 
@@ -108,7 +108,7 @@ impl Array {
         Ok(Array::from_node(Node::lazy(
             shape,
             out,
-            Expr::Reduce {
+            NodeDef::Reduce {
                 op,
                 axes: axes.to_vec(),
                 x,

@@ -2,12 +2,13 @@
 //! [`ops`](super) for what each column means and who reads it).
 
 use super::reference::{self as r, float, float_exact, keep, logical, pred};
-use super::Accuracy::{Exact, Ulp};
-use super::Cost::{Arith, Cheap, Transcendental};
-use super::NanRule::{Decided, NoFloats, Propagates};
-use super::{
-    op_table, row, UnaryRow, BITWISE, BOOL_AS_I32, COUNT, FLOAT, FLOAT_PREDICATE, FLOAT_TO_I32,
-    LOGICAL, NUMERIC, PREDICATE, ROUND, SAME,
+use super::row::Accuracy::{Exact, Ulp};
+use super::row::Cost::{Arith, Cheap, Transcendental};
+use super::row::NanRule::{Decided, NoFloats, Propagates};
+use super::row::{op_table, row, UnaryRow};
+use super::rule::{
+    BITWISE, BOOL_AS_I32, COUNT, FLOAT, FLOAT_PREDICATE, FLOAT_TO_I32, LOGICAL, NUMERIC, PREDICATE,
+    ROUND, SAME,
 };
 use crate::scalar::Scalar;
 

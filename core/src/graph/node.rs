@@ -5,11 +5,11 @@
 //! it and turns it into data in place, which also drops its children: a long
 //! lazy chain that has been forced holds no memory but its result.
 
-use crate::backend::Buffer;
+use super::Storage;
 use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::error::Error;
-use crate::layout::{checked_bytes, Layout};
+use crate::layout::Layout;
 use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewOp;
@@ -21,98 +21,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// and the recursive passes over the graph stay shallow.
 pub(crate) const MAX_LAZY_DEPTH: usize = 96;
 
-/// One allocation of elements, with every valid copy of it: on the host
-/// and/or on devices (by backend index). All copies hold the same values.
-#[derive(Debug)]
-pub(crate) struct Storage {
-    pub dtype: DType,
-    /// Number of elements.
-    pub len: usize,
-    copies: Mutex<Copies>,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Copies {
-    pub host: Option<Arc<HostBuffer>>,
-    pub devices: Vec<(usize, Buffer)>,
-}
-
-impl Storage {
-    pub fn from_host(dtype: DType, len: usize, host: HostBuffer) -> Arc<Storage> {
-        debug_assert_eq!(host.len(), len * dtype.size_of());
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(Copies {
-                host: Some(Arc::new(host)),
-                devices: Vec::new(),
-            }),
-        })
-    }
-
-    pub fn from_host_arc(dtype: DType, len: usize, host: Arc<HostBuffer>) -> Arc<Storage> {
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(Copies {
-                host: Some(host),
-                devices: Vec::new(),
-            }),
-        })
-    }
-
-    pub fn from_buffer(
-        dtype: DType,
-        len: usize,
-        backend: usize,
-        host_memory: bool,
-        buf: Buffer,
-    ) -> Arc<Storage> {
-        let copies = match (host_memory, buf) {
-            (true, Buffer::Host(h)) => Copies {
-                host: Some(h),
-                devices: Vec::new(),
-            },
-            (_, b) => Copies {
-                host: None,
-                devices: vec![(backend, b)],
-            },
-        };
-        Arc::new(Storage {
-            dtype,
-            len,
-            copies: Mutex::new(copies),
-        })
-    }
-
-    pub fn copies(&self) -> MutexGuard<'_, Copies> {
-        self.copies.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The host copy, moved out, when nothing else can observe it: this is
-    /// the only handle to the storage and to its host buffer (other copies,
-    /// on devices, are dropped). Otherwise the storage comes back unchanged.
-    #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
-    pub fn into_sole_host(self: Arc<Storage>) -> Result<HostBuffer, Arc<Storage>> {
-        let Storage { dtype, len, copies } = Arc::try_unwrap(self)?;
-        let copies = copies.into_inner().unwrap_or_else(|e| e.into_inner());
-        match copies.host.map(Arc::try_unwrap) {
-            Some(Ok(host)) => Ok(host),
-            host => Err(Arc::new(Storage {
-                dtype,
-                len,
-                copies: Mutex::new(Copies {
-                    host: host.map(|h| h.map_or_else(|shared| shared, Arc::new)),
-                    devices: copies.devices,
-                }),
-            })),
-        }
-    }
-}
-
-/// What a node is.
+/// What a node is: data, a constant, or an op over other nodes (its
+/// definition; `NodeDef`, not `Expr`, so it is not mistaken for the
+/// expression language of `tandem::expr`).
 #[derive(Clone, Debug)]
-pub(crate) enum Expr {
+pub(crate) enum NodeDef {
     /// Materialised elements.
     Data {
         storage: Arc<Storage>,
@@ -155,7 +68,7 @@ pub(crate) enum Expr {
 pub(crate) struct Node {
     pub shape: Vec<usize>,
     pub dtype: DType,
-    expr: Mutex<Expr>,
+    def: Mutex<NodeDef>,
     /// Longest lazy path below (0 for data); see [`MAX_LAZY_DEPTH`].
     depth: AtomicUsize,
     /// Set when a kernel computes this lazy value without keeping it, to
@@ -163,7 +76,7 @@ pub(crate) struct Node {
     /// force needs it again, that is work done twice, which
     /// `Stats::recomputed` counts and the plan learns from.
     computed_by: AtomicU64,
-    /// Set once the expression is [`Expr::Fail`]: building on a node checks
+    /// Set once the expression is [`NodeDef::Fail`]: building on a node checks
     /// this flag, not the lock, so the check costs no lock per child.
     failed: AtomicBool,
 }
@@ -173,7 +86,7 @@ impl Node {
         Arc::new(Node {
             shape: layout.shape.clone(),
             dtype: storage.dtype,
-            expr: Mutex::new(Expr::Data { storage, layout }),
+            def: Mutex::new(NodeDef::Data { storage, layout }),
             depth: AtomicUsize::new(0),
             computed_by: AtomicU64::new(0),
             failed: AtomicBool::new(false),
@@ -188,71 +101,32 @@ impl Node {
         )
     }
 
-    /// A lazy node over `expr`. When a child's lazy chain has grown past
-    /// [`MAX_LAZY_DEPTH`], the pending work connected to it is forced first
-    /// (see [`crate::force::flush`]): a loop that never reads its values
-    /// still runs in bounded memory, in kernels of bounded size. A failure
-    /// there is not lost: a child that fails on its own becomes a failed
-    /// value (so does this node), the other values stay lazy, and the error
-    /// comes back when they are read.
-    ///
-    /// A node whose shape is too big to address (NumPy's "array is too
-    /// big") or that has a failed child is itself a failed value: the error
-    /// comes back when it is read, never a wrong shape or a wrapped size.
-    pub fn lazy(shape: Vec<usize>, dtype: DType, expr: Expr) -> Arc<Node> {
-        if let Some(e) = expr.failed_child() {
-            return Node::failed(shape, dtype, e);
-        }
-        if let Err(e) = checked_bytes("array", &shape, dtype) {
-            return Node::failed(shape, dtype, e);
-        }
-        let mut deep = false;
-        let mut depth = 0;
-        expr.for_each_child(|c| {
-            deep |= c.depth() >= MAX_LAZY_DEPTH;
-            depth = depth.max(c.depth() + 1);
-        });
-        if deep {
-            let mut first = None;
-            expr.for_each_child(|c| {
-                if c.depth() >= MAX_LAZY_DEPTH && first.is_none() {
-                    first = Some(c.clone());
-                }
-            });
-            if let Some(c) = first {
-                crate::force::flush(&c);
-            }
-            // A flush whose failure is final made that child a failed value.
-            if let Some(e) = expr.failed_child() {
-                return Node::failed(shape, dtype, e);
-            }
-            // The flush made the pending children data.
-            depth = 0;
-            expr.for_each_child(|c| depth = depth.max(c.depth() + 1));
-        }
-        // A constant is no pending work: nothing to flush it for.
-        let leaf = matches!(expr, Expr::Const(_));
-        let node = Arc::new(Node {
+    /// A lazy node over `expr` whose longest lazy path below is `depth`,
+    /// as built by [`Node::lazy`] (in `force/lazy.rs`, because building may
+    /// force: see there). This constructor only assembles the node.
+    pub(crate) fn with_depth(
+        shape: Vec<usize>,
+        dtype: DType,
+        expr: NodeDef,
+        depth: usize,
+    ) -> Arc<Node> {
+        Arc::new(Node {
             shape,
             dtype,
-            expr: Mutex::new(expr),
+            def: Mutex::new(expr),
             depth: AtomicUsize::new(depth),
             computed_by: AtomicU64::new(0),
             failed: AtomicBool::new(false),
-        });
-        if !leaf {
-            crate::force::register(&node);
-        }
-        node
+        })
     }
 
-    /// A value whose computation fails with `error` (see [`Expr::Fail`]).
+    /// A value whose computation fails with `error` (see [`NodeDef::Fail`]).
     /// It is a leaf: it holds no children and no pending work.
     pub fn failed(shape: Vec<usize>, dtype: DType, error: Error) -> Arc<Node> {
         Arc::new(Node {
             shape,
             dtype,
-            expr: Mutex::new(Expr::Fail(error)),
+            def: Mutex::new(NodeDef::Fail(error)),
             depth: AtomicUsize::new(0),
             computed_by: AtomicU64::new(0),
             failed: AtomicBool::new(true),
@@ -271,23 +145,23 @@ impl Node {
     }
 
     /// A snapshot of the expression (cheap: children are `Arc`s).
-    pub fn expr(&self) -> Expr {
-        self.expr.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    pub fn def(&self) -> NodeDef {
+        self.def.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The expression, locked (for readers that look at several parts of it).
-    pub fn lock_expr(&self) -> MutexGuard<'_, Expr> {
-        self.expr.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn lock_def(&self) -> MutexGuard<'_, NodeDef> {
+        self.def.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Calls `f` with the expression, locked (no clone).
-    pub fn with_expr<T>(&self, f: impl FnOnce(&Expr) -> T) -> T {
-        f(&self.expr.lock().unwrap_or_else(|e| e.into_inner()))
+    pub fn with_def<T>(&self, f: impl FnOnce(&NodeDef) -> T) -> T {
+        f(&self.def.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// `true` while the node is not data.
     pub fn is_lazy(&self) -> bool {
-        self.with_expr(|e| !matches!(e, Expr::Data { .. }))
+        self.with_def(|e| !matches!(e, NodeDef::Data { .. }))
     }
 
     /// Records which plan computed this node inside a kernel without
@@ -303,8 +177,8 @@ impl Node {
 
     /// The data this node holds, if it has been materialised.
     pub fn as_data(&self) -> Option<(Arc<Storage>, Layout)> {
-        match &*self.expr.lock().unwrap_or_else(|e| e.into_inner()) {
-            Expr::Data { storage, layout } => Some((storage.clone(), layout.clone())),
+        match &*self.def.lock().unwrap_or_else(|e| e.into_inner()) {
+            NodeDef::Data { storage, layout } => Some((storage.clone(), layout.clone())),
             _ => None,
         }
     }
@@ -314,11 +188,11 @@ impl Node {
     pub fn into_data(mut self) -> Option<(Arc<Storage>, Layout)> {
         // Moved out by a swap: `Node` has a `Drop` (no moving fields out).
         let expr = std::mem::replace(
-            self.expr.get_mut().unwrap_or_else(|e| e.into_inner()),
-            Expr::Const(Scalar::Bool(false)),
+            self.def.get_mut().unwrap_or_else(|e| e.into_inner()),
+            NodeDef::Const(Scalar::Bool(false)),
         );
         match expr {
-            Expr::Data { storage, layout } => Some((storage, layout)),
+            NodeDef::Data { storage, layout } => Some((storage, layout)),
             _ => None,
         }
     }
@@ -328,8 +202,8 @@ impl Node {
         if !self.failed.load(Ordering::Acquire) {
             return None;
         }
-        self.with_expr(|e| match e {
-            Expr::Fail(err) => Some(err.clone()),
+        self.with_def(|e| match e {
+            NodeDef::Fail(err) => Some(err.clone()),
             _ => None,
         })
     }
@@ -337,11 +211,11 @@ impl Node {
     /// Makes this lazy node a failed value (its failure is final), releasing
     /// its children. Data stays data.
     pub fn set_failed(&self, error: Error) {
-        let mut guard = self.expr.lock().unwrap_or_else(|e| e.into_inner());
-        if matches!(*guard, Expr::Data { .. }) {
+        let mut guard = self.def.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*guard, NodeDef::Data { .. }) {
             return;
         }
-        let old = std::mem::replace(&mut *guard, Expr::Fail(error));
+        let old = std::mem::replace(&mut *guard, NodeDef::Fail(error));
         self.failed.store(true, Ordering::Release);
         self.depth.store(0, Ordering::Relaxed);
         drop(guard);
@@ -351,8 +225,8 @@ impl Node {
     /// Replaces the expression with its computed value, releasing the children.
     pub fn set_data(&self, storage: Arc<Storage>, layout: Layout) {
         let old = std::mem::replace(
-            &mut *self.expr.lock().unwrap_or_else(|e| e.into_inner()),
-            Expr::Data { storage, layout },
+            &mut *self.def.lock().unwrap_or_else(|e| e.into_inner()),
+            NodeDef::Data { storage, layout },
         );
         self.depth.store(0, Ordering::Relaxed);
         drop(old);
@@ -367,9 +241,9 @@ pub(crate) fn saturating_size(shape: &[usize]) -> usize {
         .unwrap_or(if shape.contains(&0) { 0 } else { usize::MAX })
 }
 
-impl Expr {
+impl NodeDef {
     /// The error of the first failed child, if one is.
-    fn failed_child(&self) -> Option<Error> {
+    pub(crate) fn failed_child(&self) -> Option<Error> {
         let mut out = None;
         self.for_each_child(|c| {
             if out.is_none() {
@@ -382,15 +256,16 @@ impl Expr {
     /// Moves the children out (for [`Node`]'s iterative drop).
     fn take_children(self, out: &mut smallvec::SmallVec<[Arc<Node>; 8]>) {
         match self {
-            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {}
-            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => {
-                out.push(x)
-            }
-            Expr::Binary(_, a, b) => {
+            NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_) => {}
+            NodeDef::Unary(_, x)
+            | NodeDef::Cast(x)
+            | NodeDef::View(_, x)
+            | NodeDef::Reduce { x, .. } => out.push(x),
+            NodeDef::Binary(_, a, b) => {
                 out.push(a);
                 out.push(b);
             }
-            Expr::Select(c, a, b) => {
+            NodeDef::Select(c, a, b) => {
                 out.push(c);
                 out.push(a);
                 out.push(b);
@@ -401,13 +276,16 @@ impl Expr {
     /// Calls `f` on each child, in order (none for data and constants).
     pub fn for_each_child(&self, mut f: impl FnMut(&Arc<Node>)) {
         match self {
-            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {}
-            Expr::Unary(_, x) | Expr::Cast(x) | Expr::View(_, x) | Expr::Reduce { x, .. } => f(x),
-            Expr::Binary(_, a, b) => {
+            NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_) => {}
+            NodeDef::Unary(_, x)
+            | NodeDef::Cast(x)
+            | NodeDef::View(_, x)
+            | NodeDef::Reduce { x, .. } => f(x),
+            NodeDef::Binary(_, a, b) => {
                 f(a);
                 f(b);
             }
-            Expr::Select(c, a, b) => {
+            NodeDef::Select(c, a, b) => {
                 f(c);
                 f(a);
                 f(b);
@@ -425,11 +303,14 @@ impl Expr {
 impl Drop for Node {
     fn drop(&mut self) {
         let expr = std::mem::replace(
-            self.expr.get_mut().unwrap_or_else(|e| e.into_inner()),
-            Expr::Const(Scalar::Bool(false)),
+            self.def.get_mut().unwrap_or_else(|e| e.into_inner()),
+            NodeDef::Const(Scalar::Bool(false)),
         );
         // Most nodes are leaves or have shared children: no allocation.
-        if matches!(expr, Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_)) {
+        if matches!(
+            expr,
+            NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_)
+        ) {
             return;
         }
         // Inline room for the common shapes (a chain unwinds with one or
@@ -440,8 +321,8 @@ impl Drop for Node {
             // Only the last handle empties the child; others just let go.
             if let Ok(mut node) = Arc::try_unwrap(child) {
                 let e = std::mem::replace(
-                    node.expr.get_mut().unwrap_or_else(|e| e.into_inner()),
-                    Expr::Const(Scalar::Bool(false)),
+                    node.def.get_mut().unwrap_or_else(|e| e.into_inner()),
+                    NodeDef::Const(Scalar::Bool(false)),
                 );
                 e.take_children(&mut stack);
                 // `node` drops here with a constant expression: no recursion.
@@ -463,7 +344,7 @@ mod tests {
             x = Arc::new(Node {
                 shape: vec![1],
                 dtype: DType::F32,
-                expr: Mutex::new(Expr::Unary(UnaryOp::Neg, x)),
+                def: Mutex::new(NodeDef::Unary(UnaryOp::Neg, x)),
                 depth: AtomicUsize::new(0),
                 computed_by: AtomicU64::new(0),
                 failed: AtomicBool::new(false),
@@ -478,16 +359,16 @@ mod tests {
         drop(chain(1_000_000));
         // A shared middle survives the drop of its parents.
         let top = chain(10);
-        let mid = top.with_expr(|e| match e {
-            Expr::Unary(_, x) => x.clone(),
+        let mid = top.with_def(|e| match e {
+            NodeDef::Unary(_, x) => x.clone(),
             _ => unreachable!("a chain of unary ops"),
         });
         drop(top);
-        assert!(matches!(mid.expr(), Expr::Unary(UnaryOp::Neg, _)));
+        assert!(matches!(mid.def(), NodeDef::Unary(UnaryOp::Neg, _)));
         let mut depth = 0;
         let mut x = mid;
-        while let Some(c) = x.with_expr(|e| match e {
-            Expr::Unary(_, c) => Some(c.clone()),
+        while let Some(c) = x.with_def(|e| match e {
+            NodeDef::Unary(_, c) => Some(c.clone()),
             _ => None,
         }) {
             depth += 1;

@@ -8,10 +8,10 @@
 //! results), and every helper section of the templates on its own. Runs on
 //! any machine; a GPU is never needed.
 
-use super::generate;
+use crate::codegen::generate;
 use crate::device::Limits;
 use crate::exec::elementwise_key;
-use crate::plan::{Access, PartialsKey, ReduceKey, ShaderKey};
+use crate::key::{Access, PartialsKey, ReduceKey, ShaderKey};
 use crate::reduce::first_key;
 use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction};
 use tandem_core::layout::Layout;
@@ -458,8 +458,8 @@ fn strided_reduction_outputs_validate() {
 
 #[test]
 fn every_helper_section_validates_for_its_dtypes() {
-    use super::helpers::{section_names, Helpers};
-    use super::types::Width;
+    use crate::codegen::helpers::{section_names, Helpers};
+    use crate::key::Width;
     let mut validated = 0;
     let mut failures = Vec::new();
     for (name, only) in section_names() {

@@ -3,7 +3,7 @@
 //!
 //! A *boundary* is a value a kernel stores: the force's roots, every
 //! reduction, every value something outside the graph still holds (see
-//! `walk.rs`), and what fusion reports as needing it (a value read at
+//! `graph/walk.rs`), and what fusion reports as needing it (a value read at
 //! several positions, broadcast, needed by two kernels, or behind a reshape
 //! no layout expresses). Boundaries of one shape form one *group*, computed
 //! by one kernel with an output each; a reduction is a group of its own.
@@ -16,20 +16,21 @@
 //! A plan depends only on the walk's structure key, so it is cached by that
 //! key (`force/cache.rs`) and a repeated force skips all of this.
 
-use super::walk::{residency, Kind, Walk};
+use super::{fuse_group, Context, FusedGroup, Reason, Replan, Source, Target, NO_OWNER};
 use crate::backend::{Device, Prepared};
 use crate::error::Result;
-use crate::fuse::{fuse_group, Context, Fused, Reason, Replan, Source, Target, NO_OWNER};
-use crate::graph::Expr;
+use crate::graph::walk::{residency, Kind, Walk};
+use crate::graph::NodeDef;
 use crate::ops::ReduceOp;
-use crate::runtime::{place, runtime, InputSite};
+use crate::place::{place, InputSite};
+use crate::registry::runtime;
 use crate::view::ViewOp;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One kernel of a plan.
 pub(crate) struct Step {
-    pub fused: Fused,
+    pub fused: FusedGroup,
     /// The walked nodes the kernel stores, in output order.
     pub outputs: Vec<u32>,
     /// Why each output is stored.
@@ -140,7 +141,7 @@ fn plan_with(
         if Some(r) == target_root {
             continue;
         }
-        if let Expr::View(ViewOp::Reshape(_), _) = &walk.exprs[r as usize] {
+        if let NodeDef::View(ViewOp::Reshape(_), _) = &walk.exprs[r as usize] {
             let x = walk.visited[r as usize].children()[0];
             if matches!(walk.visited[x as usize].kind, Kind::Elementwise)
                 && boundary[x as usize].is_none()
@@ -154,7 +155,7 @@ fn plan_with(
     loop {
         let groups = form_groups(walk, &boundary, &solo, target_root);
         let mut changes: Vec<Replan> = Vec::new();
-        let mut fused: Vec<Option<Fused>> = Vec::with_capacity(groups.members.len());
+        let mut fused: Vec<Option<FusedGroup>> = Vec::with_capacity(groups.members.len());
         owner.iter_mut().for_each(|o| *o = NO_OWNER);
         for (g, members) in groups.members.iter().enumerate() {
             let mut ctx = Context {
@@ -176,7 +177,7 @@ fn plan_with(
             }
         }
         if changes.is_empty() {
-            let fused: Vec<Fused> = fused.into_iter().map(|f| f.expect("fused")).collect();
+            let fused: Vec<FusedGroup> = fused.into_iter().map(|f| f.expect("fused")).collect();
             match order(walk, &groups, &fused) {
                 Ok(order) => {
                     let fits = too_wide(walk, want, &groups, &fused, &boundary);
@@ -290,7 +291,7 @@ fn too_wide(
     walk: &Walk,
     want: Device,
     groups: &Groups,
-    fused: &[Fused],
+    fused: &[FusedGroup],
     boundary: &[Option<Reason>],
 ) -> Vec<u32> {
     let rt = runtime();
@@ -368,12 +369,12 @@ fn too_wide(
 
 /// A boundary that is a view of data or of another boundary needs no kernel.
 fn alias(walk: &Walk, boundary: &[Option<Reason>], i: u32) -> Option<Alias> {
-    let Expr::View(op, _) = &walk.exprs[i as usize] else {
+    let NodeDef::View(op, _) = &walk.exprs[i as usize] else {
         return None;
     };
     let x = walk.visited[i as usize].children()[0];
     let ok = match &walk.exprs[x as usize] {
-        Expr::Data { layout, .. } => op.apply(layout).is_some(),
+        NodeDef::Data { layout, .. } => op.apply(layout).is_some(),
         // A kernel result is contiguous: it takes any view.
         _ => boundary[x as usize].is_some(),
     };
@@ -389,7 +390,7 @@ fn alias(walk: &Walk, boundary: &[Option<Reason>], i: u32) -> Option<Alias> {
 fn order(
     walk: &Walk,
     groups: &Groups,
-    fused: &[Fused],
+    fused: &[FusedGroup],
 ) -> std::result::Result<Vec<usize>, Vec<u32>> {
     let ng = groups.members.len();
     // The group whose result (or alias of a result) each source reads.
@@ -462,7 +463,7 @@ fn finish(
     want: Device,
     target: Option<(&Target, usize)>,
     groups: Groups,
-    fused: Vec<Fused>,
+    fused: Vec<FusedGroup>,
     order: Vec<usize>,
     boundary: &[Option<Reason>],
 ) -> Result<Plan> {
@@ -474,7 +475,7 @@ fn finish(
         empties: groups.empties,
         ..Plan::default()
     };
-    let mut fused: Vec<Option<Fused>> = fused.into_iter().map(Some).collect();
+    let mut fused: Vec<Option<FusedGroup>> = fused.into_iter().map(Some).collect();
     // Where each boundary's result will live, for the placement of its readers.
     let mut lives: HashMap<u32, usize> = HashMap::default();
     let host = rt.host_index();
@@ -523,7 +524,7 @@ fn finish(
         let prepared = rt.entry(backend).backend.prepare(&f.kernel);
         plan.steps.push(Step {
             prepared,
-            bytes: crate::runtime::kernel_bytes(&f.kernel),
+            bytes: crate::run::kernel_bytes(&f.kernel),
             fused: f,
             outputs,
             reasons,

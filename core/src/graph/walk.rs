@@ -22,9 +22,9 @@
 //! buffers live in a per-thread scratch that is reused: a force of a small
 //! graph allocates nothing here.
 
-use crate::graph::{Expr, Node, Storage};
+use super::{Node, NodeDef, Storage};
 use crate::layout::Layout;
-use crate::runtime::runtime;
+use crate::registry::runtime;
 use crate::scalar::Scalar;
 use crate::view::{AxisSlice, ViewOp};
 use crate::DType;
@@ -76,7 +76,7 @@ pub(crate) struct Walk {
     pub visited: Vec<Visited>,
     /// The expressions as they were walked, when the walk was asked for
     /// them (only a plan being built needs them).
-    pub exprs: Vec<Expr>,
+    pub exprs: Vec<NodeDef>,
     /// The distinct input buffers, in key order.
     pub storages: Vec<Arc<Storage>>,
     /// The constant values, in key order.
@@ -89,7 +89,7 @@ pub(crate) struct Walk {
     index: HashMap<usize, u32>,
     storage_index: HashMap<usize, u32>,
     stack: Vec<Frame>,
-    /// The error of the first failed value reached ([`Expr::Fail`]): the
+    /// The error of the first failed value reached ([`NodeDef::Fail`]): the
     /// force returns it before planning anything.
     pub failed: Option<crate::Error>,
 }
@@ -108,7 +108,7 @@ struct Frame {
     /// View or reduction parameters for the key.
     params: SmallVec<[u64; 8]>,
     reduce: bool,
-    snap: Option<Expr>,
+    snap: Option<NodeDef>,
 }
 
 /// Up to this many nodes (and input buffers) a walk finds a node by
@@ -229,10 +229,10 @@ impl Walk {
                     index.get(&ptr).copied()
                 }
             };
-        let guard = node.lock_expr();
-        let e: &Expr = &guard;
+        let guard = node.lock_def();
+        let e: &NodeDef = &guard;
         let kind = match e {
-            Expr::Data { storage, layout } => {
+            NodeDef::Data { storage, layout } => {
                 let ptr = Arc::as_ptr(storage) as usize;
                 let slot = match find_storage(storages, storage_index, ptr) {
                     Some(s) => s,
@@ -258,14 +258,14 @@ impl Walk {
                 push_layout(key, layout);
                 Some(Kind::Data { slot })
             }
-            Expr::Const(c) => {
+            NodeDef::Const(c) => {
                 let slot = consts.len() as u32;
                 consts.push(*c);
                 key.push(head(CONST));
                 push_dims(key, &node.shape);
                 Some(Kind::Const { slot })
             }
-            Expr::Fail(err) => {
+            NodeDef::Fail(err) => {
                 // A leaf the force never plans: it stops at the error. A
                 // stand-in constant keeps the walk's bookkeeping whole for
                 // the passes that only look (`connected_heads`).
@@ -297,13 +297,13 @@ impl Walk {
             return Some(i);
         }
         let (tag, op) = match e {
-            Expr::Unary(op, _) => (UNARY, *op as u64),
-            Expr::Binary(op, _, _) => (BINARY, *op as u64),
-            Expr::Select(..) => (SELECT, 0),
-            Expr::Cast(_) => (CAST, 0),
-            Expr::View(..) => (VIEW, 0),
-            Expr::Reduce { op, .. } => (REDUCE, *op as u64),
-            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {
+            NodeDef::Unary(op, _) => (UNARY, *op as u64),
+            NodeDef::Binary(op, _, _) => (BINARY, *op as u64),
+            NodeDef::Select(..) => (SELECT, 0),
+            NodeDef::Cast(_) => (CAST, 0),
+            NodeDef::View(..) => (VIEW, 0),
+            NodeDef::Reduce { op, .. } => (REDUCE, *op as u64),
+            NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_) => {
                 unreachable!("leaves are recorded above")
             }
         };
@@ -326,8 +326,8 @@ impl Walk {
         });
         frame.arity = k as u8;
         match e {
-            Expr::View(v, _) => push_view(&mut frame.params, v),
-            Expr::Reduce { axes, .. } => {
+            NodeDef::View(v, _) => push_view(&mut frame.params, v),
+            NodeDef::Reduce { axes, .. } => {
                 frame.params.push(axes.len() as u64);
                 frame.params.extend(axes.iter().map(|&a| a as u64));
             }

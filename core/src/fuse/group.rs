@@ -18,10 +18,10 @@
 //! positions, broadcast along an axis, or needed by two kernels) and is not
 //! cheap enough to recompute, and a group output read inside its own group
 //! at other positions. The planner then adds a boundary or splits the group
-//! and fuses again; see `force/plan.rs`.
+//! and fuses again; see `fuse/plan.rs`.
 
-use crate::force::walk::{Kind, Walk};
-use crate::graph::Expr;
+use crate::graph::walk::{Kind, Walk};
+use crate::graph::NodeDef;
 use crate::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction, ValueId};
 use crate::layout::{coalesce, Layout};
 use crate::view::ViewOp;
@@ -91,7 +91,7 @@ pub(crate) enum Replan {
 /// A fused kernel, with where its inputs come from and which instructions
 /// hold constants (a cached plan patches in each force's values).
 #[derive(Clone, Debug)]
-pub(crate) struct Fused {
+pub(crate) struct FusedGroup {
     pub kernel: Kernel,
     pub sources: Vec<Source>,
     /// `(instruction, constant slot of the walk)`.
@@ -156,7 +156,7 @@ pub(crate) fn fuse_group(
     outputs: &[u32],
     target: Option<&Target>,
     keep_held: bool,
-) -> Result<Fused, Replan> {
+) -> Result<FusedGroup, Replan> {
     let walk = ctx.walk;
     let first = outputs[0];
     let out0 = target.map_or_else(
@@ -164,7 +164,7 @@ pub(crate) fn fuse_group(
         |t| t.layout.clone(),
     );
     let len0 = target.map_or_else(|| walk.size(first), |t| t.buffer_len);
-    if let (Kind::Reduce, Expr::Reduce { op, axes, .. }) = (
+    if let (Kind::Reduce, NodeDef::Reduce { op, axes, .. }) = (
         walk.visited[first as usize].kind,
         &walk.exprs[first as usize],
     ) {
@@ -258,7 +258,7 @@ impl<'c, 'a> Builder<'c, 'a> {
         }
     }
 
-    fn finish(self, mut outs: Vec<(ValueId, DType, Layout, usize)>) -> Fused {
+    fn finish(self, mut outs: Vec<(ValueId, DType, Layout, usize)>) -> FusedGroup {
         let walk = self.ctx.walk;
         for &(i, v) in &self.kept {
             outs.push((
@@ -286,7 +286,7 @@ impl<'c, 'a> Builder<'c, 'a> {
                 buffer_len,
             })
             .collect();
-        Fused {
+        FusedGroup {
             kernel: Kernel {
                 shape,
                 inputs,
@@ -369,7 +369,7 @@ impl<'c, 'a> Builder<'c, 'a> {
             let k = self.input(Source::Result(i), walk.dtype(i), layout, walk.size(i));
             self.push(Op::Load(k), walk.dtype(i))
         } else if let Kind::Data { slot } = visited.kind {
-            let Expr::Data { storage, layout } = &walk.exprs[i as usize] else {
+            let NodeDef::Data { storage, layout } = &walk.exprs[i as usize] else {
                 unreachable!("a data node's snapshot is data")
             };
             let layout = self.through(layout, chain).ok_or(Stop::Cut)?;
@@ -418,26 +418,26 @@ impl<'c, 'a> Builder<'c, 'a> {
             }
         };
         let v = match &walk.exprs[i as usize] {
-            Expr::Unary(op, _) => {
+            NodeDef::Unary(op, _) => {
                 let a = self.value(children[0], chain)?;
                 self.push(Op::Unary(*op, a), node.dtype)
             }
-            Expr::Binary(op, _, _) => {
+            NodeDef::Binary(op, _, _) => {
                 let a = self.value(children[0], &widen(children[0]))?;
                 let b = self.value(children[1], &widen(children[1]))?;
                 self.push(Op::Binary(*op, a, b), node.dtype)
             }
-            Expr::Select(..) => {
+            NodeDef::Select(..) => {
                 let c = self.value(children[0], &widen(children[0]))?;
                 let a = self.value(children[1], &widen(children[1]))?;
                 let b = self.value(children[2], &widen(children[2]))?;
                 self.push(Op::Select(c, a, b), node.dtype)
             }
-            Expr::Cast(_) => {
+            NodeDef::Cast(_) => {
                 let a = self.value(children[0], chain)?;
                 self.push(Op::Cast(a), node.dtype)
             }
-            Expr::View(op, _) => {
+            NodeDef::View(op, _) => {
                 let x = children[0];
                 let mut inner = vec![op.clone()];
                 inner.extend(chain.iter().cloned());
@@ -454,11 +454,11 @@ impl<'c, 'a> Builder<'c, 'a> {
                     Err(e) => return Err(e),
                 }
             }
-            Expr::Reduce { .. } => {
+            NodeDef::Reduce { .. } => {
                 // Reductions are always boundaries (the planner marks them).
                 return Err(Stop::Replan(Replan::Boundary(i, Reason::Reduction)));
             }
-            Expr::Data { .. } | Expr::Const(_) | Expr::Fail(_) => {
+            NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_) => {
                 unreachable!("leaves are handled by value()")
             }
         };
@@ -473,12 +473,12 @@ impl<'c, 'a> Builder<'c, 'a> {
     /// another boundary (the planner's alias, which runs no kernel).
     fn alias_of(&self, i: u32) -> Option<(ViewOp, u32)> {
         let walk = self.ctx.walk;
-        let Expr::View(op, _) = &walk.exprs[i as usize] else {
+        let NodeDef::View(op, _) = &walk.exprs[i as usize] else {
             return None;
         };
         let x = walk.visited[i as usize].children()[0];
         let ok = match &walk.exprs[x as usize] {
-            Expr::Data { layout, .. } => op.apply(layout).is_some(),
+            NodeDef::Data { layout, .. } => op.apply(layout).is_some(),
             _ => self.ctx.boundary[x as usize].is_some(),
         };
         ok.then(|| (op.clone(), x))
@@ -516,11 +516,11 @@ impl<'c, 'a> Builder<'c, 'a> {
                 continue;
             }
             let cost = match &walk.exprs[n as usize] {
-                Expr::View(..) => 0,
-                Expr::Cast(_) => 1,
-                Expr::Unary(op, _) if op.is_cheap() => 1,
-                Expr::Binary(op, _, _) if op.is_cheap() => 1,
-                Expr::Select(..) => 1,
+                NodeDef::View(..) => 0,
+                NodeDef::Cast(_) => 1,
+                NodeDef::Unary(op, _) if op.is_cheap() => 1,
+                NodeDef::Binary(op, _, _) if op.is_cheap() => 1,
+                NodeDef::Select(..) => 1,
                 _ => return false,
             };
             if cost > budget {

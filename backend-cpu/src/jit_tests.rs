@@ -1,11 +1,15 @@
 //! The JIT against the interpreter, bit for bit, on random programs of
 //! the class it compiles (and on ones it must decline).
-use super::*;
-use crate::exec::{reads, run_with};
+use crate::block::reads;
+use crate::exec::run_with;
+use crate::jit::*;
 use proptest::prelude::*;
 use tandem_core::kernel::{Instr, KernelInput, KernelOutput, Reduction};
+use tandem_core::kernel::{Kernel, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::ReduceOp;
+use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::DType;
 use tandem_core::Scalar;
 
 /// A tiny deterministic generator, so a failing seed reproduces; one
