@@ -29,7 +29,7 @@ mod graph;
 mod interop_ndarray;
 pub(crate) mod runtime;
 
-pub use array::{Array, Operand};
+pub use array::{Array, Operand, PadMode};
 pub use backend::{Backend, Device, DeviceInfo, DeviceKind, Memory};
 pub use dtype::{DType, WeakKind};
 pub use element::Element;
