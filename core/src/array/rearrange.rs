@@ -363,7 +363,7 @@ impl Array {
 
     /// Each element repeated `n` times along `axis` (consecutively), or
     /// along the flattened array for `None` — NumPy's `np.repeat(a, n,
-    /// axis)` with one count.
+    /// axis)` with one count. A 0-d array repeats as a 1-d one.
     ///
     /// Lazy: a broadcast view read through a reshape, which costs one copy
     /// kernel when read.
@@ -384,9 +384,14 @@ impl Array {
     /// ```
     pub fn repeat(&self, n: usize, axis: Option<isize>) -> Result<Array> {
         let op = "repeat";
+        // A 0-d array repeats as a 1-d one with any axis (NumPy's too).
         let (a, ax) = match axis {
             None => (self.flatten(), 0),
-            Some(axis) => (self.clone(), normalize_axis(op, axis, self.ndim())?),
+            Some(axis) => {
+                let a = self.atleast_1d();
+                let ax = normalize_axis(op, axis, a.ndim())?;
+                (a, ax)
+            }
         };
         let mut out = a.shape().to_vec();
         out[ax] = out[ax]
