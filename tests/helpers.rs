@@ -132,9 +132,9 @@ fn call(fun: &str, x: &[Array], args: &Value) -> Result<Out> {
         "atleast_2d" => Arr(a0().atleast_2d()),
         "atleast_3d" => Arr(a0().atleast_3d()),
         "split" => List(a0().split(int(args, "sections") as usize, int(args, "axis") as isize)?),
-        "array_split" => List(
-            a0().array_split(int(args, "sections") as usize, int(args, "axis") as isize)?,
-        ),
+        "array_split" => {
+            List(a0().array_split(int(args, "sections") as usize, int(args, "axis") as isize)?)
+        }
         other => panic!("unknown helper {other:?}"),
     })
 }
@@ -174,14 +174,11 @@ fn check(case: &Value, got: Result<Out>) -> Option<String> {
             if v.len() != exp.len() {
                 return Some(format!("expected {} arrays, got {}", exp.len(), v.len()));
             }
-            v.iter()
-                .zip(exp)
-                .enumerate()
-                .find_map(|(i, (a, e))| {
-                    compare(a, &parse_array(e), Cmp::Exact, &[])
-                        .err()
-                        .map(|m| format!("array {i}: {m}"))
-                })
+            v.iter().zip(exp).enumerate().find_map(|(i, (a, e))| {
+                compare(a, &parse_array(e), Cmp::Exact, &[])
+                    .err()
+                    .map(|m| format!("array {i}: {m}"))
+            })
         }
     }
 }
@@ -306,7 +303,13 @@ fn views_cost_no_kernel() {
             label(info)
         );
         // Read everything back (no GPU work left in flight).
-        for v in views.iter().chain(&parts).chain(&more).chain(&grid).chain(&likes) {
+        for v in views
+            .iter()
+            .chain(&parts)
+            .chain(&more)
+            .chain(&grid)
+            .chain(&likes)
+        {
             read(v).unwrap();
         }
     });
@@ -330,13 +333,21 @@ fn elementwise_helpers_are_one_kernel() {
             assert_eq!(kernels(), want, "{what} on {}: kernels", label(info));
         };
         check("isclose", &|| a.isclose(&b, 1e-5, 1e-8, true).unwrap(), 1);
-        check("isclose of a weak scalar", &|| a.isclose(2.0, 1e-5, 1e-8, true).unwrap(), 1);
+        check(
+            "isclose of a weak scalar",
+            &|| a.isclose(2.0, 1e-5, 1e-8, true).unwrap(),
+            1,
+        );
         check("nan_to_num", &|| bad.nan_to_num(0.0, None, None), 1);
         check("round_to", &|| a.round_to(1), 1);
         check("round_to(-1)", &|| a.round_to(-1), 1);
         check("tril", &|| a.tril(1).unwrap(), 1);
         check("triu of a transposed view", &|| a.t().triu(-1).unwrap(), 1);
-        check("diag of a vector", &|| Array::diag(&a.slice(s![0]).unwrap(), 0).unwrap(), 1);
+        check(
+            "diag of a vector",
+            &|| Array::diag(&a.slice(s![0]).unwrap(), 0).unwrap(),
+            1,
+        );
         check("copy of a view", &|| a.flip(None).unwrap().copy(), 1);
         // Fused with the work around them: still one kernel.
         check(
@@ -347,7 +358,11 @@ fn elementwise_helpers_are_one_kernel() {
         check("(a + 1).copy()", &|| (&a + 1.0).copy(), 1);
         check("a + zeros_like(a)", &|| &a + &Array::zeros_like(&a), 1);
         check("flip(a) - a", &|| &a.flip(Some(0)).unwrap() - &a, 1);
-        check("a.flip(None).isclose(a)", &|| a.flip(None).unwrap().isclose(&a, 0.0, 0.0, false).unwrap(), 1);
+        check(
+            "a.flip(None).isclose(a)",
+            &|| a.flip(None).unwrap().isclose(&a, 0.0, 0.0, false).unwrap(),
+            1,
+        );
 
         tandem::reset_stats();
         assert!(a.allclose(&b, 1e-5, 1e-8, false).unwrap());
@@ -357,7 +372,12 @@ fn elementwise_helpers_are_one_kernel() {
         assert_eq!(kernels(), 1, "array_equal on {}: kernels", label(info));
         tandem::reset_stats();
         assert!(!a.array_equal(&a.t()).unwrap());
-        assert_eq!(kernels(), 0, "array_equal of other shapes on {}", label(info));
+        assert_eq!(
+            kernels(),
+            0,
+            "array_equal of other shapes on {}",
+            label(info)
+        );
         // Integers: nan_to_num and round_to(d >= 0) are the array itself.
         let i = on(info, &Array::arange(0.0, 5.0, 1.0, DType::I32).unwrap());
         tandem::reset_stats();
@@ -373,7 +393,12 @@ fn tile_and_repeat_are_lazy_copies_and_roll_pad_are_joins() {
         tandem::reset_stats();
         let t = a.tile(&[2, 3]).unwrap();
         let r = a.repeat(2, Some(1)).unwrap();
-        assert_eq!(kernels(), 0, "tile / repeat before reading on {}", label(info));
+        assert_eq!(
+            kernels(),
+            0,
+            "tile / repeat before reading on {}",
+            label(info)
+        );
         // Consumed: one copy (the repetition no strided layout expresses),
         // then the consumer, fused as usual.
         tandem::reset_stats();
@@ -384,7 +409,12 @@ fn tile_and_repeat_are_lazy_copies_and_roll_pad_are_joins() {
         // as its own output (as for any `a.t().reshape(..)`): at most 2.
         tandem::reset_stats();
         read(&t).unwrap();
-        assert!(kernels() <= 2, "tile read directly on {}: {}", label(info), kernels());
+        assert!(
+            kernels() <= 2,
+            "tile read directly on {}: {}",
+            label(info),
+            kernels()
+        );
 
         // roll: one copy per part at the call, nothing more when read.
         tandem::reset_stats();
@@ -392,16 +422,31 @@ fn tile_and_repeat_are_lazy_copies_and_roll_pad_are_joins() {
         let at_call = kernels();
         assert!(at_call <= 2, "roll on {}: {at_call} kernels", label(info));
         read(&rolled).unwrap();
-        assert_eq!(kernels(), at_call, "roll on {}: work after the call", label(info));
+        assert_eq!(
+            kernels(),
+            at_call,
+            "roll on {}: work after the call",
+            label(info)
+        );
         tandem::reset_stats();
         let same = a.roll(6, Some(1)).unwrap();
         read(&same).unwrap();
-        assert_eq!(kernels(), 0, "roll by a multiple of the length on {}", label(info));
+        assert_eq!(
+            kernels(),
+            0,
+            "roll by a multiple of the length on {}",
+            label(info)
+        );
         // pad: one join per padded axis.
         tandem::reset_stats();
         let p = a.pad(&[(1, 1), (0, 0)], PadMode::Edge).unwrap();
         read(&p).unwrap();
-        assert!(kernels() <= 3, "pad of one axis on {}: {} kernels", label(info), kernels());
+        assert!(
+            kernels() <= 3,
+            "pad of one axis on {}: {} kernels",
+            label(info),
+            kernels()
+        );
     });
 }
 

@@ -74,11 +74,7 @@ impl Array {
                 // All Python floats: NumPy computes the tolerance in f64,
                 // then compares it, weak, in the dtype of `|a - b|`.
                 let tol = atol + rtol * v.abs();
-                let close = x
-                    .try_sub(v)?
-                    .abs()
-                    .le(tol)?
-                    .logical_and(v.is_finite())?;
+                let close = x.try_sub(v)?.abs().le(tol)?.logical_and(v.is_finite())?;
                 (close, Operand::Scalar(Scalar::F64(v)))
             }
         };

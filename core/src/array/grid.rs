@@ -93,7 +93,11 @@ impl Array {
         let rows = index_vector(k, n, wide)?.reshape(&[n as isize, 1])?;
         let cols = index_vector(0, m, wide)?;
         // tril keeps col <= row + k; triu keeps col >= row + k.
-        let keep = if lower { cols.le(&rows)? } else { cols.ge(&rows)? };
+        let keep = if lower {
+            cols.le(&rows)?
+        } else {
+            cols.ge(&rows)?
+        };
         let zero = Array::full(&[], Scalar::I64(0).cast(self.dtype()));
         Array::where_(&keep, self, &zero)
     }

@@ -96,25 +96,3 @@ impl Array {
         Array::zeros(a.shape(), a.dtype())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dtype::DType;
-
-    #[test]
-    fn like_keeps_shape_and_dtype() {
-        for dt in DType::ALL {
-            let a = Array::zeros(&[2, 0, 3], dt);
-            for b in [
-                Array::zeros_like(&a),
-                Array::ones_like(&a),
-                Array::full_like(&a, 1.5),
-                Array::empty_like(&a),
-                a.copy(),
-            ] {
-                assert_eq!((b.shape(), b.dtype()), (a.shape(), dt));
-            }
-        }
-    }
-}

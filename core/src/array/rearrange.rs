@@ -73,7 +73,12 @@ impl Array {
     fn unit_axes(&self, before: &[usize]) -> Array {
         let mut axes = Vec::new();
         for i in 0..=self.ndim() {
-            axes.extend(before.iter().filter(|&&b| b == i).map(|_| AxisSlice::NewAxis));
+            axes.extend(
+                before
+                    .iter()
+                    .filter(|&&b| b == i)
+                    .map(|_| AxisSlice::NewAxis),
+            );
             if i < self.ndim() {
                 axes.push(full(self.shape()[i]));
             }
@@ -119,7 +124,10 @@ impl Array {
                 }
             })
             .collect();
-        if axes.iter().all(|s| matches!(s, AxisSlice::Range { step: 1, .. })) {
+        if axes
+            .iter()
+            .all(|s| matches!(s, AxisSlice::Range { step: 1, .. }))
+        {
             return Ok(self.clone());
         }
         Ok(self.view(ViewOp::Slice(axes)))
@@ -260,7 +268,7 @@ impl Array {
                 ),
             ));
         }
-        self.split_parts("split", sections, ax)
+        self.split_parts(sections, ax)
     }
 
     /// `sections` parts along `axis`, as equal as possible — NumPy's
@@ -290,10 +298,10 @@ impl Array {
                 "the number of sections must be larger than 0",
             ));
         }
-        self.split_parts("array_split", sections, ax)
+        self.split_parts(sections, ax)
     }
 
-    fn split_parts(&self, _op: &'static str, sections: usize, ax: usize) -> Result<Vec<Array>> {
+    fn split_parts(&self, sections: usize, ax: usize) -> Result<Vec<Array>> {
         let n = self.shape()[ax];
         let (q, r) = (n / sections, n % sections);
         let mut start = 0;
@@ -352,11 +360,7 @@ impl Array {
         }
         let every: Vec<usize> = (0..d).collect();
         let wide = a.unit_axes(&every);
-        let stretched: Vec<usize> = r
-            .iter()
-            .zip(&shape)
-            .flat_map(|(&k, &s)| [k, s])
-            .collect();
+        let stretched: Vec<usize> = r.iter().zip(&shape).flat_map(|(&k, &s)| [k, s]).collect();
         let b = wide.broadcast_to(&stretched)?;
         Ok(b.view(ViewOp::Reshape(out)))
     }
