@@ -278,7 +278,7 @@ fn views_cost_no_kernel() {
     for_each_device(|info| {
         let a = evaluated(info, &[6, 4, 3]);
         tandem::reset_stats();
-        let views = vec![
+        let views = [
             a.flip(None).unwrap(),
             a.flip(Some(1)).unwrap(),
             a.swapaxes(0, 2).unwrap(),
@@ -505,7 +505,7 @@ proptest! {
     #[test]
     fn tril_plus_triu_is_the_matrix(rows in 0usize..6, cols in 0usize..6, k in -7isize..7) {
         let a = ramp(&[rows, cols]);
-        let sum = a.tril(k).unwrap().try_add(&a.triu(k + 1).unwrap()).unwrap();
+        let sum = a.tril(k).unwrap().try_add(a.triu(k + 1).unwrap()).unwrap();
         prop_assert!(same(&sum, &a));
     }
 

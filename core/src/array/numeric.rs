@@ -65,11 +65,11 @@ impl Array {
             _ => return self.clone(),
         };
         let build = || -> crate::Result<Array> {
-            let pos = self.eq(&constant(f64::INFINITY, dt))?;
-            let neg = self.eq(&constant(f64::NEG_INFINITY, dt))?;
-            let r = Array::where_(&neg, &constant(neginf.unwrap_or(min), dt), self)?;
-            let r = Array::where_(&pos, &constant(posinf.unwrap_or(max), dt), &r)?;
-            Array::where_(&self.is_nan(), &constant(nan, dt), &r)
+            let pos = self.eq(constant(f64::INFINITY, dt))?;
+            let neg = self.eq(constant(f64::NEG_INFINITY, dt))?;
+            let r = Array::where_(&neg, constant(neginf.unwrap_or(min), dt), self)?;
+            let r = Array::where_(&pos, constant(posinf.unwrap_or(max), dt), &r)?;
+            Array::where_(&self.is_nan(), constant(nan, dt), &r)
         };
         // Every step keeps the shape and dtype: nothing here can fail but
         // the value itself (a failed input stays failed).
