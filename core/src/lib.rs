@@ -54,7 +54,7 @@ pub(crate) mod registry;
 mod run;
 mod transfer;
 
-pub use array::{Array, Operand};
+pub use array::{Array, Operand, PadMode};
 pub use backend::{Backend, Device, DeviceInfo, DeviceKind, Memory};
 pub use dtype::{DType, WeakKind};
 pub use element::Element;
