@@ -20,13 +20,14 @@ mod join;
 mod like;
 mod numeric;
 mod operators;
+mod pad_mode;
 mod products;
 mod readout;
 mod rearrange;
 mod reduce;
 mod shape;
 
-pub use rearrange::PadMode;
+pub use pad_mode::PadMode;
 
 use crate::dtype::DType;
 use crate::graph::Node;
