@@ -1,6 +1,7 @@
 //! WGSL generation: a [`ShaderKey`] (a kernel's structure) becomes one
-//! compute shader, filled into a template from the top-level `shaders/`
-//! directory. Every variant is validated with naga in this module's tests,
+//! compute shader, filled into a template from `backend-gpu/shaders/`
+//! (inside this crate, so they ship in its package; the top-level
+//! `shaders/` is a symlink to that folder). Every variant is validated with naga in this module's tests,
 //! so a codegen bug fails on any machine, GPU or not.
 //!
 //! - `types.rs`: dtypes as WGSL types and literals.
