@@ -6,7 +6,8 @@
 //! - `device.rs`: adapters, limits, features, error scopes.
 //! - `pool.rs`: the size-bucketed buffer pool; `transfer.rs`: upload and readback.
 //! - `key.rs`: a kernel normalised into its structure (the cache key) and its sizes.
-//! - `codegen/`: WGSL from the templates in the workspace's `shaders/`.
+//! - `codegen/`: WGSL from the templates in `shaders/` (this crate's, so
+//!   they ship in its package; the workspace's `shaders/` links to them).
 //! - `pipeline_cache.rs`: compiled pipelines by structure.
 //! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
 //! - `context.rs`: the state a device's backend shares; `command.rs`: what one

@@ -14,7 +14,7 @@ use crate::params::{pw, ParamLayout};
 use std::fmt::Write;
 use tandem_core::DType;
 
-const TEMPLATE: &str = include_str!("../../../shaders/elementwise.wgsl");
+const TEMPLATE: &str = include_str!("../../shaders/elementwise.wgsl");
 
 /// The uniform layout of an elementwise shader.
 pub(crate) fn layout(key: &ElementwiseKey) -> ParamLayout {

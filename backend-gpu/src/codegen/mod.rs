@@ -1,9 +1,10 @@
 //! WGSL generation: a [`ShaderKey`] (a kernel's structure) becomes one
-//! compute shader, filled into a template from the top-level `shaders/`
-//! directory. Every variant is validated with naga in this module's tests,
-//! so a codegen bug fails on any machine, GPU or not (`codegen_tests.rs`,
-//! beside this module, as the tests build keys through `exec.rs` and
-//! `reduce.rs`).
+//! compute shader, filled into a template from `backend-gpu/shaders/`
+//! (inside this crate, so they ship in its package; the top-level
+//! `shaders/` is a symlink to that folder). Every variant is validated with
+//! naga in this module's tests, so a codegen bug fails on any machine, GPU
+//! or not (`codegen_tests.rs`, beside this module, as the tests build keys
+//! through `exec.rs` and `reduce.rs`).
 //!
 //! - `types.rs`: dtypes as WGSL types and literals.
 //! - `bindings.rs`: the binding declarations and template filling that

@@ -24,7 +24,7 @@ use std::fmt::Write;
 use tandem_core::ops::ReduceOp;
 use tandem_core::DType;
 
-const TEMPLATE: &str = include_str!("../../../shaders/reduce.wgsl");
+const TEMPLATE: &str = include_str!("../../shaders/reduce.wgsl");
 
 /// The accumulator dtype of `op` over values of `dt` (what partial buffers
 /// hold): truth values and `Bool` as 0/1 in a `u32`, else the value's.

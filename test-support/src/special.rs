@@ -10,7 +10,8 @@
 //! `backend-gpu/tests/transcendental.rs` (the GPU's shaders must give the
 //! very same values). Both read the tables here, so a case added or fixed
 //! is added or fixed for both. It is test data shared across crates, not
-//! API: public so the GPU's tests can read it, hidden from the docs.
+//! API: it lives in this unpublished crate, which the backends use only as a
+//! dev-dependency.
 //!
 //! # The rule
 //!
@@ -31,7 +32,7 @@ use tandem_core::ops::UnaryOp::{self, *};
 /// NaN-ness, the sign of zero and every other bit pattern apart.
 ///
 /// ```
-/// use tandem_cpu::vmath::special::is_exact;
+/// use tandem_test_support::special::is_exact;
 /// assert!(is_exact(f32::NAN, -f32::NAN));
 /// assert!(!is_exact(-0.0f32, 0.0));
 /// assert!(is_exact(1.5f64, 1.5));
@@ -80,7 +81,7 @@ const TRIG_INF_F32: &[(f32, f32)] = &[(INF32, NAN32), (-INF32, NAN32)];
 ///
 /// ```
 /// use tandem_core::ops::UnaryOp;
-/// use tandem_cpu::vmath::special::{is_exact, UNARY_F32};
+/// use tandem_test_support::special::{is_exact, UNARY_F32};
 /// let exp = || UNARY_F32.iter().filter(|row| row.0 == UnaryOp::Exp);
 /// // exp(x) overflows from x = 88.72284 on.
 /// assert!(exp().any(|row| row.1.contains(&(88.72284, f32::INFINITY))));
@@ -250,7 +251,7 @@ const TRIG_INF_F64: &[(f64, f64)] = &[(INF64, NAN64), (-INF64, NAN64)];
 ///
 /// ```
 /// use tandem_core::ops::UnaryOp;
-/// use tandem_cpu::vmath::special::{is_exact, UNARY_F64};
+/// use tandem_test_support::special::{is_exact, UNARY_F64};
 /// // exp2 is exact at integers, down to the smallest subnormal.
 /// let (_, cases) = UNARY_F64.iter().find(|r| r.0 == UnaryOp::Exp2).unwrap();
 /// assert!(cases.contains(&(-1074.0, 5e-324)));
@@ -396,7 +397,7 @@ pub const UNARY_F64: &[(UnaryOp, &[(f64, f64)])] = &[
 /// `0` and `inf`, and the rows still hold).
 ///
 /// ```
-/// use tandem_cpu::vmath::special::ATAN2;
+/// use tandem_test_support::special::ATAN2;
 /// use std::f64::consts::PI;
 /// // +0 against -0 is pi: the sign of a zero x counts.
 /// assert!(ATAN2.contains(&(0.0, -0.0, PI)));
@@ -425,7 +426,7 @@ pub const ATAN2: &[(f64, f64, f64)] = &[
 /// `want` negated.
 ///
 /// ```
-/// use tandem_cpu::vmath::special::{atan2_cases, ATAN2};
+/// use tandem_test_support::special::{atan2_cases, ATAN2};
 /// let cases = atan2_cases();
 /// assert_eq!(cases.len(), 2 * ATAN2.len());
 /// // -0 against -0 is -pi.
@@ -443,7 +444,7 @@ pub fn atan2_cases() -> Vec<(f64, f64, f64)> {
 /// `f32` (where `1e300` becomes `inf`, and the rows still hold).
 ///
 /// ```
-/// use tandem_cpu::vmath::special::{is_exact, POW};
+/// use tandem_test_support::special::{is_exact, POW};
 /// // pow(x, ±0) is 1 even for a NaN x.
 /// assert!(POW.iter().any(|&(x, y, w)| x.is_nan() && y == 0.0 && w == 1.0));
 /// for &(x, y, want) in POW {
@@ -496,7 +497,7 @@ pub const POW: &[(f64, f64, f64)] = &[
 /// `f64` is an integer, and a half-integer just below it (NaN).
 ///
 /// ```
-/// use tandem_cpu::vmath::special::POW_PARITY_F64;
+/// use tandem_test_support::special::POW_PARITY_F64;
 /// // 2^53 - 1 is odd.
 /// assert!(POW_PARITY_F64.contains(&(-1.0, 9007199254740991.0, -1.0)));
 /// ```

@@ -195,7 +195,9 @@ fn median_seconds(w: &Workload, device: Device, repeat: usize) -> tandem::Result
 fn peers_script() -> PathBuf {
     std::env::var_os("TANDEM_PEERS_PY")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers.py")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../benches/peers.py"))
+        })
 }
 
 /// Runs peers.py on `names`; the timings, or why there are none.
@@ -358,40 +360,19 @@ pub fn measure(plan: &Plan) -> Results {
     }
 }
 
-fn parse_args(args: &[String]) -> Result<Option<(bool, PathBuf)>, Failure> {
-    let mut quick = false;
-    let mut out = PathBuf::from("tandem-bench");
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--quick" => quick = true,
-            "--out" | "-o" => {
-                out = it
-                    .next()
-                    .map(PathBuf::from)
-                    .ok_or_else(|| Failure::usage("--out needs a directory"))?
-            }
-            s if s.starts_with("--out=") => out = PathBuf::from(&s["--out=".len()..]),
-            "-h" | "--help" => {
-                println!(
-                    "usage: tandem bench [--quick] [--out DIR]\n\n\
-                     Times the benchmark workloads on every device (and in NumPy/numexpr when\n\
-                     python3 has NumPy) and the real-program suite (benches/programs/) against\n\
-                     NumPy on the CPU, and writes DIR/report.md and DIR/throughput.svg\n\
-                     (DIR defaults to tandem-bench). --quick: small sizes, few repeats (CI).\n\
-                     TANDEM_BENCH_REPEAT sets the repeats; TANDEM_PEERS_PY the path of peers.py,\n\
-                     TANDEM_PROGRAMS_PY that of benches/programs/programs.py."
-                );
-                return Ok(None);
-            }
-            other => {
-                return Err(Failure::usage(format!(
-                    "unknown argument '{other}'; usage: tandem bench [--quick] [--out DIR]"
-                )))
-            }
-        }
-    }
-    Ok(Some((quick, out)))
+/// The arguments of `tandem bench`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "TANDEM_BENCH_REPEAT sets the repeats; TANDEM_PEERS_PY the path of peers.py,
+TANDEM_PROGRAMS_PY that of benches/programs/programs.py."
+)]
+pub struct BenchArgs {
+    /// Small sizes, few repeats (CI).
+    #[arg(long)]
+    pub quick: bool,
+    /// Where report.md and throughput.svg are written.
+    #[arg(short, long, value_name = "DIR", default_value = "tandem-bench")]
+    pub out: PathBuf,
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Failure> {
@@ -400,10 +381,8 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
 }
 
 /// Runs `tandem bench`.
-pub fn run(args: &[String]) -> Result<(), Failure> {
-    let Some((quick, out)) = parse_args(args)? else {
-        return Ok(());
-    };
+pub fn run(args: BenchArgs) -> Result<(), Failure> {
+    let BenchArgs { quick, out } = args;
     std::fs::create_dir_all(&out)
         .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", out.display())))?;
     let started = Instant::now();

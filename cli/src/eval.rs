@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use tandem::expr::{ExprErrorKind, Expression};
 use tandem::prelude::*;
 
-const HELP: &str = "\
-usage: tandem eval EXPR [NAME=FILE.npy ...] [-o OUT.npy] [--device cpu|gpu|gpu:N|auto] [--explain]
-
+/// The expression language, shown after the options by `tandem eval --help`
+/// (`FUNCTIONS` is replaced by the list of functions).
+const LANGUAGE: &str = "\
 Evaluates EXPR over the named .npy inputs as one lazy graph, forced once (so
 elementwise work fuses, into reductions too), and prints the result as NumPy's
 str() does, or saves it with -o. --explain prints the kernels first.
@@ -30,13 +30,46 @@ examples:
   tandem eval 'where(x > 0, sqrt(x), 0)' x=x.npy
   tandem eval 'sum((a - mean(a, axis=0))**2, axis=0)' a=m.npy --explain";
 
-/// The parsed command line.
-struct Args {
-    expr: String,
-    inputs: Vec<(String, String)>,
-    out: Option<String>,
-    device: Device,
-    explain: bool,
+/// The arguments of `tandem eval`. Options may come before, between or
+/// after the inputs; `--` ends the options.
+#[derive(clap::Args, Debug)]
+pub struct EvalArgs {
+    /// The expression (quote it if it has spaces; it may start with `-`).
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: String,
+    /// The inputs, each as NAME=FILE.npy.
+    #[arg(value_name = "NAME=FILE.npy", value_parser = parse_input)]
+    pub inputs: Vec<(String, String)>,
+    /// Save the result to this .npy file instead of printing it.
+    #[arg(
+        short = 'o',
+        long = "out",
+        visible_alias = "output",
+        value_name = "OUT.npy"
+    )]
+    pub out: Option<String>,
+    /// Where the kernels run: cpu, gpu, gpu:N or auto.
+    #[arg(long, value_name = "DEVICE", default_value = "auto", value_parser = parse_device)]
+    pub device: Device,
+    /// Print the kernels it will run before the result.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+impl EvalArgs {
+    /// Checks what clap cannot: no input is named twice.
+    ///
+    /// # Errors
+    ///
+    /// A usage error naming the input given twice.
+    fn check(&self) -> Result<(), Failure> {
+        for (i, (name, _)) in self.inputs.iter().enumerate() {
+            if self.inputs[..i].iter().any(|(n, _)| n == name) {
+                return Err(Failure::usage(format!("input '{name}' is given twice")));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -47,109 +80,25 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn parse_device(s: &str) -> Result<Device, Failure> {
-    s.parse::<Device>()
-        .map_err(|_| Failure::usage(format!("--device takes cpu, gpu, gpu:N or auto, not '{s}'")))
-}
-
-/// `None` when help was asked for (and printed).
-fn parse_args(args: &[String]) -> Result<Option<Args>, Failure> {
-    let mut expr: Option<String> = None;
-    let mut inputs: Vec<(String, String)> = Vec::new();
-    let mut out = None;
-    let mut device = Device::Auto;
-    let mut explain = false;
-    let mut options_done = false;
-    let mut it = args.iter();
-    let value = |it: &mut std::slice::Iter<String>, flag: &str| {
-        it.next()
-            .cloned()
-            .ok_or_else(|| Failure::usage(format!("{flag} needs a value\n\n{}", short_usage())))
-    };
-    while let Some(arg) = it.next() {
-        if !options_done {
-            match arg.as_str() {
-                "--" => {
-                    options_done = true;
-                    continue;
-                }
-                "-h" | "--help" => {
-                    println!("{}", help());
-                    return Ok(None);
-                }
-                "-o" | "--out" | "--output" => {
-                    out = Some(value(&mut it, arg)?);
-                    continue;
-                }
-                "--device" => {
-                    device = parse_device(&value(&mut it, arg)?)?;
-                    continue;
-                }
-                "--explain" => {
-                    explain = true;
-                    continue;
-                }
-                s if s.starts_with("--device=") => {
-                    device = parse_device(&s["--device=".len()..])?;
-                    continue;
-                }
-                s if s.starts_with("--out=") || s.starts_with("--output=") => {
-                    out = Some(
-                        s.split_once('=')
-                            .map(|(_, v)| v.to_string())
-                            .unwrap_or_default(),
-                    );
-                    continue;
-                }
-                // `-a * b` is an expression, `--foo` never is.
-                s if s.starts_with("--") => {
-                    return Err(Failure::usage(format!(
-                        "unknown option '{s}'\n\n{}",
-                        short_usage()
-                    )))
-                }
-                _ => {}
-            }
+/// One `NAME=FILE.npy` input.
+fn parse_input(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((name, path)) if is_identifier(name) && !path.is_empty() => {
+            Ok((name.to_string(), path.to_string()))
         }
-        if expr.is_none() {
-            expr = Some(arg.clone());
-            continue;
-        }
-        match arg.split_once('=') {
-            Some((name, path)) if is_identifier(name) && !path.is_empty() => {
-                if inputs.iter().any(|(n, _)| n == name) {
-                    return Err(Failure::usage(format!("input '{name}' is given twice")));
-                }
-                inputs.push((name.to_string(), path.to_string()));
-            }
-            _ => {
-                return Err(Failure::usage(format!(
-                    "expected an input as NAME=FILE.npy after the expression, got '{arg}' (quote the expression if it has spaces)\n\n{}",
-                    short_usage()
-                )))
-            }
-        }
+        _ => Err(format!(
+            "expected an input as NAME=FILE.npy after the expression, got '{arg}' (quote the expression if it has spaces)"
+        )),
     }
-    let Some(expr) = expr else {
-        return Err(Failure::usage(format!(
-            "eval needs an expression\n\n{}",
-            short_usage()
-        )));
-    };
-    Ok(Some(Args {
-        expr,
-        inputs,
-        out,
-        device,
-        explain,
-    }))
 }
 
-fn short_usage() -> &'static str {
-    "usage: tandem eval EXPR [NAME=FILE.npy ...] [-o OUT.npy] [--device cpu|gpu|gpu:N|auto] [--explain]\n(tandem eval --help describes the language)"
+fn parse_device(s: &str) -> Result<Device, String> {
+    s.parse::<Device>()
+        .map_err(|_| format!("--device takes cpu, gpu, gpu:N or auto, not '{s}'"))
 }
 
-fn help() -> String {
+/// The language part of `tandem eval --help`, with the functions listed.
+pub fn language_help() -> String {
     let functions = tandem::expr::functions().join(" ");
     // Wrap the function list under its heading.
     let mut lines = vec![String::new()];
@@ -164,14 +113,12 @@ fn help() -> String {
         }
         last.push_str(f);
     }
-    HELP.replace("FUNCTIONS", &lines.join("\n              "))
+    LANGUAGE.replace("FUNCTIONS", &lines.join("\n              "))
 }
 
 /// Runs `tandem eval`.
-pub fn run(args: &[String]) -> Result<(), Failure> {
-    let Some(args) = parse_args(args)? else {
-        return Ok(());
-    };
+pub fn run(args: EvalArgs) -> Result<(), Failure> {
+    args.check()?;
     let expr = Expression::parse(&args.expr).map_err(|e| Failure::usage(e.render(&args.expr)))?;
     if let Device::Gpu(_) = args.device {
         if !tandem::devices().iter().any(|d| d.device == args.device) {
@@ -229,32 +176,38 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::{parse, Command};
 
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn eval_args(args: &[&str]) -> Result<super::EvalArgs, String> {
+        let cli = parse(["tandem", "eval"].iter().chain(args)).map_err(|e| e.to_string())?;
+        match cli.command {
+            Command::Eval(a) => a.check().map(|()| a).map_err(|f| f.message),
+            other => Err(format!("not eval: {other:?}")),
+        }
     }
 
     #[test]
     fn arguments() {
-        let a = parse_args(&strings(&[
+        let a = eval_args(&[
             "-a * b",
             "a=x.npy",
             "--device=cpu",
             "b=y.npy",
             "-o",
             "o.npy",
-        ]))
-        .ok()
-        .flatten()
+        ])
         .expect("parses");
         assert_eq!(a.expr, "-a * b");
         assert_eq!(a.inputs.len(), 2);
-        assert_eq!(a.device, Device::Cpu);
+        assert_eq!(a.device, tandem::Device::Cpu);
         assert_eq!(a.out.as_deref(), Some("o.npy"));
-        assert!(parse_args(&strings(&["a", "oops"])).is_err());
-        assert!(parse_args(&strings(&["a", "--bogus"])).is_err());
-        assert!(parse_args(&strings(&[])).is_err());
-        assert!(parse_args(&strings(&["a", "a=1", "a=2"])).is_err());
+        let a = eval_args(&["a", "--output=o.npy", "--", "b=y.npy"]).expect("parses");
+        assert_eq!(a.out.as_deref(), Some("o.npy"));
+        assert_eq!(a.inputs, [("b".to_string(), "y.npy".to_string())]);
+        assert!(eval_args(&["a", "oops"]).is_err());
+        assert!(eval_args(&["a", "--bogus"]).is_err());
+        assert!(eval_args(&["a", "--device", "tpu"]).is_err());
+        assert!(eval_args(&[]).is_err());
+        assert!(eval_args(&["a", "a=1", "a=2"]).is_err());
     }
 }

@@ -37,17 +37,8 @@ pub fn describe(info: &DeviceInfo) -> String {
     out
 }
 
-/// Runs `tandem devices`.
-pub fn run(args: &[String]) -> Result<(), Failure> {
-    if let Some(a) = args.first() {
-        if a == "-h" || a == "--help" {
-            println!("usage: tandem devices\n\nLists every backend and adapter: kind, backend, dtypes, limits.\nTANDEM_DEVICE=cpu|gpu|auto sets the default device.");
-            return Ok(());
-        }
-        return Err(Failure::usage(format!(
-            "tandem devices takes no arguments (got '{a}')"
-        )));
-    }
+/// Runs `tandem devices` (it takes no arguments).
+pub fn run() -> Result<(), Failure> {
     let devices = tandem::devices();
     for (i, d) in devices.iter().enumerate() {
         if i > 0 {
