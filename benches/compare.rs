@@ -15,7 +15,7 @@ use tandem::prelude::*;
 
 // The workloads `tandem bench` runs, defined once.
 #[allow(dead_code)]
-#[path = "../src/bin/tandem/workloads.rs"]
+#[path = "../cli/src/workloads.rs"]
 mod workloads;
 
 use workloads::Workload;

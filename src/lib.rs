@@ -24,7 +24,7 @@ pub struct ReadmeDoctests;
 pub use tandem_core::{
     backend, buffer, default_device, devices, dtype, format, kernel, layout, ops, register_backend,
     reset_stats, set_default_device, stats, Array, Backend, DType, Device, DeviceInfo, DeviceKind,
-    Element, Error, Memory, NewAxis, Operand, Result, Scalar, SliceArg, Stats, WeakKind,
+    Element, Error, Memory, NewAxis, Operand, PadMode, Result, Scalar, SliceArg, Stats, WeakKind,
 };
 
 /// NumPy-style slice arguments; see [`tandem_core::s!`].
@@ -63,7 +63,9 @@ pub mod expr;
 
 /// Everything a user needs: `use tandem::prelude::*;`.
 pub mod prelude {
-    pub use tandem_core::{s, Array, DType, Device, Error, NewAxis, Operand, Result, Scalar};
+    pub use tandem_core::{
+        s, Array, DType, Device, Error, NewAxis, Operand, PadMode, Result, Scalar,
+    };
 }
 
 tandem_core::provide_backends!(|| {

@@ -73,6 +73,7 @@ fn call_full(op: &str, a: &Array) -> Result<Array> {
         "all" => a.try_all(),
         "nansum" => a.try_nansum(),
         "nanmean" => a.try_nanmean(),
+        "nanprod" => a.try_nanprod(),
         "nanmin" => a.try_nanmin(),
         "nanmax" => a.try_nanmax(),
         "argmin" => a.try_argmin(),
@@ -99,6 +100,7 @@ fn call_full_panicking(op: &str, a: &Array) -> Array {
         "all" => a.all(),
         "nansum" => a.nansum(),
         "nanmean" => a.nanmean(),
+        "nanprod" => a.nanprod(),
         "nanmin" => a.nanmin(),
         "nanmax" => a.nanmax(),
         "argmin" => a.argmin(),
@@ -123,6 +125,7 @@ fn call_axis(op: &str, a: &Array, axis: isize, keepdims: bool) -> Result<Array> 
         "all" => a.all_axis(axis, keepdims),
         "nansum" => a.nansum_axis(axis, keepdims),
         "nanmean" => a.nanmean_axis(axis, keepdims),
+        "nanprod" => a.nanprod_axis(axis, keepdims),
         "nanmin" => a.nanmin_axis(axis, keepdims),
         "nanmax" => a.nanmax_axis(axis, keepdims),
         "argmin" => a.argmin_axis(axis, keepdims),
@@ -147,6 +150,7 @@ fn call_axes(op: &str, a: &Array, axes: &[isize], keepdims: bool) -> Result<Arra
         "all" => a.all_axes(axes, keepdims),
         "nansum" => a.nansum_axes(axes, keepdims),
         "nanmean" => a.nanmean_axes(axes, keepdims),
+        "nanprod" => a.nanprod_axes(axes, keepdims),
         "nanmin" => a.nanmin_axes(axes, keepdims),
         "nanmax" => a.nanmax_axes(axes, keepdims),
         other => panic!("reduction {other:?} has no R_axes form"),
@@ -406,7 +410,7 @@ fn tolerance(op: &str, s: &[f64], ddof: usize, u: f64, e: f64) -> f64 {
         "nansum" => k * abs_sum(&kept),
         "mean" => k * abs_sum(s) / n + 2.0 * u * e.abs(),
         "nanmean" => k * abs_sum(&kept) / kept.len() as f64 + 2.0 * u * e.abs(),
-        "prod" => k * e.abs(),
+        "prod" | "nanprod" => k * e.abs(),
         "var" | "std" => {
             let mean = s.iter().sum::<f64>() / n;
             let m_err = k * abs_sum(s) / n;
@@ -733,7 +737,7 @@ macro_rules! reduction_tests {
 
 reduction_tests!(
     sum, prod, mean, min, max, var, std, any, all, nansum, nanmean, nanmin, nanmax, argmin, argmax,
-    nanargmin, nanargmax,
+    nanargmin, nanargmax, nanprod,
 );
 
 /// `sum`/`prod`/`nansum` of bools count (NumPy gives int64), and `any`/`all`

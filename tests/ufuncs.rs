@@ -125,6 +125,7 @@ ufunc_tests!(
     modf_fraction,
     frexp_mantissa,
     frexp_exponent,
+    conj,
     hypot,
     copysign,
     nextafter,
@@ -155,7 +156,7 @@ fn every_newer_row_has_fixtures() {
         .collect();
     ops.sort_unstable();
     ops.dedup();
-    assert_eq!(ops.len(), 36, "{ops:?}");
+    assert_eq!(ops.len(), 37, "{ops:?}");
 }
 
 #[test]
@@ -217,4 +218,32 @@ fn new_rows_fuse_into_one_kernel() {
     let v = y.to_vec::<f32>().unwrap();
     assert_eq!(tandem::stats().total_kernels(), 1);
     assert_eq!(v[0], (9.0f32 + 4.0).sqrt().copysign(-3.0).max(0.0));
+}
+
+#[test]
+fn bitwise_operators_follow_numpy() {
+    for_each_device(|info| {
+        let a = on(info, &Array::from_vec(vec![12i32, -10, 7], &[3]).unwrap());
+        let b = on(info, &Array::from_vec(vec![6i32, 3, 1], &[3]).unwrap());
+        assert_eq!((&a & &b).to_vec::<i32>().unwrap(), vec![4, 2, 1]);
+        assert_eq!((&a | 1).to_vec::<i32>().unwrap(), vec![13, -9, 7]);
+        assert_eq!((5 ^ &a).to_vec::<i32>().unwrap(), vec![9, -13, 2]);
+        assert_eq!((&a << 2).to_vec::<i32>().unwrap(), vec![48, -40, 28]);
+        assert_eq!((&a >> &b).to_vec::<i32>().unwrap(), vec![0, -2, 3]);
+        assert_eq!((!&a).to_vec::<i32>().unwrap(), vec![-13, 9, -8]);
+        let m = on(info, &Array::from_vec(vec![true, false], &[2]).unwrap());
+        assert_eq!((&m ^ true).to_vec::<bool>().unwrap(), vec![false, true]);
+        assert_eq!((!&m).to_vec::<bool>().unwrap(), vec![false, true]);
+        let mut c = a.clone();
+        c <<= 1;
+        c ^= &b;
+        assert_eq!(c.to_vec::<i32>().unwrap(), vec![30, -17, 15]);
+        assert_eq!(a.to_vec::<i32>().unwrap(), vec![12, -10, 7]); // copy-on-write
+    });
+    let f = Array::from_vec(vec![1.0f32], &[1]).unwrap();
+    assert!(
+        catch(|| &f & 1).is_err(),
+        "floats have no bitwise and, as in NumPy"
+    );
+    assert!(catch(|| !&f).is_err());
 }

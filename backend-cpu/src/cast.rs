@@ -2,7 +2,7 @@
 //! [`Scalar::cast`](tandem_core::Scalar::cast) defines them (the two must
 //! agree; a unit test checks they do).
 
-use crate::exec::{with_view, Dst, Src};
+use crate::block::{with_view, Dst, Src};
 use crate::simd::dispatch;
 
 /// A primitive that converts to each storage type as `Scalar::cast` does.

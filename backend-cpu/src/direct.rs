@@ -6,7 +6,8 @@
 //!
 //! [`Backend::execute_direct`]: tandem_core::Backend::execute_direct
 
-use crate::exec::{binary_into, unary_into, Dst, Src};
+use crate::block::{Dst, Src};
+use crate::exec::{binary_into, unary_into};
 use std::cell::RefCell;
 use tandem_core::backend::Buffer;
 use tandem_core::kernel::{DirectInput, OneOp};

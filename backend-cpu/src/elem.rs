@@ -233,7 +233,7 @@ macro_rules! float_elem {
                     Square => map(x, out, |v| v * v),
                     Fabs => map(x, out, |v| v.abs()),
                     Rint => map(x, out, |v| v.round_ties_even()),
-                    Positive => out.copy_from_slice(x),
+                    Positive | Conj => out.copy_from_slice(x),
                     // NumPy multiplies by the constant rounded to the dtype.
                     Deg2rad => map(x, out, |v| v * (<$t>::PI_OVER_180)),
                     Rad2deg => map(x, out, |v| v * (<$t>::DEG_PER_RAD)),
@@ -447,7 +447,7 @@ macro_rules! int_elem {
                         _ => 0,
                     }),
                     Square => map(x, out, |v: $t| v.wrapping_mul(v)),
-                    Positive => out.copy_from_slice(x),
+                    Positive | Conj => out.copy_from_slice(x),
                     BitwiseNot => map(x, out, |v: $t| !v),
                     _ => return false,
                 }

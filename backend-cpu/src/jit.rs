@@ -6,7 +6,7 @@
 //! matrix, rows padded apart or in reverse order: the loop then runs row by
 //! row), written to one contiguous output or summed.
 //!
-//! Why: the block interpreter (`exec.rs`) runs one instruction at a time
+//! Why: the block interpreter (`exec/`) runs one instruction at a time
 //! over a block, so an intermediate passes through an L1 register and only
 //! the inputs of one instruction stream from memory at once. On memory-bound
 //! kernels with several inputs that leaves bandwidth unused: `a*b + c*e` over
@@ -29,7 +29,7 @@
 //! kernel outside this class, `compile` declines and the interpreter runs
 //! the kernel. `TANDEM_CPU_JIT=0` turns the JIT off (for comparisons).
 
-use crate::exec::Read;
+use crate::block::Read;
 use smallvec::SmallVec;
 use std::collections::HashMap;
 use std::mem::MaybeUninit;
@@ -65,7 +65,7 @@ pub(crate) fn enabled() -> bool {
 
 /// One value of the lowered program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Node {
+enum Lowered {
     /// The next vector of streamed input `slot`.
     Stream(u8),
     /// Loop-invariant value `slot` (a constant or a broadcast input),
@@ -112,7 +112,7 @@ struct Shape {
     one: Option<u8>,
     ones: Option<u8>,
     /// The program; its last node is the value computed.
-    nodes: Vec<Node>,
+    nodes: Vec<Lowered>,
 }
 
 /// Where an invariant's value comes from.
@@ -132,7 +132,7 @@ enum Invariant {
 
 /// Rows shorter than this run on the interpreter when an input needs its
 /// position recomputed per row: each row costs one call of the loop.
-const ROW_MIN: usize = 256;
+pub(crate) const ROW_MIN: usize = 256;
 
 /// An input read row by row: its position at the start of each row
 /// (run of the innermost axis) is recomputed from its layout.
@@ -166,7 +166,7 @@ enum Stream<'a> {
 
 /// A kernel compiled for this run: the shared machine code plus this run's
 /// input slices and invariant values.
-pub(crate) struct Fused<'a> {
+pub(crate) struct BoundLoop<'a> {
     code: Arc<codegen::Code>,
     streams: SmallVec<[Stream<'a>; 4]>,
     /// Each invariant repeated across a vector (per-row ones: filled per row).
@@ -226,21 +226,21 @@ fn lower(
             use BinaryOp::*;
             let node = match ins.op {
                 Op::Binary(Eq | Ne | Lt | Le | Gt | Ge, a, b) if is(a, dtype) => {
-                    Node::Binary(binary_op(&ins.op), a as u16, b as u16)
+                    Lowered::Binary(binary_op(&ins.op), a as u16, b as u16)
                 }
                 Op::Binary(LogicalAnd | LogicalOr | LogicalXor, a, b)
                     if is(a, DType::Bool) && is(b, DType::Bool) =>
                 {
-                    Node::Binary(binary_op(&ins.op), a as u16, b as u16)
+                    Lowered::Binary(binary_op(&ins.op), a as u16, b as u16)
                 }
                 Op::Unary(UnaryOp::IsNan, a) if is(a, dtype) => {
-                    Node::Unary(UnaryOp::IsNan, a as u16)
+                    Lowered::Unary(UnaryOp::IsNan, a as u16)
                 }
                 Op::Unary(UnaryOp::LogicalNot, a) if is(a, DType::Bool) => {
                     if ones.is_none() {
                         ones = Some(invariant(Invariant::Bits(u64::MAX), &mut invariants));
                     }
-                    Node::Unary(UnaryOp::LogicalNot, a as u16)
+                    Lowered::Unary(UnaryOp::LogicalNot, a as u16)
                 }
                 _ => return Err(not_compiled(&ins.op)),
             };
@@ -261,13 +261,13 @@ fn lower(
                             streams.push(k);
                             streams.len() - 1
                         });
-                        Node::Stream(slot as u8)
+                        Lowered::Stream(slot as u8)
                     }
                     Read::Strided { .. } => {
                         let strides = &kernel.inputs[k].layout.strides;
                         match strides.last() {
                             _ if strides.iter().all(|&s| s == 0) => {
-                                Node::Invariant(invariant(Invariant::Input(k), &mut invariants))
+                                Lowered::Invariant(invariant(Invariant::Input(k), &mut invariants))
                             }
                             Some(1) => {
                                 let slot =
@@ -275,10 +275,10 @@ fn lower(
                                         streams.push(k);
                                         streams.len() - 1
                                     });
-                                Node::Stream(slot as u8)
+                                Lowered::Stream(slot as u8)
                             }
                             Some(0) => {
-                                Node::Invariant(invariant(Invariant::Row(k), &mut invariants))
+                                Lowered::Invariant(invariant(Invariant::Row(k), &mut invariants))
                             }
                             _ => {
                                 return Err(format!(
@@ -289,7 +289,7 @@ fn lower(
                     }
                 }
             }
-            Op::Const(_) => Node::Invariant(invariant(Invariant::Const(i), &mut invariants)),
+            Op::Const(_) => Lowered::Invariant(invariant(Invariant::Const(i), &mut invariants)),
             Op::Unary(op, a) => {
                 use UnaryOp::*;
                 if !is(a, dtype) {
@@ -310,7 +310,7 @@ fn lower(
                     Sqrt | Square | Floor | Ceil | Trunc | Round => {}
                     _ => return Err(not_compiled(&ins.op)),
                 }
-                Node::Unary(op, a as u16)
+                Lowered::Unary(op, a as u16)
             }
             Op::Binary(
                 op @ (BinaryOp::Add
@@ -321,8 +321,10 @@ fn lower(
                 | BinaryOp::Minimum),
                 a,
                 b,
-            ) if is(a, dtype) && is(b, dtype) => Node::Binary(op, a as u16, b as u16),
-            Op::Select(c, a, b) if is(c, DType::Bool) => Node::Select(c as u16, a as u16, b as u16),
+            ) if is(a, dtype) && is(b, dtype) => Lowered::Binary(op, a as u16, b as u16),
+            Op::Select(c, a, b) if is(c, DType::Bool) => {
+                Lowered::Select(c as u16, a as u16, b as u16)
+            }
             Op::Binary(..) | Op::Select(..) | Op::Cast(_) => return Err(not_compiled(&ins.op)),
         };
         nodes.push(node);
@@ -355,7 +357,7 @@ fn binary_op(op: &Op) -> BinaryOp {
 }
 
 /// The compiled loop for an elementwise `kernel` whose value `value` goes
-/// straight to its one contiguous output (`exec.rs`'s `direct_output`
+/// straight to its one contiguous output (`exec/workspace.rs`'s `direct_output`
 /// checked that), ready to run over `reads`; `None` when the kernel is
 /// outside the JIT's class (or the JIT is unavailable).
 pub(crate) fn compile<'a>(
@@ -363,7 +365,7 @@ pub(crate) fn compile<'a>(
     reads: &[Read<'a>],
     value: usize,
     streaming: bool,
-) -> Option<Fused<'a>> {
+) -> Option<BoundLoop<'a>> {
     if kernel.outputs.first()?.dtype != kernel.instrs.get(value)?.dtype {
         return None;
     }
@@ -374,7 +376,7 @@ pub(crate) fn compile<'a>(
 /// when `sum`), judged from its layouts alone, or why not: for `explain`.
 pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), String> {
     let empty: Vec<&[u8]> = vec![&[]; kernel.inputs.len()];
-    let reads: Vec<Read> = crate::exec::reads(kernel, &empty);
+    let reads: Vec<Read> = crate::block::reads(kernel, &empty);
     let output = if sum {
         Output::SumLanes
     } else {
@@ -385,7 +387,7 @@ pub(crate) fn verdict(kernel: &Kernel, value: usize, sum: bool) -> Result<(), St
 
 /// A kernel's compiled loop and what it reads, before any data is bound.
 #[derive(Clone)]
-pub(crate) struct Plan {
+pub(crate) struct CompiledLoop {
     code: Arc<codegen::Code>,
     /// Where each invariant slot's value comes from.
     invariants: Vec<Invariant>,
@@ -397,7 +399,12 @@ pub(crate) struct Plan {
 
 /// The plan for value `value` of `kernel`, or why the kernel is not
 /// compiled. It depends on the layouts in `reads` only, not on their bytes.
-fn plan(kernel: &Kernel, reads: &[Read], value: usize, output: Output) -> Result<Plan, String> {
+fn plan(
+    kernel: &Kernel,
+    reads: &[Read],
+    value: usize,
+    output: Output,
+) -> Result<CompiledLoop, String> {
     if !enabled() {
         return Err(if codegen::available() {
             "the JIT is off (TANDEM_CPU_JIT=0)".into()
@@ -414,7 +421,7 @@ fn plan(kernel: &Kernel, reads: &[Read], value: usize, output: Output) -> Result
         output == Output::SumLanes,
     )?;
     let code = cached(shape).ok_or("its values need more than the 16 vector registers")?;
-    Ok(Plan {
+    Ok(CompiledLoop {
         code,
         invariants,
         streams,
@@ -456,7 +463,7 @@ pub(crate) fn compile_sum<'a>(
     kernel: &Kernel,
     reads: &[Read<'a>],
     value: usize,
-) -> Option<Fused<'a>> {
+) -> Option<BoundLoop<'a>> {
     prepare(kernel, reads, value, Output::SumLanes)
 }
 
@@ -465,7 +472,7 @@ fn prepare<'a>(
     reads: &[Read<'a>],
     value: usize,
     output: Output,
-) -> Option<Fused<'a>> {
+) -> Option<BoundLoop<'a>> {
     let plan = plan(kernel, reads, value, output).ok()?;
     bind(&plan, kernel, reads, value)
 }
@@ -477,7 +484,7 @@ pub(crate) fn plan_store(
     reads: &[Read],
     value: usize,
     streaming: bool,
-) -> Option<Plan> {
+) -> Option<CompiledLoop> {
     if kernel.outputs.first()?.dtype != kernel.instrs.get(value)?.dtype {
         return None;
     }
@@ -486,12 +493,12 @@ pub(crate) fn plan_store(
 
 /// `plan`'s loop bound to this run's inputs and constants.
 pub(crate) fn bind<'a>(
-    plan: &Plan,
+    plan: &CompiledLoop,
     kernel: &Kernel,
     reads: &[Read<'a>],
     value: usize,
-) -> Option<Fused<'a>> {
-    let Plan {
+) -> Option<BoundLoop<'a>> {
+    let CompiledLoop {
         code,
         invariants: invariant_sources,
         streams: stream_inputs,
@@ -549,7 +556,7 @@ pub(crate) fn bind<'a>(
             Read::Strided { bytes } => Some(Stream::Rows(row_input(k, bytes))),
         })
         .collect::<Option<SmallVec<[Stream; 4]>>>()?;
-    Some(Fused {
+    Some(BoundLoop {
         code: code.clone(),
         streams,
         invariants,
@@ -576,7 +583,7 @@ fn cached(shape: Shape) -> Option<Arc<codegen::Code>> {
     code
 }
 
-impl Fused<'_> {
+impl BoundLoop<'_> {
     /// Elements per loop iteration: a range the loop runs is a multiple.
     pub(crate) fn step(&self) -> usize {
         UNROLL * VECTOR_BYTES / self.size
@@ -614,7 +621,7 @@ impl Fused<'_> {
     }
 
     /// Runs the loop once over the `out.len() / size` (fewer than
-    /// [`step`](Fused::step)) elements from `start`: the inputs' elements
+    /// [`step`](BoundLoop::step)) elements from `start`: the inputs' elements
     /// are copied into a zero-padded scratch iteration and the result back,
     /// so a kernel's last partial iteration needs no interpreter. `false`
     /// (nothing done) for loops that run row by row or stream their stores.
@@ -738,6 +745,3 @@ mod codegen;
 #[cfg(not(target_arch = "x86_64"))]
 #[path = "jit/fallback.rs"]
 mod codegen;
-
-#[cfg(test)]
-mod tests;

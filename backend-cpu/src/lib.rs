@@ -4,15 +4,18 @@
 //! block (blocks sized to stay in cache), with SIMD inner loops compiled for
 //! the running CPU (AVX-512, AVX2, NEON) and rayon across blocks for large
 //! arrays; kernels of plain floating-point arithmetic are compiled at run
-//! time into one register-fused loop (x86-64 AVX). See `exec.rs` for the
+//! time into one register-fused loop (x86-64 AVX). See `exec/` for the
 //! execution model, `jit.rs` for the compiled loops and `elem.rs` for the ops.
 
 pub mod bandwidth;
+mod block;
 mod cast;
 mod direct;
 mod elem;
 mod exec;
 mod jit;
+#[cfg(test)]
+mod jit_tests;
 mod reduce;
 pub mod simd;
 mod stream;

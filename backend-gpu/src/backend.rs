@@ -5,9 +5,10 @@
 
 use crate::batch::Batch;
 use crate::bind_cache::BindCache;
+use crate::context::DeviceContext;
 use crate::device::{Gpu, Limits};
+use crate::key::{ShaderKey, Signature};
 use crate::pipeline_cache::PipelineCache;
-use crate::plan::{ShaderKey, Signature};
 use crate::pool::{GpuBuffer, Pool, PoolStats, STORAGE};
 use crate::{exec, reduce, transfer};
 use std::sync::Arc;
@@ -25,16 +26,6 @@ use tandem_core::{Backend, DeviceInfo, DeviceKind, Error, Memory, Result};
 /// relative to its window.
 const MAX_ELEMENTS: usize = i32::MAX as usize;
 
-/// The state one device's backend shares.
-pub(crate) struct Inner {
-    pub gpu: Gpu,
-    pub pool: Arc<Pool>,
-    pub cache: PipelineCache,
-    pub binds: BindCache,
-    pub batch: Batch,
-    pub index: usize,
-}
-
 /// The GPU backend for one adapter.
 ///
 /// ```
@@ -44,13 +35,13 @@ pub(crate) struct Inner {
 /// }
 /// ```
 pub struct GpuBackend {
-    inner: Arc<Inner>,
+    inner: Arc<DeviceContext>,
 }
 
 impl GpuBackend {
     pub(crate) fn new(gpu: Gpu, index: usize) -> GpuBackend {
         GpuBackend {
-            inner: Arc::new(Inner {
+            inner: Arc::new(DeviceContext {
                 gpu,
                 pool: Arc::new(Pool::default()),
                 cache: PipelineCache::default(),

@@ -12,8 +12,8 @@
 //! binding a buffer the pool gave back to the driver are dropped, and the
 //! cache is cleared when it reaches [`CAPACITY`] entries.
 
+use crate::command::Dispatch;
 use crate::device::Gpu;
-use crate::dispatch::Dispatch;
 use crate::pipeline_cache::Compiled;
 use crate::pool::Pool;
 use rustc_hash::FxHashMap;

@@ -5,12 +5,8 @@
 //! than `max_compute_workgroups_per_dimension` workgroups, and encoding the
 //! dispatches, each with its cached bind group.
 
-use crate::backend::Inner;
 use crate::device::{Gpu, Limits};
-use crate::pipeline_cache::Compiled;
-use crate::plan::Access;
-use crate::pool::GpuBuffer;
-use std::sync::Arc;
+use crate::key::Access;
 use tandem_core::Error;
 
 /// The part of a buffer bound for one dispatch.
@@ -152,43 +148,6 @@ pub(crate) fn grid(workgroups: u64, limits: &Limits) -> (u32, u32) {
 /// Most workgroups one dispatch may launch.
 pub(crate) fn max_workgroups(limits: &Limits) -> u64 {
     u64::from(limits.max_workgroups) * u64::from(limits.max_workgroups)
-}
-
-/// One buffer binding of a dispatch.
-pub(crate) struct Bound<'a> {
-    pub buffer: &'a GpuBuffer,
-    pub window: Window,
-}
-
-/// One dispatch: its uniform words, bindings (after the uniform) and grid.
-pub(crate) struct Dispatch<'a> {
-    pub words: Vec<u32>,
-    pub bound: Vec<Bound<'a>>,
-    pub grid: (u32, u32),
-}
-
-/// Records `dispatches` of `compiled` into `enc` in one compute pass, each
-/// with its bind group (uniform words and buffer windows) from the
-/// device's bind group cache.
-pub(crate) fn encode(
-    inner: &Inner,
-    enc: &mut wgpu::CommandEncoder,
-    compiled: &Arc<Compiled>,
-    dispatches: &[Dispatch<'_>],
-) {
-    let groups: Vec<wgpu::BindGroup> = dispatches
-        .iter()
-        .map(|d| inner.binds.get(&inner.gpu, &inner.pool, compiled, d))
-        .collect();
-    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-        label: Some("tandem kernel"),
-        timestamp_writes: None,
-    });
-    pass.set_pipeline(&compiled.pipeline);
-    for (d, g) in dispatches.iter().zip(&groups) {
-        pass.set_bind_group(0, g, &[]);
-        pass.dispatch_workgroups(d.grid.0, d.grid.1, 1);
-    }
 }
 
 /// The error for work that cannot be split to fit the limits.

@@ -4,21 +4,23 @@
 //! strides, constants) and record it into the device's pending batch
 //! (`batch.rs`). Nothing waits: readback does.
 
-use crate::backend::Inner;
 use crate::codegen::elementwise;
 use crate::codegen::types::Width;
-use crate::dispatch::{self, grid, span, window, Bound, Dispatch};
+use crate::command::{Bound, Dispatch};
+use crate::context::DeviceContext;
+use crate::dispatch::{self, grid, span, window};
+use crate::key::{self, Access, ElementwiseKey, Normalized, Operand, ShaderKey};
 use crate::params::{put_const, ParamLayout, N, START};
 use crate::pipeline_cache::BindKind;
-use crate::plan::{self, Access, ElementwiseKey, Normalized, Operand, ShaderKey};
 use crate::pool::GpuBuffer;
+use crate::record;
 use tandem_core::kernel::Kernel;
 use tandem_core::Result;
 
 /// The cache key and normalised form of an elementwise kernel.
 pub(crate) fn elementwise_key(kernel: &Kernel) -> (ElementwiseKey, Normalized) {
-    let n = plan::normalize(kernel);
-    let width = if plan::vec4_ok(&n) {
+    let n = key::normalize(kernel);
+    let width = if key::vec4_ok(&n) {
         Width::Vec4
     } else {
         Width::Scalar
@@ -68,7 +70,7 @@ pub(crate) fn put_operand(
 
 /// Runs `kernel` (no reduction) on `inputs` into `outputs`.
 pub(crate) fn run(
-    inner: &Inner,
+    inner: &DeviceContext,
     kernel: &Kernel,
     inputs: &[&GpuBuffer],
     outputs: &[&GpuBuffer],
@@ -145,6 +147,6 @@ pub(crate) fn run(
         .collect();
     gpu.scoped("kernel", 0, || {
         let mut rec = inner.batch.record(gpu);
-        dispatch::encode(inner, rec.encoder(), &compiled, &dispatches);
+        record::encode(inner, rec.encoder(), &compiled, &dispatches);
     })
 }

@@ -5,10 +5,13 @@
 //!
 //! - `device.rs`: adapters, limits, features, error scopes.
 //! - `pool.rs`: the size-bucketed buffer pool; `transfer.rs`: upload and readback.
-//! - `plan.rs`: a kernel normalised into its structure (the cache key) and its sizes.
-//! - `codegen/`: WGSL from the templates in the workspace's `shaders/`.
+//! - `key.rs`: a kernel normalised into its structure (the cache key) and its sizes.
+//! - `codegen/`: WGSL from the templates in `shaders/` (this crate's, so
+//!   they ship in its package; the workspace's `shaders/` links to them).
 //! - `pipeline_cache.rs`: compiled pipelines by structure.
 //! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
+//! - `context.rs`: the state a device's backend shares; `command.rs`: what one
+//!   dispatch binds; `record.rs`: recording dispatches into the batch.
 //! - `exec.rs`: elementwise kernels; `reduce.rs`: reductions.
 //! - `batch.rs`: kernels recorded into one pending submission per forced graph;
 //!   `bind_cache.rs`: bind groups and uniform blocks reused across runs.
@@ -26,13 +29,18 @@ mod backend;
 mod batch;
 mod bind_cache;
 mod codegen;
+#[cfg(test)]
+mod codegen_tests;
+mod command;
+mod context;
 mod device;
 mod dispatch;
 mod exec;
+mod key;
 mod params;
 mod pipeline_cache;
-mod plan;
 mod pool;
+mod record;
 mod reduce;
 mod transfer;
 

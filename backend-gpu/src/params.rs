@@ -11,7 +11,7 @@
 //! written and read. Then the shape, then per operand its base (and strides
 //! if strided), then the constants.
 
-use crate::plan::Access;
+use crate::key::Access;
 use tandem_core::{DType, Scalar};
 
 /// Header word: elements in this dispatch.

@@ -6,7 +6,7 @@
 
 use crate::codegen;
 use crate::device::Gpu;
-use crate::plan::{ShaderKey, Signature};
+use crate::key::{ShaderKey, Signature};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex};
 use tandem_core::{Error, Result};

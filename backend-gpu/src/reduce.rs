@@ -27,17 +27,19 @@
 //! the row are separate `u32`s, and buffer positions are relative to their
 //! window (wrapping arithmetic, exact because each lands inside it).
 
-use crate::backend::Inner;
 use crate::codegen::reduce::{acc_dtype, first_layout, out_dtype, partials_layout};
+use crate::command::{Bound, Dispatch};
+use crate::context::DeviceContext;
 use crate::device::Limits;
-use crate::dispatch::{self, grid, span, window, Bound, Dispatch, Window};
+use crate::dispatch::{self, grid, span, window, Window};
 use crate::exec::put_operand;
+use crate::key::{self, Access, Normalized, Operand, PartialsKey, ReduceKey, ShaderKey};
 use crate::params::{
     put_const, ParamLayout, CHUNKS, CHUNK_LEN, FLAT_BASE, IN_BASE, N, OUT_BASE, ROW, ROWS, START,
 };
 use crate::pipeline_cache::BindKind;
-use crate::plan::{self, Access, Normalized, Operand, PartialsKey, ReduceKey, ShaderKey};
 use crate::pool::{GpuBuffer, STORAGE};
+use crate::record;
 use tandem_core::kernel::{Kernel, Reduction};
 use tandem_core::ops::ReduceOp;
 use tandem_core::{DType, Error, Result};
@@ -178,7 +180,7 @@ pub(crate) fn prepare(kernel: &Kernel, red: &Reduction) -> Result<Prepared> {
             ),
         ));
     }
-    let (n, split) = plan::normalize_reduction(kernel, &red.axes);
+    let (n, split) = key::normalize_reduction(kernel, &red.axes);
     let m = n.shape[..split].iter().product();
     let k = n.shape[split..].iter().product();
     Ok(Prepared {
@@ -351,7 +353,7 @@ impl Partials {
     }
 }
 
-fn partials(inner: &Inner, len: usize, op: ReduceOp, value_dt: DType) -> Result<Partials> {
+fn partials(inner: &DeviceContext, len: usize, op: ReduceOp, value_dt: DType) -> Result<Partials> {
     let elem = acc_dtype(op, value_dt).size_of();
     let values = inner.pool.get(
         &inner.gpu,
@@ -460,7 +462,7 @@ fn choose(
 
 /// Runs a reduction kernel into `output`.
 pub(crate) fn run(
-    inner: &Inner,
+    inner: &DeviceContext,
     kernel: &Kernel,
     red: &Reduction,
     inputs: &[&GpuBuffer],
@@ -545,7 +547,7 @@ pub(crate) fn run(
         });
     }
     gpu.scoped("reduction", 0, || {
-        dispatch::encode(inner, rec.encoder(), &compiled, &ds);
+        record::encode(inner, rec.encoder(), &compiled, &ds);
     })?;
     drop(ds);
 
@@ -639,7 +641,7 @@ pub(crate) fn run(
             });
         }
         gpu.scoped("reduction", 0, || {
-            dispatch::encode(inner, rec.encoder(), &compiled, &ds);
+            record::encode(inner, rec.encoder(), &compiled, &ds);
         })?;
         drop(ds);
         debug_assert!(q.len >= m * prev_c);

@@ -4,14 +4,14 @@
 //! graph forced by reading its result is one submission in all. Buffers keep the host layout byte for byte (`Bool`
 //! is one byte per element on both sides).
 
-use crate::backend::Inner;
+use crate::context::DeviceContext;
 use crate::pool::{GpuBuffer, READBACK, STORAGE};
 use std::sync::mpsc;
 use tandem_core::buffer::HostBuffer;
 use tandem_core::{Error, Result};
 
 /// Copies `data` into a new device buffer.
-pub(crate) fn upload(inner: &Inner, data: &HostBuffer) -> Result<GpuBuffer> {
+pub(crate) fn upload(inner: &DeviceContext, data: &HostBuffer) -> Result<GpuBuffer> {
     let (gpu, pool) = (&inner.gpu, &inner.pool);
     let bytes = data.as_bytes();
     let buf = pool.get(gpu, STORAGE, bytes.len() as u64, "upload")?;
@@ -36,7 +36,7 @@ pub(crate) fn upload(inner: &Inner, data: &HostBuffer) -> Result<GpuBuffer> {
 }
 
 /// Copies the first `len` bytes of `buf` to the host.
-pub(crate) fn download(inner: &Inner, buf: &GpuBuffer, len: usize) -> Result<HostBuffer> {
+pub(crate) fn download(inner: &DeviceContext, buf: &GpuBuffer, len: usize) -> Result<HostBuffer> {
     let (gpu, pool) = (&inner.gpu, &inner.pool);
     let mut host = HostBuffer::try_for_overwrite("download", len)?;
     if len == 0 {

@@ -20,6 +20,7 @@ use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::{BinaryOp, UnaryOp};
 use tandem_core::{Backend, DType, Scalar};
+use tandem_test_support::ulp::{ulps_f32, ulps_f64};
 
 /// Interesting values of each dtype (special values, extremes, ties, signs).
 fn values(dt: DType) -> HostBuffer {
@@ -135,27 +136,18 @@ fn transcendental(op: &str) -> bool {
     .contains(&op)
 }
 
-/// Distance in ULP between two floats of one class (ordered bits).
-fn ulps(a: f64, b: f64) -> u64 {
-    fn key(x: f64) -> i128 {
-        let i = x.to_bits() as i64;
-        (if i < 0 { i64::MIN.wrapping_sub(i) } else { i }) as i128
-    }
-    (key(a) - key(b)).unsigned_abs() as u64
-}
-
 /// Equal up to `ulp` units in the last place (NaN equals NaN; infinities
 /// and the sign of zero must match exactly).
 fn close(dt: DType, a: &HostBuffer, b: &HostBuffer, ulp: u64) -> bool {
     let ok32 = |x: f32, y: f32| {
         (x.is_nan() && y.is_nan())
             || x.to_bits() == y.to_bits()
-            || (x.is_finite() && y.is_finite() && x != 0.0 && y != 0.0 && f32_ulps(x, y) <= ulp)
+            || (x.is_finite() && y.is_finite() && x != 0.0 && y != 0.0 && ulps_f32(x, y) <= ulp)
     };
     let ok64 = |x: f64, y: f64| {
         (x.is_nan() && y.is_nan())
             || x.to_bits() == y.to_bits()
-            || (x.is_finite() && y.is_finite() && x != 0.0 && y != 0.0 && ulps(x, y) <= ulp)
+            || (x.is_finite() && y.is_finite() && x != 0.0 && y != 0.0 && ulps_f64(x, y) <= ulp)
     };
     match dt {
         DType::F32 => a
@@ -170,14 +162,6 @@ fn close(dt: DType, a: &HostBuffer, b: &HostBuffer, ulp: u64) -> bool {
             .all(|(&x, &y)| ok64(x, y)),
         _ => same(dt, a, b),
     }
-}
-
-fn f32_ulps(a: f32, b: f32) -> u64 {
-    fn key(x: f32) -> i64 {
-        let i = x.to_bits() as i32;
-        (if i < 0 { i32::MIN.wrapping_sub(i) } else { i }) as i64
-    }
-    (key(a) - key(b)).unsigned_abs()
 }
 
 /// Equal bit for bit, except that any NaN equals any NaN.

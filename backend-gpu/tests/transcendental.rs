@@ -16,7 +16,7 @@
 //!
 //! Special values (NaN, ±inf, ±0, overflow, underflow) must agree exactly
 //! in class and sign, and vmath's own tables of exact special values
-//! (`tandem_cpu::vmath::special`, which vmath's tests read too) must come
+//! (`tandem_test_support::special`, which vmath's tests read too) must come
 //! out bit for bit. Run with `--nocapture` for the measured errors.
 //!
 //! Measured on lavapipe (llvmpipe, LLVM 15.0.6), max error in ULP: float32 over
@@ -64,8 +64,8 @@ use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::{BinaryOp, UnaryOp};
 use tandem_core::{Backend, DType};
-use tandem_cpu::vmath::special;
 use tandem_gpu::GpuBackend;
+use tandem_test_support::special;
 
 /// The most the GPU's float32 result may be from the exact one, and its
 /// float64 result from glibc's, in ULP: vmath's own bound.
@@ -81,7 +81,7 @@ fn within(e: f64, bound: f64) -> bool {
 /// A binary function: op, reference, the CPU backend's version.
 type Binary<T> = (BinaryOp, fn(f64, f64) -> f64, fn(&[T], &[T], &mut [T]));
 
-use tandem_cpu::vmath::inputs::Rng;
+use tandem_test_support::inputs::Rng;
 
 /// A family of inputs.
 #[derive(Clone, Copy)]
@@ -850,7 +850,7 @@ fn exact_unary<T: bytemuck::Pod + Copy + std::fmt::Debug + Into<f64>>(
     }
 }
 
-/// The rows of a table of `tandem_cpu::vmath::special` gathered by op, so
+/// The rows of a table of `tandem_test_support::special` gathered by op, so
 /// each op is one kernel.
 fn by_op<T: Copy>(table: &[(UnaryOp, &[(T, T)])]) -> Vec<(UnaryOp, Vec<(T, T)>)> {
     let mut ops: Vec<(UnaryOp, Vec<(T, T)>)> = Vec::new();
@@ -864,7 +864,7 @@ fn by_op<T: Copy>(table: &[(UnaryOp, &[(T, T)])]) -> Vec<(UnaryOp, Vec<(T, T)>)>
 }
 
 /// The special values vmath's own tests require exactly, from the table
-/// both read (`tandem_cpu::vmath::special`): NaN, infinities, signed
+/// both read (`tandem_test_support::special`): NaN, infinities, signed
 /// zeros, overflow and underflow thresholds, subnormal results, exact
 /// powers and logarithms, saturation of tanh and sigmoid, the C99 tables
 /// of atan2 and pow. The GPU must give the very same values.

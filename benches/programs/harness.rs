@@ -107,15 +107,20 @@ pub fn budget() -> f64 {
 }
 
 /// Where `programs.py` is: `TANDEM_PROGRAMS_PY`, else the source tree this
-/// binary was built from.
+/// binary was built from (this module is built into `benches/programs.rs`,
+/// whose manifest is the workspace root, and into the `tandem` command,
+/// whose manifest is `cli/`).
 pub fn script() -> PathBuf {
     std::env::var_os("TANDEM_PROGRAMS_PY")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/benches/programs/programs.py"
-            ))
+            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let beside = manifest.join("benches/programs/programs.py");
+            if beside.is_file() {
+                beside
+            } else {
+                manifest.join("../benches/programs/programs.py")
+            }
         })
 }
 

@@ -55,10 +55,11 @@ use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::force::force;
 use crate::graph::{Node, Storage};
 use crate::layout::Layout;
-use crate::runtime::{force, host_copy};
 use crate::scalar::Scalar;
+use crate::transfer::host_copy;
 use ndarray::{ArrayBase, ArrayD, ArrayView, Axis, Dimension, IxDyn};
 use std::sync::Arc;
 

@@ -10,7 +10,7 @@
 //! it becomes a 0-d array of the dtype NEP 50 would give it, which promotes
 //! the same way.
 
-use super::parser::{BinOp, Kind, Kwarg, Node, Span, UnOp};
+use super::parser::{Ast, BinOp, Kind, Kwarg, Span, UnOp};
 use super::{ExprError, ExprErrorKind};
 use crate::ops::{reference, BinaryOp, UnaryOp};
 use crate::{Array, DType, Operand, Scalar};
@@ -81,10 +81,10 @@ impl Value {
         }
     }
 
-    fn is_bool(&self) -> bool {
+    fn is_float(&self) -> bool {
         match self {
-            Value::Arr(a) => a.dtype() == DType::Bool,
-            Value::Weak(w) => matches!(w, Weak::Bool(_)),
+            Value::Arr(a) => a.dtype().is_float(),
+            Value::Weak(w) => matches!(w, Weak::Float(_)),
         }
     }
 
@@ -103,7 +103,7 @@ fn argument(message: impl Into<String>, span: Span) -> ExprError {
 }
 
 /// Evaluates `node` over `inputs`.
-pub(crate) fn eval(node: &Node, inputs: &HashMap<String, Array>) -> Result<Value, ExprError> {
+pub(crate) fn eval(node: &Ast, inputs: &HashMap<String, Array>) -> Result<Value, ExprError> {
     match &node.kind {
         Kind::Int(v) => Ok(Value::Weak(Weak::Int(*v))),
         Kind::Float(v) => Ok(Value::Weak(Weak::Float(*v))),
@@ -204,10 +204,13 @@ fn unary(op: UnOp, span: Span, v: Value) -> Result<Value, ExprError> {
             .map(Value::Arr)
             .map_err(|e| ExprError::array(e, span)),
         (UnOp::Not, Value::Weak(Weak::Bool(b))) => Ok(Value::Weak(Weak::Bool(!b))),
-        (UnOp::Not, Value::Arr(a)) if a.dtype() == DType::Bool => Ok(Value::Arr(a.logical_not())),
+        (UnOp::Not, Value::Weak(Weak::Int(i))) => Ok(Value::Weak(Weak::Int(!i))),
+        (UnOp::Not, Value::Arr(a)) if a.dtype() != DType::F32 && a.dtype() != DType::F64 => {
+            Ok(Value::Arr(a.bitwise_not()))
+        }
         (UnOp::Not, v) => Err(argument(
             format!(
-                "~ is logical not and takes a bool operand (as in numexpr), not {}; compare first, as in ~(a > 0)",
+                "~ is NumPy's invert: logical not of bools, bitwise not of integers, and not defined for {}; compare first, as in ~(a > 0)",
                 v.type_name()
             ),
             span,
@@ -219,6 +222,7 @@ fn unary(op: UnOp, span: Span, v: Value) -> Result<Value, ExprError> {
 fn swapped(op: BinOp) -> Option<BinOp> {
     Some(match op {
         BinOp::Add | BinOp::Mul | BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or | BinOp::Xor => op,
+        BinOp::Shl | BinOp::Shr => return None,
         BinOp::Lt => BinOp::Gt,
         BinOp::Le => BinOp::Ge,
         BinOp::Gt => BinOp::Lt,
@@ -262,19 +266,25 @@ fn array_binary(op: BinOp, a: &Array, b: Operand) -> crate::Result<Array> {
         BinOp::Ge => a.ge(b),
         BinOp::Eq => a.eq(b),
         BinOp::Ne => a.ne(b),
-        BinOp::And => a.logical_and(b),
-        BinOp::Or => a.logical_or(b),
-        BinOp::Xor => a.logical_xor(b),
+        // NumPy's & | ^ are the bitwise ufuncs: logical on bools.
+        BinOp::And => a.bitwise_and(b),
+        BinOp::Or => a.bitwise_or(b),
+        BinOp::Xor => a.bitwise_xor(b),
+        BinOp::Shl => a.left_shift(b),
+        BinOp::Shr => a.right_shift(b),
     }
 }
 
 fn binary(op: BinOp, span: Span, a: Value, b: Value) -> Result<Value, ExprError> {
-    if matches!(op, BinOp::And | BinOp::Or | BinOp::Xor) {
+    if matches!(
+        op,
+        BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Shl | BinOp::Shr
+    ) {
         for (side, v) in [("left", &a), ("right", &b)] {
-            if !v.is_bool() {
+            if v.is_float() {
                 return Err(argument(
                     format!(
-                        "{} is logical and takes bool operands (as in numexpr); the {side} side is {}. Compare first, and mind that {} binds tighter than comparisons: (a > 0) {} (b < 1)",
+                        "{} is bitwise (logical on bools) and takes bool or integer operands, as in NumPy; the {side} side is {}. Compare first, and mind that {} binds tighter than comparisons: (a > 0) {} (b < 1)",
                         op.text(),
                         v.type_name(),
                         op.text(),
@@ -326,13 +336,33 @@ fn fold_binary(op: BinOp, x: Weak, y: Weak) -> Result<Weak, String> {
         // NaN != anything.
         BinOp::Ne => return Ok(Weak::Bool(ord() != Some(Ordering::Equal))),
         BinOp::And | BinOp::Or | BinOp::Xor => {
-            let (Weak::Bool(p), Weak::Bool(q)) = (x, y) else {
-                return Err(format!("{} takes bool operands", op.text()));
+            if let (Weak::Bool(p), Weak::Bool(q)) = (x, y) {
+                return Ok(Weak::Bool(match op {
+                    BinOp::And => p & q,
+                    BinOp::Or => p | q,
+                    _ => p ^ q,
+                }));
+            }
+            let (Some(p), Some(q)) = (x.to_int(), y.to_int()) else {
+                return Err(format!("{} takes bool or integer operands", op.text()));
             };
-            return Ok(Weak::Bool(match op {
+            return Ok(Weak::Int(match op {
                 BinOp::And => p & q,
                 BinOp::Or => p | q,
                 _ => p ^ q,
+            }));
+        }
+        BinOp::Shl | BinOp::Shr => {
+            let (Some(p), Some(q)) = (x.to_int(), y.to_int()) else {
+                return Err(format!("{} takes integer operands", op.text()));
+            };
+            if q < 0 {
+                return Err("negative shift count (Python raises ValueError)".into());
+            }
+            return Ok(Weak::Int(if op == BinOp::Shl {
+                reference::left_shift(p, q)
+            } else {
+                reference::right_shift(p, q)
             }));
         }
         _ => {}
@@ -493,6 +523,7 @@ fn lookup(name: &str) -> Option<Func> {
         "all" => red(Array::try_all, Array::all_axis, Array::all_axes),
         "nansum" => red(Array::try_nansum, Array::nansum_axis, Array::nansum_axes),
         "nanmean" => red(Array::try_nanmean, Array::nanmean_axis, Array::nanmean_axes),
+        "nanprod" => red(Array::try_nanprod, Array::nanprod_axis, Array::nanprod_axes),
         "nanmin" => red(Array::try_nanmin, Array::nanmin_axis, Array::nanmin_axes),
         "nanmax" => red(Array::try_nanmax, Array::nanmax_axis, Array::nanmax_axes),
         "argmin" => arg_red(Array::try_argmin, Array::argmin_axis),
@@ -554,7 +585,7 @@ fn swapped_op(op: BinaryOp) -> Option<BinaryOp> {
 fn expect_args(
     name: &str,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     n: usize,
     usage: &str,
@@ -599,7 +630,7 @@ fn call(
     name: &str,
     name_span: Span,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     inputs: &HashMap<String, Array>,
 ) -> Result<Value, ExprError> {
@@ -685,14 +716,14 @@ fn reduce(
     name: &str,
     r: Reduction,
     call_span: Span,
-    args: &[Node],
+    args: &[Ast],
     kwargs: &[Kwarg],
     inputs: &HashMap<String, Array>,
 ) -> Result<Value, ExprError> {
     let usage = if r.ddof.is_some() {
-        format!("{name}(x), {name}(x, axis=0, keepdims=False, ddof=0)")
+        format!("{name}(x), {name}(x, axis=0, keepdims=False, ddof=0)  (axis=None: every axis)")
     } else {
-        format!("{name}(x), {name}(x, axis=0, keepdims=False)")
+        format!("{name}(x), {name}(x, axis=0, keepdims=False)  (axis=None: every axis)")
     };
     if args.is_empty() || args.len() > 2 {
         return Err(argument(
@@ -704,23 +735,32 @@ fn reduce(
         ));
     }
     let mut axis: Option<isize> = None;
+    let mut axis_given = false;
+    // `axis=None` (NumPy's default: every axis) is the same as no axis.
+    let is_none = |n: &Ast| matches!(&n.kind, Kind::Name(v) if v == "None");
     if let Some(a) = args.get(1) {
-        let kw = Kwarg {
-            name: "axis".into(),
-            name_span: a.span,
-            value: a.clone(),
-        };
-        axis = Some(constant_int(&kw, inputs, "an integer")? as isize);
+        axis_given = true;
+        if !is_none(a) {
+            let kw = Kwarg {
+                name: "axis".into(),
+                name_span: a.span,
+                value: a.clone(),
+            };
+            axis = Some(constant_int(&kw, inputs, "an integer or None")? as isize);
+        }
     }
     let mut keepdims = false;
     let mut ddof: usize = 0;
     for kw in kwargs {
         match kw.name.as_str() {
             "axis" => {
-                if axis.is_some() {
+                if axis_given {
                     return Err(argument(format!("{name}() got axis twice"), kw.name_span));
                 }
-                axis = Some(constant_int(kw, inputs, "an integer")? as isize);
+                axis_given = true;
+                if !is_none(&kw.value) {
+                    axis = Some(constant_int(kw, inputs, "an integer or None")? as isize);
+                }
             }
             "keepdims" => keepdims = constant_int(kw, inputs, "True or False")? != 0,
             "ddof" if r.ddof.is_some() => {

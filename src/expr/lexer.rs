@@ -29,6 +29,8 @@ pub(crate) enum Op {
     Pipe,
     Caret,
     Tilde,
+    Shl,
+    Shr,
 }
 
 impl Op {
@@ -52,6 +54,8 @@ impl Op {
             Op::Pipe => "|",
             Op::Caret => "^",
             Op::Tilde => "~",
+            Op::Shl => "<<",
+            Op::Shr => ">>",
         }
     }
 }
@@ -140,6 +144,8 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
         let (tok, len) = match (c, next) {
             ('*', Some('*')) => (Tok::Op(Op::StarStar), 2),
             ('/', Some('/')) => (Tok::Op(Op::SlashSlash), 2),
+            ('<', Some('<')) => (Tok::Op(Op::Shl), 2),
+            ('>', Some('>')) => (Tok::Op(Op::Shr), 2),
             ('<', Some('=')) => (Tok::Op(Op::Le), 2),
             ('>', Some('=')) => (Tok::Op(Op::Ge), 2),
             ('=', Some('=')) => (Tok::Op(Op::EqEq), 2),

@@ -59,6 +59,8 @@ pub(crate) enum BinOp {
     And,
     Or,
     Xor,
+    Shl,
+    Shr,
 }
 
 impl BinOp {
@@ -80,6 +82,8 @@ impl BinOp {
             Op::Amp => BinOp::And,
             Op::Pipe => BinOp::Or,
             Op::Caret => BinOp::Xor,
+            Op::Shl => BinOp::Shl,
+            Op::Shr => BinOp::Shr,
             Op::Tilde => return None,
         })
     }
@@ -103,6 +107,8 @@ impl BinOp {
             BinOp::And => "&",
             BinOp::Or => "|",
             BinOp::Xor => "^",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
         }
     }
 
@@ -117,9 +123,10 @@ impl BinOp {
 /// Columns `[start, end)`.
 pub(crate) type Span = (usize, usize);
 
-/// A node of the tree, with the columns of the source it came from.
+/// A node of the syntax tree, with the columns of the source it came from
+/// (`Ast`, not `Node`: the array graph has the nodes).
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Node {
+pub(crate) struct Ast {
     pub kind: Kind,
     pub span: Span,
     /// Height of the subtree (a leaf is 1).
@@ -131,7 +138,7 @@ pub(crate) struct Node {
 pub(crate) struct Kwarg {
     pub name: String,
     pub name_span: Span,
-    pub value: Node,
+    pub value: Ast,
 }
 
 /// What a node is.
@@ -143,18 +150,18 @@ pub(crate) enum Kind {
     Unary {
         op: UnOp,
         op_span: Span,
-        arg: Box<Node>,
+        arg: Box<Ast>,
     },
     Binary {
         op: BinOp,
         op_span: Span,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
+        lhs: Box<Ast>,
+        rhs: Box<Ast>,
     },
     Call {
         name: String,
         name_span: Span,
-        args: Vec<Node>,
+        args: Vec<Ast>,
         kwargs: Vec<Kwarg>,
     },
 }
@@ -166,7 +173,7 @@ struct Parser {
 }
 
 /// Parses a whole expression.
-pub(crate) fn parse(src: &str) -> Result<Node, ExprError> {
+pub(crate) fn parse(src: &str) -> Result<Ast, ExprError> {
     let tokens = lex(src)?;
     let mut p = Parser {
         tokens,
@@ -231,7 +238,7 @@ impl Parser {
         self.nesting -= 1;
     }
 
-    fn binary(op: BinOp, op_tok: &Token, lhs: Node, rhs: Node) -> Result<Node, ExprError> {
+    fn binary(op: BinOp, op_tok: &Token, lhs: Ast, rhs: Ast) -> Result<Ast, ExprError> {
         let depth = 1 + lhs.depth.max(rhs.depth);
         if depth > MAX_DEPTH {
             return Err(ExprError::syntax(
@@ -243,7 +250,7 @@ impl Parser {
             ));
         }
         let span = (lhs.span.0, rhs.span.1);
-        Ok(Node {
+        Ok(Ast {
             kind: Kind::Binary {
                 op,
                 op_span: (op_tok.start, op_tok.end),
@@ -255,11 +262,11 @@ impl Parser {
         })
     }
 
-    fn expr(&mut self) -> Result<Node, ExprError> {
+    fn expr(&mut self) -> Result<Ast, ExprError> {
         self.comparison()
     }
 
-    fn comparison(&mut self) -> Result<Node, ExprError> {
+    fn comparison(&mut self) -> Result<Ast, ExprError> {
         let lhs = self.or()?;
         let Some(op) = self
             .peek_op()
@@ -293,8 +300,8 @@ impl Parser {
     fn left_assoc(
         &mut self,
         ops: &[Op],
-        next: fn(&mut Parser) -> Result<Node, ExprError>,
-    ) -> Result<Node, ExprError> {
+        next: fn(&mut Parser) -> Result<Ast, ExprError>,
+    ) -> Result<Ast, ExprError> {
         let mut lhs = next(self)?;
         while let Some(op) = self.peek_op().filter(|o| ops.contains(o)) {
             let op_tok = self.bump();
@@ -305,30 +312,34 @@ impl Parser {
         Ok(lhs)
     }
 
-    fn or(&mut self) -> Result<Node, ExprError> {
+    fn or(&mut self) -> Result<Ast, ExprError> {
         self.left_assoc(&[Op::Pipe], Parser::xor)
     }
 
-    fn xor(&mut self) -> Result<Node, ExprError> {
+    fn xor(&mut self) -> Result<Ast, ExprError> {
         self.left_assoc(&[Op::Caret], Parser::and)
     }
 
-    fn and(&mut self) -> Result<Node, ExprError> {
-        self.left_assoc(&[Op::Amp], Parser::sum)
+    fn and(&mut self) -> Result<Ast, ExprError> {
+        self.left_assoc(&[Op::Amp], Parser::shift)
     }
 
-    fn sum(&mut self) -> Result<Node, ExprError> {
+    fn shift(&mut self) -> Result<Ast, ExprError> {
+        self.left_assoc(&[Op::Shl, Op::Shr], Parser::sum)
+    }
+
+    fn sum(&mut self) -> Result<Ast, ExprError> {
         self.left_assoc(&[Op::Plus, Op::Minus], Parser::product)
     }
 
-    fn product(&mut self) -> Result<Node, ExprError> {
+    fn product(&mut self) -> Result<Ast, ExprError> {
         self.left_assoc(
             &[Op::Star, Op::Slash, Op::SlashSlash, Op::Percent],
             Parser::unary,
         )
     }
 
-    fn unary(&mut self) -> Result<Node, ExprError> {
+    fn unary(&mut self) -> Result<Ast, ExprError> {
         let op = match self.peek_op() {
             Some(Op::Minus) => UnOp::Neg,
             Some(Op::Plus) => UnOp::Pos,
@@ -341,7 +352,7 @@ impl Parser {
         self.leave();
         let arg = arg?;
         let depth = arg.depth + 1;
-        Ok(Node {
+        Ok(Ast {
             span: (op_tok.start, arg.span.1),
             kind: Kind::Unary {
                 op,
@@ -352,7 +363,7 @@ impl Parser {
         })
     }
 
-    fn power(&mut self) -> Result<Node, ExprError> {
+    fn power(&mut self) -> Result<Ast, ExprError> {
         let base = self.primary()?;
         if self.peek_op() != Some(Op::StarStar) {
             return Ok(base);
@@ -365,7 +376,7 @@ impl Parser {
         Self::binary(BinOp::Pow, &op_tok, base, exponent?)
     }
 
-    fn primary(&mut self) -> Result<Node, ExprError> {
+    fn primary(&mut self) -> Result<Ast, ExprError> {
         let t = self.bump();
         match t.tok {
             Tok::Int(v) => Ok(leaf(Kind::Int(v), &t)),
@@ -402,7 +413,7 @@ impl Parser {
         }
     }
 
-    fn call(&mut self, name: String, name_tok: &Token) -> Result<Node, ExprError> {
+    fn call(&mut self, name: String, name_tok: &Token) -> Result<Ast, ExprError> {
         let open = self.bump();
         self.enter(&open)?;
         let result = self.call_args(name, name_tok, &open);
@@ -415,8 +426,8 @@ impl Parser {
         name: String,
         name_tok: &Token,
         open: &Token,
-    ) -> Result<Node, ExprError> {
-        let mut args: Vec<Node> = Vec::new();
+    ) -> Result<Ast, ExprError> {
+        let mut args: Vec<Ast> = Vec::new();
         let mut kwargs: Vec<Kwarg> = Vec::new();
         loop {
             if self.peek().tok == Tok::RParen {
@@ -495,7 +506,7 @@ impl Parser {
                 name_tok.end,
             ));
         }
-        Ok(Node {
+        Ok(Ast {
             kind: Kind::Call {
                 name,
                 name_span: (name_tok.start, name_tok.end),
@@ -508,8 +519,8 @@ impl Parser {
     }
 }
 
-fn leaf(kind: Kind, t: &Token) -> Node {
-    Node {
+fn leaf(kind: Kind, t: &Token) -> Ast {
+    Ast {
         kind,
         span: (t.start, t.end),
         depth: 1,
@@ -536,7 +547,7 @@ mod tests {
     use super::*;
 
     /// The tree as a fully parenthesised string.
-    fn show(n: &Node) -> String {
+    fn show(n: &Ast) -> String {
         match &n.kind {
             Kind::Int(v) => v.to_string(),
             Kind::Float(v) => format!("{v:?}"),

@@ -1,7 +1,7 @@
 //! The x86-64 AVX code generator for `jit.rs`'s loops: register assignment
 //! over the lowered program, then the machine code (dynasm) for storing
 //! each vector of the value, or summing it into per-block lanes.
-use super::{Node, Output, Shape, MAX_STREAMS, SUM_BLOCK, SUM_LANES, UNROLL, VECTOR_BYTES};
+use super::{Lowered, Output, Shape, MAX_STREAMS, SUM_BLOCK, SUM_LANES, UNROLL, VECTOR_BYTES};
 use dynasmrt::{
     dynasm, x64::Assembler, AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer,
 };
@@ -92,19 +92,22 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
     };
     // NaN-propagating max/min take three instructions and two registers
     // besides their operands and result.
-    let max_min = nodes
-        .iter()
-        .any(|n| matches!(n, Node::Binary(BinaryOp::Maximum | BinaryOp::Minimum, ..)));
+    let max_min = nodes.iter().any(|n| {
+        matches!(
+            n,
+            Lowered::Binary(BinaryOp::Maximum | BinaryOp::Minimum, ..)
+        )
+    });
     let temps = if max_min {
         [regs.take()?, regs.take()?]
     } else {
         [0, 0]
     };
     let mut reg = vec![0u8; nodes.len()];
-    let is_temp = |n: &Node| !matches!(n, Node::Invariant(_));
+    let is_temp = |n: &Lowered| !matches!(n, Lowered::Invariant(_));
     for (i, n) in nodes.iter().enumerate() {
         let operands = operands(n);
-        if let Node::Invariant(slot) = *n {
+        if let Lowered::Invariant(slot) = *n {
             reg[i] = invariant_reg(slot);
             continue;
         }
@@ -235,12 +238,12 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
 }
 
 /// The values node `n` reads.
-fn operands(n: &Node) -> Vec<u16> {
+fn operands(n: &Lowered) -> Vec<u16> {
     match *n {
-        Node::Unary(_, a) => vec![a],
-        Node::Binary(_, a, b) => vec![a, b],
-        Node::Select(c, a, b) => vec![c, a, b],
-        Node::Stream(_) | Node::Invariant(_) => vec![],
+        Lowered::Unary(_, a) => vec![a],
+        Lowered::Binary(_, a, b) => vec![a, b],
+        Lowered::Select(c, a, b) => vec![c, a, b],
+        Lowered::Stream(_) | Lowered::Invariant(_) => vec![],
     }
 }
 
@@ -261,12 +264,12 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
     for (i, n) in shape.nodes.iter().enumerate() {
         let d = reg[i];
         match *n {
-            Node::Invariant(_) => {}
-            Node::Stream(slot) => {
+            Lowered::Invariant(_) => {}
+            Lowered::Stream(slot) => {
                 let g = STREAM_REGS[slot as usize];
                 dynasm!(ops ; .arch x64 ; vmovups Ry(d), [Rq(g) + rax + disp]);
             }
-            Node::Binary(op, a, b) => {
+            Lowered::Binary(op, a, b) => {
                 let (a, b) = (reg[a as usize], reg[b as usize]);
                 if op.is_comparison() {
                     compare(ops, f64, d, a, b, Compare::Op(op));
@@ -297,7 +300,7 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
                     _ => binary(ops, f64, op, d, a, b),
                 }
             }
-            Node::Select(c, a, b) => blend(
+            Lowered::Select(c, a, b) => blend(
                 ops,
                 f64,
                 d,
@@ -305,7 +308,7 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
                 reg[a as usize],
                 reg[c as usize],
             ),
-            Node::Unary(op, a) => {
+            Lowered::Unary(op, a) => {
                 let a = reg[a as usize];
                 match op {
                     UnaryOp::Neg => {

@@ -27,11 +27,12 @@
 //! added in order; so these sums give NumPy's bits. Arg-reductions fold in
 //! order with strict comparisons: the first index wins ties, as everywhere.
 
+use super::blocks::PARALLEL_MIN;
 use super::red::Red;
 use super::results::Results;
 use super::rows::{fold_row, start};
-use super::PARALLEL_MIN;
-use crate::exec::{Read, Workspace, BLOCK};
+use crate::block::{Read, BLOCK};
+use crate::exec::Workspace;
 use tandem_core::kernel::Kernel;
 use tandem_core::ops::ReduceOp;
 use tandem_core::Result;

@@ -3,7 +3,7 @@
 //! NumPy's 128-value leaves over 8 lanes, or better), the order the JIT's
 //! summing loop (`jit.rs`) reproduces.
 
-use crate::exec::{Src, BLOCK};
+use crate::block::{Src, BLOCK};
 use crate::jit;
 
 /// An element type reductions run on.

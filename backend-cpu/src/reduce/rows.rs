@@ -4,9 +4,10 @@
 //! streams in storage order (never column by column). Threads split the
 //! outputs, or bands of rows when a row of accumulators fits in cache.
 
+use super::blocks::{blocks, PARALLEL_MIN};
 use super::red::Red;
-use super::{blocks, PARALLEL_MIN};
-use crate::exec::{Read, Workspace, BLOCK};
+use crate::block::{Read, BLOCK};
+use crate::exec::Workspace;
 use rayon::prelude::*;
 use tandem_core::kernel::Kernel;
 use tandem_core::ops::ReduceOp;

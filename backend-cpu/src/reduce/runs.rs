@@ -5,12 +5,13 @@
 //! One output (a full reduction) is split across threads by ranges; many
 //! outputs are split by output.
 
+use super::blocks::{blocks, PARALLEL_MIN};
 use super::columns::SHORT_MAX;
 use super::extreme::extreme;
 use super::red::{block_sum_from_lanes, Red, JIT_BLOCKS, LANES};
 use super::short_rows::numpy_sum;
-use super::{blocks, PARALLEL_MIN};
-use crate::exec::{Read, Workspace, BLOCK};
+use crate::block::{Read, BLOCK};
+use crate::exec::Workspace;
 use crate::jit;
 use rayon::prelude::*;
 use tandem_core::kernel::Kernel;
@@ -203,7 +204,7 @@ pub(super) fn by_runs<T: Red>(
     op: ReduceOp,
     per: usize,
     outputs: usize,
-    summer: Option<&jit::Fused>,
+    summer: Option<&jit::BoundLoop>,
 ) -> Result<(Vec<T>, Vec<i64>)> {
     let finish = |accs: Vec<Acc<T>>| -> (Vec<T>, Vec<i64>) {
         accs.into_iter().map(|a| a.finish(op)).unzip()

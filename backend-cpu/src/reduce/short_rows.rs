@@ -18,10 +18,11 @@
 //! NumPy's). Extremes follow the NaN rules of `extreme.rs`, first index on
 //! ties.
 
+use super::blocks::PARALLEL_MIN;
 use super::red::Red;
 use super::results::Results;
-use super::PARALLEL_MIN;
-use crate::exec::{Read, Workspace, BLOCK};
+use crate::block::{Read, BLOCK};
+use crate::exec::Workspace;
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::ops::ReduceOp;
 use tandem_core::Result;

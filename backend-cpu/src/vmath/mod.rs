@@ -180,7 +180,7 @@
 //! infinities; `pow` implements the C99 table (`pow(x, 0) = 1` even for NaN
 //! `x`, `pow(1, y) = 1`, `pow(-1, ±inf) = 1`, a negative base with a
 //! non-integer exponent is NaN, signed zeros and infinities by parity).
-//! Those values are tabulated in `vmath::special`, which this module's
+//! Those values are tabulated in `tandem_test_support::special`, which this module's
 //! tests and the GPU backend's (`backend-gpu/tests/transcendental.rs`) both
 //! check bit for bit.
 //!
@@ -200,10 +200,6 @@
 
 use crate::simd::{dispatch, SimdLevel};
 
-#[doc(hidden)]
-pub mod inputs;
-#[doc(hidden)]
-pub mod special;
 #[rustfmt::skip]
 mod pow_tables;
 
@@ -593,7 +589,8 @@ mod tests {
 
     // ---- deterministic inputs -------------------------------------------
 
-    use super::inputs::Rng;
+    use tandem_test_support::inputs::Rng;
+    use tandem_test_support::special;
 
     /// Inputs of one kind of test.
     #[derive(Clone, Copy)]

@@ -9,8 +9,8 @@
 use super::helpers::Helpers;
 use super::ops;
 use super::types::{splat, ty, Width};
+use crate::key::{Access, BodyKey, KOp};
 use crate::params::{pw, ParamLayout, Slot};
-use crate::plan::{Access, BodyKey, KOp};
 use std::fmt::Write;
 use tandem_core::DType;
 

@@ -5,16 +5,16 @@
 //! written concurrently by other invocations, and bytes outside the kernel's
 //! region are left untouched); at `vec4` width an invocation owns whole words.
 
+use super::bindings::{bindings_header, fill};
 use super::body::{self, position};
 use super::helpers::Helpers;
 use super::types::{storage_elem, Width};
-use super::{bindings_header, fill};
+use crate::key::{Access, ElementwiseKey};
 use crate::params::{pw, ParamLayout};
-use crate::plan::{Access, ElementwiseKey};
 use std::fmt::Write;
 use tandem_core::DType;
 
-const TEMPLATE: &str = include_str!("../../../shaders/elementwise.wgsl");
+const TEMPLATE: &str = include_str!("../../shaders/elementwise.wgsl");
 
 /// The uniform layout of an elementwise shader.
 pub(crate) fn layout(key: &ElementwiseKey) -> ParamLayout {
@@ -30,7 +30,7 @@ pub(crate) fn layout(key: &ElementwiseKey) -> ParamLayout {
         .body
         .instrs
         .iter()
-        .filter(|(op, _)| *op == crate::plan::KOp::Const)
+        .filter(|(op, _)| *op == crate::key::KOp::Const)
         .map(|(_, d)| *d)
         .collect();
     ParamLayout::new(rank, &ops, &consts)

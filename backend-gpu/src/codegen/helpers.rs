@@ -23,9 +23,9 @@ use tandem_core::DType;
 /// the float32 and float64 transcendental functions (one file per dtype, as
 /// their algorithms differ).
 const TEMPLATES: [&str; 3] = [
-    include_str!("../../../shaders/math.wgsl"),
-    include_str!("../../../shaders/vmath_f32.wgsl"),
-    include_str!("../../../shaders/vmath_f64.wgsl"),
+    include_str!("../../shaders/math.wgsl"),
+    include_str!("../../shaders/vmath_f32.wgsl"),
+    include_str!("../../shaders/vmath_f64.wgsl"),
 ];
 
 /// One template section: its dependencies and body.

@@ -15,10 +15,10 @@ use super::types::{lit, splat, ty, Width};
 use tandem_core::ops::{BinaryOp, UnaryOp};
 use tandem_core::DType;
 
-/// Result of generating one expression.
-pub(crate) type Expr = Result<String, String>;
+/// The WGSL expression for one op, or why the GPU has none.
+pub(crate) type Wgsl = Result<String, String>;
 
-fn helper(h: &mut Helpers, name: &str, dt: DType, w: Width, args: &[&str]) -> Expr {
+fn helper(h: &mut Helpers, name: &str, dt: DType, w: Width, args: &[&str]) -> Wgsl {
     let f = h.call(name, dt, w).ok_or_else(|| {
         format!(
             "the WGSL templates (shaders/math.wgsl, vmath_*.wgsl) have no `{name}` helper for {}",
@@ -34,7 +34,7 @@ fn bool_lit(w: Width, v: bool) -> String {
 }
 
 /// `op(x)` where `x` has dtype `dt` (the op's compute dtype).
-pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) -> Expr {
+pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) -> Wgsl {
     use UnaryOp::*;
     let float = dt.is_float();
     let builtin = |f: &str| Ok(format!("{f}({x})"));
@@ -91,7 +91,7 @@ pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) 
         (Fabs, _) if float => builtin("abs"),
         // WGSL's round() rounds half to even, as np.rint.
         (Rint, _) if float => builtin("round"),
-        (Positive, _) => Ok(x.to_string()),
+        (Positive | Conj, _) => Ok(x.to_string()),
         (BitwiseNot, _) if !float => Ok(format!("(~{x})")),
         (LogicalNot, _) => Err("logical_not takes bool (the core casts first)".into()),
         // Every other op is the helper named after its row of the op table:
@@ -115,7 +115,7 @@ fn int_min(dt: DType, w: Width) -> String {
 }
 
 /// `a op b`, both of dtype `dt`.
-pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mut Helpers) -> Expr {
+pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mut Helpers) -> Wgsl {
     use BinaryOp::*;
     let float = dt.is_float();
     let cmp = |o: &str| Ok(format!("({a} {o} {b})"));
@@ -173,7 +173,7 @@ pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mu
 
 /// `x` (of dtype `from`) converted to `to` with NumPy's C-cast rules as the
 /// CPU backend implements them.
-pub(crate) fn cast(from: DType, to: DType, w: Width, x: &str, h: &mut Helpers) -> Expr {
+pub(crate) fn cast(from: DType, to: DType, w: Width, x: &str, h: &mut Helpers) -> Wgsl {
     use DType::*;
     if from == to {
         return Ok(x.to_string());

@@ -13,18 +13,18 @@
 //! (`x != 0`, with NaN true and -0.0 false, exactly as a cast to `Bool`)
 //! and write 0 or 1 in the value's dtype.
 
+use super::bindings::{bindings_header, fill};
 use super::body::{self, unravel, unravel_axes};
 use super::helpers::Helpers;
 use super::ops;
 use super::types::{lit, scalar_ty, Width};
-use super::{bindings_header, fill};
+use crate::key::{Access, KOp, PartialsKey, ReduceKey};
 use crate::params::{pw, ParamLayout, Slot, CHUNKS, FLAT_BASE, IN_BASE, OUT_BASE, ROW};
-use crate::plan::{Access, KOp, PartialsKey, ReduceKey};
 use std::fmt::Write;
 use tandem_core::ops::ReduceOp;
 use tandem_core::DType;
 
-const TEMPLATE: &str = include_str!("../../../shaders/reduce.wgsl");
+const TEMPLATE: &str = include_str!("../../shaders/reduce.wgsl");
 
 /// The accumulator dtype of `op` over values of `dt` (what partial buffers
 /// hold): truth values and `Bool` as 0/1 in a `u32`, else the value's.

@@ -7,15 +7,7 @@
 
 use tandem_core::DType;
 
-/// How many elements one shader invocation handles per value: the
-/// contiguous fast path computes on `vec4`s (PERF.md: 4× on lavapipe).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Width {
-    /// One element per value.
-    Scalar,
-    /// Four consecutive elements per value.
-    Vec4,
-}
+pub(crate) use crate::key::Width;
 
 /// The WGSL scalar type holding one value of `dt` in registers.
 pub(crate) fn scalar_ty(dt: DType) -> &'static str {

@@ -7,7 +7,7 @@ use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::graph::{Expr, Node};
+use crate::graph::{Node, NodeDef};
 use crate::layout::{checked_bytes, checked_size};
 use crate::scalar::Scalar;
 
@@ -85,7 +85,7 @@ impl Array {
     /// ```
     pub fn full(shape: &[usize], value: impl Into<Scalar>) -> Array {
         let s = value.into();
-        Array::from_node(Node::lazy(shape.to_vec(), s.dtype(), Expr::Const(s)))
+        Array::from_node(Node::lazy(shape.to_vec(), s.dtype(), NodeDef::Const(s)))
     }
 
     /// Zeros of `dtype`.

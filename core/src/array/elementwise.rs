@@ -5,7 +5,7 @@
 use super::{Array, Operand};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::graph::{Expr, Node};
+use crate::graph::{Node, NodeDef};
 use crate::layout::broadcast_shapes;
 use crate::ops::{BinaryOp, UnaryOp};
 use crate::scalar::Scalar;
@@ -16,9 +16,9 @@ pub(crate) fn cast_node(node: &Arc<Node>, dtype: DType) -> Arc<Node> {
     if node.dtype == dtype {
         return node.clone();
     }
-    match node.expr() {
-        Expr::Const(s) => Node::lazy(node.shape.clone(), dtype, Expr::Const(s.cast(dtype))),
-        _ => Node::lazy(node.shape.clone(), dtype, Expr::Cast(node.clone())),
+    match node.def() {
+        NodeDef::Const(s) => Node::lazy(node.shape.clone(), dtype, NodeDef::Const(s.cast(dtype))),
+        _ => Node::lazy(node.shape.clone(), dtype, NodeDef::Cast(node.clone())),
     }
 }
 
@@ -37,8 +37,8 @@ fn const_node(s: Scalar, dtype: DType) -> Arc<Node> {
     let c = s.cast(dtype);
     let same = |n: &Arc<Node>| {
         n.dtype == dtype
-            && n.with_expr(
-                |e| matches!(e, Expr::Const(k) if k.dtype() == c.dtype() && k.bits() == c.bits()),
+            && n.with_def(
+                |e| matches!(e, NodeDef::Const(k) if k.dtype() == c.dtype() && k.bits() == c.bits()),
             )
     };
     let hit = CONSTS
@@ -48,7 +48,7 @@ fn const_node(s: Scalar, dtype: DType) -> Arc<Node> {
     if let Some(n) = hit {
         return n;
     }
-    let n = Node::lazy(vec![], dtype, Expr::Const(c));
+    let n = Node::lazy(vec![], dtype, NodeDef::Const(c));
     let _ = CONSTS.try_with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.len() >= CONST_CACHE {
@@ -152,9 +152,9 @@ fn known_exponent(o: &Operand) -> Option<Scalar> {
         Operand::Array(a) if a.ndim() == 0 => a,
         Operand::Array(_) => return None,
     };
-    match a.node.expr() {
-        Expr::Const(s) => Some(s),
-        Expr::Data { storage, layout } => {
+    match a.node.def() {
+        NodeDef::Const(s) => Some(s),
+        NodeDef::Data { storage, layout } => {
             let host = storage.copies().host.clone()?;
             Some(super::creation::read_scalar(
                 &host,
@@ -193,7 +193,7 @@ impl Array {
         Ok(Array::from_node(Node::lazy(
             self.shape().to_vec(),
             result,
-            Expr::Unary(op, x),
+            NodeDef::Unary(op, x),
         )))
     }
 
@@ -263,7 +263,7 @@ impl Array {
         Ok(Array::from_node(Node::lazy(
             shape,
             result,
-            Expr::Binary(op, x, y),
+            NodeDef::Binary(op, x, y),
         )))
     }
 
@@ -404,16 +404,16 @@ impl Array {
         let Some(exponent) = known_exponent(&other) else {
             return Ok(out);
         };
-        let Expr::Binary(_, x, _) = out.node.expr() else {
+        let NodeDef::Binary(_, x, _) = out.node.def() else {
             unreachable!("binary_operands builds a binary node")
         };
         let (shape, dtype) = (out.shape().to_vec(), out.dtype());
-        let unary = |op| Node::lazy(shape.clone(), dtype, Expr::Unary(op, x.clone()));
+        let unary = |op| Node::lazy(shape.clone(), dtype, NodeDef::Unary(op, x.clone()));
         let one = || {
             Node::lazy(
                 shape.clone(),
                 dtype,
-                Expr::Const(Scalar::I64(1).cast(dtype)),
+                NodeDef::Const(Scalar::I64(1).cast(dtype)),
             )
         };
         let node = if dtype.is_float() {
@@ -443,7 +443,7 @@ impl Array {
                 3 => Node::lazy(
                     shape.clone(),
                     dtype,
-                    Expr::Binary(BinaryOp::Mul, x.clone(), unary(UnaryOp::Square)),
+                    NodeDef::Binary(BinaryOp::Mul, x.clone(), unary(UnaryOp::Square)),
                 ),
                 _ => return Ok(out),
             }
@@ -512,7 +512,7 @@ impl Array {
         Ok(Array::from_node(Node::lazy(
             shape,
             dtype,
-            Expr::Select(c, operand_node(x, dtype), operand_node(y, dtype)),
+            NodeDef::Select(c, operand_node(x, dtype), operand_node(y, dtype)),
         )))
     }
 
@@ -875,6 +875,7 @@ unary_methods! {
     positive => Positive, "-2.0f64", "-2.0";
     bitwise_not => BitwiseNot, "5i64", "-6.0";
     bitwise_count => BitwiseCount, "7i64", "3.0";
+    conj => Conj, "-2.5f64", "-2.5";
 }
 
 macro_rules! predicate_methods {
@@ -940,7 +941,7 @@ impl Array {
         Ok(Array::from_node(Node::lazy(
             shape,
             result,
-            Expr::Binary(BinaryOp::Ldexp, x, y),
+            NodeDef::Binary(BinaryOp::Ldexp, x, y),
         )))
     }
 

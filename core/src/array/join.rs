@@ -7,9 +7,9 @@ use super::elementwise::cast_node;
 use super::{Array, Operand};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
+use crate::force::{assemble, force, write_in_place};
 use crate::graph::Node;
 use crate::layout::{broadcast_shapes, normalize_axis, Layout};
-use crate::runtime::{assemble, force, write_in_place};
 use crate::slice::{resolve, SliceArg};
 use crate::view::ViewOp;
 

@@ -6,15 +6,28 @@
 //! other compound assignments), `readout.rs`, `reduce.rs`, `shape.rs`
 //! (views and their panicking short forms `at`, `reshaped` …), `join.rs`,
 //! `products.rs` (`matmul`, `dot`, `tensordot` … and `diagonal`, `trace`).
+//! NumPy's non-ufunc helpers, each built from the ops above: `compare.rs`
+//! (`isclose`, `allclose`, `array_equal`), `numeric.rs` (`nan_to_num`,
+//! `round_to`), `like.rs` (`copy`, `zeros_like` …), `rearrange.rs` (`flip`,
+//! `roll`, `tile`, `repeat`, `pad`, `split` …) and `grid.rs` (`meshgrid`,
+//! `tril`, `triu`, `diag`).
 
+mod compare;
 mod creation;
 mod elementwise;
+mod grid;
 mod join;
+mod like;
+mod numeric;
 mod operators;
+mod pad_mode;
 mod products;
 mod readout;
+mod rearrange;
 mod reduce;
 mod shape;
+
+pub use pad_mode::PadMode;
 
 use crate::dtype::DType;
 use crate::graph::Node;

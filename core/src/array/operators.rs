@@ -1,6 +1,9 @@
 //! `std::ops` for `Array`: `+ - * / %` between arrays, references and Rust
-//! scalars on either side, unary `-`, and the compound assignments
-//! `+= -= *= /= %=` (with their `try_*_assign` forms). They panic with the
+//! scalars (`i64`, `f64`) on either side; the bitwise `& | ^` (integers, and
+//! logical on `Bool`; scalars `i64` and `bool`) and shifts `<< >>`
+//! (integers; `i64` scalars); unary `-` and `!` (bitwise not for integers,
+//! logical not for `Bool`); and the compound assignments `+= -= *= /= %=
+//! &= |= ^= <<= >>=` (with their `try_*_assign` forms). They panic with the
 //! `Error`'s message where the `try_` methods return it.
 
 use super::elementwise::Arg;
@@ -10,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::ops::{BinaryOp, UnaryOp};
 use crate::scalar::Scalar;
 use std::ops::{
-    Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
+    Add, AddAssign, BitAnd, BitAndAssign, BitOr, BitOrAssign, BitXor, BitXorAssign, Div, DivAssign,
+    Mul, MulAssign, Neg, Not, Rem, RemAssign, Shl, ShlAssign, Shr, ShrAssign, Sub, SubAssign,
 };
 
 fn apply(op: BinaryOp, a: Arg, b: Arg) -> Array {
@@ -46,8 +50,19 @@ impl AsArg for f64 {
     }
 }
 
+impl AsArg for bool {
+    fn arg(&self) -> Arg<'_> {
+        Arg::Scalar(Scalar::from(*self))
+    }
+}
+
 macro_rules! binary_operator {
     ($trait:ident, $method:ident, $op:ident) => {
+        // One float and one integer type: Rust literals (`2.0`, `3`) infer to them
+        // unambiguously, and as weak scalars only their kind matters anyway.
+        binary_operator!($trait, $method, $op; i64, f64);
+    };
+    ($trait:ident, $method:ident, $op:ident; $($t:ty),*) => {
         impl $trait<&Array> for &Array {
             type Output = Array;
             fn $method(self, rhs: &Array) -> Array {
@@ -72,9 +87,7 @@ macro_rules! binary_operator {
                 apply(BinaryOp::$op, self.arg(), rhs.arg())
             }
         }
-        // One float and one integer type: Rust literals (`2.0`, `3`) infer to them
-        // unambiguously, and as weak scalars only their kind matters anyway.
-        binary_operator!(@scalars $trait, $method, $op, i64, f64);
+        binary_operator!(@scalars $trait, $method, $op, $($t),*);
     };
     (@scalars $trait:ident, $method:ident, $op:ident, $($t:ty),*) => {$(
         impl $trait<$t> for &Array {
@@ -109,6 +122,40 @@ binary_operator!(Sub, sub, Sub);
 binary_operator!(Mul, mul, Mul);
 binary_operator!(Div, div, Div);
 binary_operator!(Rem, rem, Rem);
+// Bitwise: integers (logical on bools); floats panic, as NumPy raises.
+binary_operator!(BitAnd, bitand, BitwiseAnd; i64, bool);
+binary_operator!(BitOr, bitor, BitwiseOr; i64, bool);
+binary_operator!(BitXor, bitxor, BitwiseXor; i64, bool);
+binary_operator!(Shl, shl, LeftShift; i64);
+binary_operator!(Shr, shr, RightShift; i64);
+
+impl Not for &Array {
+    type Output = Array;
+    /// `~a`: bitwise not of integers, logical not of `Bool`.
+    ///
+    /// **Panics** for float arrays, as NumPy raises.
+    ///
+    /// ```
+    /// use tandem::prelude::*;
+    /// let m = Array::from_vec(vec![true, false], &[2])?;
+    /// assert_eq!((!&m).to_vec::<bool>()?, vec![false, true]);
+    /// let i = Array::from_vec(vec![0i32, 5], &[2])?;
+    /// assert_eq!((!&i).to_vec::<i32>()?, vec![-1, -6]);
+    /// # Ok::<(), tandem::Error>(())
+    /// ```
+    fn not(self) -> Array {
+        self.unary(UnaryOp::BitwiseNot)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl Not for Array {
+    type Output = Array;
+    /// As `!&a`.
+    fn not(self) -> Array {
+        !&self
+    }
+}
 
 impl Neg for &Array {
     type Output = Array;
@@ -166,7 +213,7 @@ impl Array {
                      the {from} result back to {to} (NumPy raises UFuncTypeError too); write \
                      `a = &a {} x` to get the {from} result, or cast a first with \
                      a.astype(DType::{from:?})",
-                    &symbol[..1],
+                    &symbol[..symbol.len() - 1],
                 ),
             });
         }
@@ -194,6 +241,15 @@ impl Array {
 
 macro_rules! compound_assignment {
     ($trait:ident, $method:ident, $try:ident, $op:ident, $symbol:literal, $doc:literal) => {
+        compound_assignment!(@arrays $trait, $method, $try, $op, $symbol, $doc);
+        compound_assignment!(@float $trait, $method, $try, $symbol);
+        compound_assignment!(@int $trait, $method, $try, $symbol);
+    };
+    (@bits $trait:ident, $method:ident, $try:ident, $op:ident, $symbol:literal, $doc:literal) => {
+        compound_assignment!(@arrays $trait, $method, $try, $op, $symbol, $doc);
+        compound_assignment!(@int $trait, $method, $try, $symbol);
+    };
+    (@arrays $trait:ident, $method:ident, $try:ident, $op:ident, $symbol:literal, $doc:literal) => {
         impl Array {
             #[doc = concat!("`self ", $symbol, " other` as a `Result`: NumPy's in-place `a ", $symbol, " b`.")]
             ///
@@ -247,6 +303,8 @@ macro_rules! compound_assignment {
                 }
             }
         }
+    };
+    (@float $trait:ident, $method:ident, $try:ident, $symbol:literal) => {
         impl $trait<f64> for Array {
             #[doc = concat!("`a ", $symbol, " 2.0` (a weak float); see [`Array::", stringify!($try), "`].")]
             ///
@@ -259,6 +317,8 @@ macro_rules! compound_assignment {
                 }
             }
         }
+    };
+    (@int $trait:ident, $method:ident, $try:ident, $symbol:literal) => {
         impl $trait<i64> for Array {
             #[doc = concat!("`a ", $symbol, " 2` (a weak integer); see [`Array::", stringify!($try), "`].")]
             ///
@@ -338,4 +398,59 @@ assert_eq!(a.to_vec::<i64>()?, vec![2, 1]); // the sign of the divisor, as Pytho
 let mut f = Array::from_vec(vec![5.5f32], &[1])?;
 f %= 2.0;
 assert_eq!(f.item::<f32>()?, 1.5);"
+);
+compound_assignment!(
+    @bits BitAndAssign,
+    bitand_assign,
+    try_bitand_assign,
+    BitwiseAnd,
+    "&=",
+    "let mut a = Array::from_vec(vec![12i32, 10], &[2])?;
+a &= 6;
+assert_eq!(a.to_vec::<i32>()?, vec![4, 2]);
+let mut m = Array::from_vec(vec![true, true], &[2])?;
+m.try_bitand_assign(&Array::from_vec(vec![true, false], &[2])?)?;
+assert_eq!(m.to_vec::<bool>()?, vec![true, false]);"
+);
+compound_assignment!(
+    @bits BitOrAssign,
+    bitor_assign,
+    try_bitor_assign,
+    BitwiseOr,
+    "|=",
+    "let mut a = Array::from_vec(vec![12u32, 10], &[2])?;
+a |= 1;
+assert_eq!(a.to_vec::<u32>()?, vec![13, 11]);"
+);
+compound_assignment!(
+    @bits BitXorAssign,
+    bitxor_assign,
+    try_bitxor_assign,
+    BitwiseXor,
+    "^=",
+    "let mut a = Array::from_vec(vec![12i64, 10], &[2])?;
+a ^= 6;
+assert_eq!(a.to_vec::<i64>()?, vec![10, 12]);
+let mut f = Array::from_vec(vec![1.0f32], &[1])?;
+assert!(f.try_bitxor_assign(1).is_err()); // floats have no bits to xor, as in NumPy"
+);
+compound_assignment!(
+    @bits ShlAssign,
+    shl_assign,
+    try_shl_assign,
+    LeftShift,
+    "<<=",
+    "let mut a = Array::from_vec(vec![1i32, 3], &[2])?;
+a <<= 4;
+assert_eq!(a.to_vec::<i32>()?, vec![16, 48]);"
+);
+compound_assignment!(
+    @bits ShrAssign,
+    shr_assign,
+    try_shr_assign,
+    RightShift,
+    ">>=",
+    "let mut a = Array::from_vec(vec![-16i64, 16], &[2])?;
+a >>= 2;
+assert_eq!(a.to_vec::<i64>()?, vec![-4, 4]);"
 );

@@ -40,9 +40,11 @@ use super::Array;
 use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::graph::{Expr, Node};
+use crate::graph::{Node, NodeDef};
 use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis, Layout};
-use crate::runtime::{batch, default_device, host_copy};
+use crate::registry::default_device;
+use crate::run::batch;
+use crate::transfer::host_copy;
 use crate::view::ViewOp;
 use std::sync::Arc;
 
@@ -168,7 +170,7 @@ fn matmul(op: &'static str, a: &Array, b: &Array) -> Result<Array> {
 fn peel(node: &Arc<Node>) -> (Arc<Node>, Vec<ViewOp>) {
     let mut views = Vec::new();
     let mut node = node.clone();
-    while let Expr::View(op, inner) = node.expr() {
+    while let NodeDef::View(op, inner) = node.def() {
         if inner.size() > node.size() {
             break;
         }

@@ -9,10 +9,13 @@ use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::force::{force, force_on};
 use crate::graph::{Node, Storage};
 use crate::layout::{normalize_index, Layout};
-use crate::runtime::{batch, force, force_on, host_copy, runtime};
+use crate::registry::runtime;
+use crate::run::batch;
 use crate::scalar::Scalar;
+use crate::transfer::host_copy;
 use std::fmt;
 use std::sync::Arc;
 

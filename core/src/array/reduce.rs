@@ -13,53 +13,39 @@ use super::elementwise::cast_node;
 use super::Array;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use crate::graph::{saturating_size, Expr, Node};
+use crate::graph::{saturating_size, Node, NodeDef};
 use crate::layout::normalize_axis;
 use crate::ops::ReduceOp;
 
-/// Which reduction a public method asks for.
+/// Which reduction a public method asks for: a row of the reduction table
+/// ([`ReduceOp`], a kernel ends in it), or one of the statistics built from
+/// those rows here.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
-    Sum,
-    Prod,
+    /// A kernel reduction, as its row says (identity, dtype, NaN skipping).
+    Op(ReduceOp),
+    /// `sum / n`.
     Mean,
-    Min,
-    Max,
-    Var(usize),
-    Std(usize),
-    Any,
-    All,
-    NanSum,
+    /// `nansum / count of non-NaN`.
     NanMean,
-    NanMin,
-    NanMax,
+    /// `prod` with NaN read as 1.
+    NanProd,
+    /// `sum((x - mean)²) / (n - ddof)`.
+    Var(usize),
+    /// `sqrt(var)`.
+    Std(usize),
 }
 
 impl Kind {
     fn name(self) -> &'static str {
         match self {
-            Kind::Sum => "sum",
-            Kind::Prod => "prod",
+            Kind::Op(op) => op.name(),
             Kind::Mean => "mean",
-            Kind::Min => "min",
-            Kind::Max => "max",
+            Kind::NanMean => "nanmean",
+            Kind::NanProd => "nanprod",
             Kind::Var(_) => "var",
             Kind::Std(_) => "std",
-            Kind::Any => "any",
-            Kind::All => "all",
-            Kind::NanSum => "nansum",
-            Kind::NanMean => "nanmean",
-            Kind::NanMin => "nanmin",
-            Kind::NanMax => "nanmax",
         }
-    }
-}
-
-/// The dtype `sum`/`prod` accumulate in.
-fn sum_dtype(d: DType) -> DType {
-    match d {
-        DType::Bool | DType::I32 | DType::I64 | DType::U32 => DType::I64,
-        f => f,
     }
 }
 
@@ -99,14 +85,11 @@ impl Array {
         (0..self.ndim()).collect()
     }
 
-    /// The lazy node `op` over `axes` of `self` (cast to `dtype` first).
+    /// The lazy node `op` over `axes` of `self`, computed in `dtype` (the
+    /// row's accumulation dtype unless a statistic asks for another).
     fn reduce_node(&self, op: ReduceOp, axes: &[usize], dtype: DType) -> Result<Array> {
         let reduced = saturating_size(&axes.iter().map(|&a| self.shape()[a]).collect::<Vec<_>>());
-        let identityless = !matches!(
-            op,
-            ReduceOp::Sum | ReduceOp::Prod | ReduceOp::NanSum | ReduceOp::Any | ReduceOp::All
-        );
-        if reduced == 0 && identityless {
+        if reduced == 0 && op.row().identity.is_none() {
             return Err(Error::invalid(
                 op.name(),
                 format!(
@@ -121,11 +104,11 @@ impl Array {
             .map(|a| self.shape()[a])
             .collect();
         let x = cast_node(&self.node, dtype);
-        let out = if op.is_arg() { DType::I64 } else { dtype };
+        let out = op.result(dtype);
         Ok(Array::from_node(Node::lazy(
             shape,
             out,
-            Expr::Reduce {
+            NodeDef::Reduce {
                 op,
                 axes: axes.to_vec(),
                 x,
@@ -153,54 +136,54 @@ impl Array {
     fn reduction(&self, kind: Kind, axes: &[usize], keepdims: bool) -> Result<Array> {
         let d = self.dtype();
         let reduced = saturating_size(&axes.iter().map(|&a| self.shape()[a]).collect::<Vec<_>>());
-        let r = match kind {
-            Kind::Sum => self.reduce_node(ReduceOp::Sum, axes, sum_dtype(d))?,
-            Kind::Prod => self.reduce_node(ReduceOp::Prod, axes, sum_dtype(d))?,
-            Kind::NanSum => self.reduce_node(ReduceOp::NanSum, axes, sum_dtype(d))?,
-            Kind::Min => self.reduce_node(ReduceOp::Min, axes, d)?,
-            Kind::Max => self.reduce_node(ReduceOp::Max, axes, d)?,
-            Kind::NanMin => self.reduce_node(ReduceOp::NanMin, axes, d)?,
-            Kind::NanMax => self.reduce_node(ReduceOp::NanMax, axes, d)?,
-            Kind::Any => self.reduce_node(ReduceOp::Any, axes, DType::Bool)?,
-            Kind::All => self.reduce_node(ReduceOp::All, axes, DType::Bool)?,
-            Kind::Mean => {
-                let m = mean_dtype(d);
-                // NumPy: the mean of nothing is NaN (with a warning).
-                let n = crate::Scalar::F64(reduced as f64).cast(m);
-                self.reduce_node(ReduceOp::Sum, axes, m)?.try_div(n)?
-            }
-            Kind::NanMean => {
-                if !d.is_float() {
-                    return self.reduction(Kind::Mean, axes, keepdims);
+        let r =
+            match kind {
+                Kind::Op(op) => self.reduce_node(op, axes, op.row().accumulate.dtype(d))?,
+                Kind::Mean => {
+                    let m = mean_dtype(d);
+                    // NumPy: the mean of nothing is NaN (with a warning).
+                    let n = crate::Scalar::F64(reduced as f64).cast(m);
+                    self.reduce_node(ReduceOp::Sum, axes, m)?.try_div(n)?
                 }
-                let sum = self.reduce_node(ReduceOp::NanSum, axes, d)?;
-                let count =
-                    self.is_nan()
-                        .logical_not()
-                        .reduce_node(ReduceOp::Sum, axes, DType::I64)?;
-                sum.try_div(count.astype(d))?
-            }
-            Kind::Var(ddof) | Kind::Std(ddof) => {
-                let m = mean_dtype(d);
-                let x = self.astype(m);
-                let mean = x.reduction(Kind::Mean, axes, true)?;
-                let dev = x.try_sub(&mean)?;
-                let ss = dev.try_mul(&dev)?.reduce_node(ReduceOp::Sum, axes, m)?;
-                let n = reduced.saturating_sub(ddof) as f64;
-                let var = ss.try_div(crate::Scalar::F64(n).cast(m))?;
-                if let Kind::Std(_) = kind {
-                    var.sqrt()
-                } else {
-                    var
+                Kind::NanMean => {
+                    if !d.is_float() {
+                        return self.reduction(Kind::Mean, axes, keepdims);
+                    }
+                    let sum = self.reduce_node(ReduceOp::NanSum, axes, d)?;
+                    let count =
+                        self.is_nan()
+                            .logical_not()
+                            .reduce_node(ReduceOp::Sum, axes, DType::I64)?;
+                    sum.try_div(count.astype(d))?
                 }
-            }
-        };
+                Kind::NanProd => {
+                    if !d.is_float() {
+                        return self.reduction(Kind::Op(ReduceOp::Prod), axes, keepdims);
+                    }
+                    // NumPy's nanprod: NaN replaced by one (fused, never stored).
+                    Array::where_(&self.is_nan(), crate::Scalar::F64(1.0).cast(d), self)?
+                        .reduce_node(ReduceOp::Prod, axes, d)?
+                }
+                Kind::Var(ddof) | Kind::Std(ddof) => {
+                    let m = mean_dtype(d);
+                    let x = self.astype(m);
+                    let mean = x.reduction(Kind::Mean, axes, true)?;
+                    let dev = x.try_sub(&mean)?;
+                    let ss = dev.try_mul(&dev)?.reduce_node(ReduceOp::Sum, axes, m)?;
+                    let n = reduced.saturating_sub(ddof) as f64;
+                    let var = ss.try_div(crate::Scalar::F64(n).cast(m))?;
+                    if let Kind::Std(_) = kind {
+                        var.sqrt()
+                    } else {
+                        var
+                    }
+                }
+            };
         self.keep_dims(r, axes, keepdims)
     }
 
     fn arg_reduction(&self, op: ReduceOp, axes: &[usize], keepdims: bool) -> Result<Array> {
-        let r = self.reduce_node(op, axes, self.dtype())?;
-        self.keep_dims(r, axes, keepdims)
+        self.reduction(Kind::Op(op), axes, keepdims)
     }
 
     /// Variance along `axis` with `ddof` delta degrees of freedom
@@ -265,19 +248,20 @@ macro_rules! reductions {
 }
 
 reductions! {
-    Kind::Sum => sum, try_sum, sum_axis, sum_axes, "Sum (floats pairwise; integers in `I64`)", "assert_eq!(a.sum().item::<f64>()?, 10.0);";
-    Kind::Prod => prod, try_prod, prod_axis, prod_axes, "Product (integers in `I64`)", "assert_eq!(a.prod().item::<f64>()?, 24.0);";
+    Kind::Op(ReduceOp::Sum) => sum, try_sum, sum_axis, sum_axes, "Sum (floats pairwise; integers in `I64`)", "assert_eq!(a.sum().item::<f64>()?, 10.0);";
+    Kind::Op(ReduceOp::Prod) => prod, try_prod, prod_axis, prod_axes, "Product (integers in `I64`)", "assert_eq!(a.prod().item::<f64>()?, 24.0);";
     Kind::Mean => mean, try_mean, mean_axis, mean_axes, "Arithmetic mean (`F64` for integers)", "assert_eq!(a.mean().item::<f64>()?, 2.5);";
-    Kind::Min => min, try_min, min_axis, min_axes, "Minimum, NaN if any element is NaN", "assert_eq!(a.min().item::<f64>()?, 1.0);";
-    Kind::Max => max, try_max, max_axis, max_axes, "Maximum, NaN if any element is NaN", "assert_eq!(a.max().item::<f64>()?, 4.0);";
+    Kind::Op(ReduceOp::Min) => min, try_min, min_axis, min_axes, "Minimum, NaN if any element is NaN", "assert_eq!(a.min().item::<f64>()?, 1.0);";
+    Kind::Op(ReduceOp::Max) => max, try_max, max_axis, max_axes, "Maximum, NaN if any element is NaN", "assert_eq!(a.max().item::<f64>()?, 4.0);";
     Kind::Var(0) => var, try_var, var_axis, var_axes, "Variance (`ddof = 0`; see `var_axis_ddof`)", "assert_eq!(a.var().item::<f64>()?, 1.25);";
     Kind::Std(0) => std, try_std, std_axis, std_axes, "Standard deviation (`ddof = 0`)", "assert_eq!(a.std().item::<f64>()?, 1.25f64.sqrt());";
-    Kind::Any => any, try_any, any_axis, any_axes, "Whether any element is non-zero", "assert!(a.any().item::<bool>()?);";
-    Kind::All => all, try_all, all_axis, all_axes, "Whether every element is non-zero", "assert!(a.all().item::<bool>()?);";
-    Kind::NanSum => nansum, try_nansum, nansum_axis, nansum_axes, "Sum treating NaN as zero", "assert_eq!(a.nansum().item::<f64>()?, 10.0);";
+    Kind::Op(ReduceOp::Any) => any, try_any, any_axis, any_axes, "Whether any element is non-zero", "assert!(a.any().item::<bool>()?);";
+    Kind::Op(ReduceOp::All) => all, try_all, all_axis, all_axes, "Whether every element is non-zero", "assert!(a.all().item::<bool>()?);";
+    Kind::Op(ReduceOp::NanSum) => nansum, try_nansum, nansum_axis, nansum_axes, "Sum treating NaN as zero", "assert_eq!(a.nansum().item::<f64>()?, 10.0);";
     Kind::NanMean => nanmean, try_nanmean, nanmean_axis, nanmean_axes, "Mean of the non-NaN elements", "assert_eq!(a.nanmean().item::<f64>()?, 2.5);";
-    Kind::NanMin => nanmin, try_nanmin, nanmin_axis, nanmin_axes, "Minimum ignoring NaN (NaN if all are NaN)", "assert_eq!(a.nanmin().item::<f64>()?, 1.0);";
-    Kind::NanMax => nanmax, try_nanmax, nanmax_axis, nanmax_axes, "Maximum ignoring NaN (NaN if all are NaN)", "assert_eq!(a.nanmax().item::<f64>()?, 4.0);";
+    Kind::NanProd => nanprod, try_nanprod, nanprod_axis, nanprod_axes, "Product treating NaN as one", "assert_eq!(a.nanprod().item::<f64>()?, 24.0);";
+    Kind::Op(ReduceOp::NanMin) => nanmin, try_nanmin, nanmin_axis, nanmin_axes, "Minimum ignoring NaN (NaN if all are NaN)", "assert_eq!(a.nanmin().item::<f64>()?, 1.0);";
+    Kind::Op(ReduceOp::NanMax) => nanmax, try_nanmax, nanmax_axis, nanmax_axes, "Maximum ignoring NaN (NaN if all are NaN)", "assert_eq!(a.nanmax().item::<f64>()?, 4.0);";
 }
 
 /// Arg-reductions: `R()` gives the flat (C-order) index as a 0-d `I64`

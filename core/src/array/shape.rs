@@ -11,7 +11,7 @@
 
 use super::Array;
 use crate::error::{Error, Result};
-use crate::graph::{Expr, Node};
+use crate::graph::{Node, NodeDef};
 use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis};
 use crate::slice::{resolve, SliceArg};
 use crate::view::ViewOp;
@@ -20,8 +20,8 @@ impl Array {
     /// The view `op` of this array (shape already validated).
     pub(crate) fn view(&self, op: ViewOp) -> Array {
         let shape = op.shape_of(self.shape());
-        match self.node.expr() {
-            Expr::Data { storage, layout } => {
+        match self.node.def() {
+            NodeDef::Data { storage, layout } => {
                 // The public view methods check sizes first; this is the
                 // backstop for a view of data, which does not pass through
                 // `Node::lazy` (where a lazy or failed value's view goes).
@@ -33,15 +33,15 @@ impl Array {
                 }
             }
             // A constant is the same everywhere: any view of it is the constant.
-            Expr::Const(s) => {
-                return Array::from_node(Node::lazy(shape, self.dtype(), Expr::Const(s)))
+            NodeDef::Const(s) => {
+                return Array::from_node(Node::lazy(shape, self.dtype(), NodeDef::Const(s)))
             }
             _ => {}
         }
         Array::from_node(Node::lazy(
             shape,
             self.dtype(),
-            Expr::View(op, self.node.clone()),
+            NodeDef::View(op, self.node.clone()),
         ))
     }
 

@@ -1,5 +1,5 @@
 //! The plan cache: plans by the structure key of their walk (see
-//! `walk.rs`), per thread, so a force repeated in a loop (the same graph
+//! `graph/walk.rs`), per thread, so a force repeated in a loop (the same graph
 //! shape, new values) skips planning; and what plans have learned.
 //!
 //! A plan that computed a held value without keeping it (it was under a
@@ -11,7 +11,7 @@
 //! Bounded: at [`CAPACITY`] plans it starts afresh, so a program whose
 //! graphs never repeat pays a rebuild now and then, never unbounded memory.
 
-use super::plan::Plan;
+use crate::fuse::plan::Plan;
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 use std::sync::Arc;

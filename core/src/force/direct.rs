@@ -26,10 +26,11 @@
 use crate::backend::{Device, Memory};
 use crate::buffer::HostBuffer;
 use crate::error::Result;
-use crate::graph::{Expr, Node, Storage};
+use crate::graph::{Node, NodeDef, Storage};
 use crate::kernel::{DirectInput, OneOp};
 use crate::layout::Layout;
-use crate::runtime::{record_kernel, runtime};
+use crate::registry::runtime;
+use crate::run::record_kernel;
 use crate::stats::record;
 use std::sync::Arc;
 
@@ -53,9 +54,9 @@ impl Held {
     /// cloned: each clone is an atomic operation, and a tiny force is a few
     /// dozen of them.
     fn of(child: &Node, shape: &[usize]) -> Option<Held> {
-        child.with_expr(|e| match e {
-            Expr::Const(s) => Some(Held::Const(*s)),
-            Expr::Data { storage, layout }
+        child.with_def(|e| match e {
+            NodeDef::Const(s) => Some(Held::Const(*s)),
+            NodeDef::Data { storage, layout }
                 if layout.shape.as_slice() == shape && layout.is_contiguous() =>
             {
                 let host = storage.copies().host.clone()?;
@@ -85,9 +86,11 @@ pub(crate) fn try_force(node: &Arc<Node>, want: Device) -> Option<Result<()>> {
     }
     let (index, entry) = runtime().host_entry();
     debug_assert_eq!(entry.memory, Memory::Host);
-    let (op, dtype, first, second) = node.with_expr(|e| match e {
-        Expr::Unary(op, x) => Some((OneOp::Unary(*op), x.dtype, Held::of(x, &node.shape)?, None)),
-        Expr::Binary(op, a, b) => Some((
+    let (op, dtype, first, second) = node.with_def(|e| match e {
+        NodeDef::Unary(op, x) => {
+            Some((OneOp::Unary(*op), x.dtype, Held::of(x, &node.shape)?, None))
+        }
+        NodeDef::Binary(op, a, b) => Some((
             OneOp::Binary(*op),
             a.dtype,
             Held::of(a, &node.shape)?,
@@ -101,7 +104,7 @@ pub(crate) fn try_force(node: &Arc<Node>, want: Device) -> Option<Result<()>> {
         return None;
     }
     // The graph resolved the op's dtypes when it built the node: the
-    // operands already have the op's compute dtype (`graph::Expr`).
+    // operands already have the op's compute dtype (`graph::NodeDef`).
     let out_dtype = node.dtype;
     let (one, two);
     let inputs: &[DirectInput] = match &second {

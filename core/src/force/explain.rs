@@ -2,12 +2,13 @@
 //! anything: each kernel, the backend it runs on and why, how the backend
 //! runs it, the values it stores and why each is stored.
 
-use super::plan::{self, Plan};
-use super::{prefix, put_walk, take_walk};
+use super::scratch::{prefix, put_walk, take_walk};
 use crate::backend::Device;
+use crate::fuse::plan::{self, Plan};
 use crate::fuse::Source;
 use crate::graph::Node;
-use crate::runtime::{default_device, place, runtime, InputSite};
+use crate::place::{place, InputSite};
+use crate::registry::{default_device, runtime};
 use std::sync::Arc;
 
 /// The kernels forcing `node` would run, where, and why.
@@ -27,7 +28,7 @@ pub(crate) fn explain(node: &Arc<Node>) -> String {
     text
 }
 
-fn describe(p: &Plan, walk: &super::walk::Walk, want: Device) -> String {
+fn describe(p: &Plan, walk: &crate::graph::walk::Walk, want: Device) -> String {
     let rt = runtime();
     let mut out = format!("{} kernel(s) (default device: {want})\n", p.steps.len());
     let name = |i: u32| -> String {
@@ -44,7 +45,9 @@ fn describe(p: &Plan, walk: &super::walk::Walk, want: Device) -> String {
             .map(|(s, input)| InputSite {
                 bytes: input.buffer_len * input.dtype.size_of(),
                 on: match *s {
-                    Source::Leaf(slot) => super::walk::residency(&walk.storages[slot as usize]),
+                    Source::Leaf(slot) => {
+                        crate::graph::walk::residency(&walk.storages[slot as usize])
+                    }
                     Source::Result(i) => {
                         let b = p
                             .steps

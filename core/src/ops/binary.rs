@@ -3,12 +3,13 @@
 //! operands arrive broadcast and promoted to the compute dtype.
 
 use super::reference::{self as r, compare, float2, float2_exact, keep2, logical2};
-use super::Accuracy::{Exact, Ulp};
-use super::Cost::{Arith, Cheap, Heavy};
-use super::NanRule::{Decided, Ignored, NoFloats, Propagates};
-use super::{
-    op_table, row, BinaryRow, BITWISE, BOOL_AS_I32, F64_ONLY, FLOAT, INTEGER, LOGICAL, NUMERIC,
-    PREDICATE, SAME, SHIFT, TRUE_DIV,
+use super::row::Accuracy::{Exact, Ulp};
+use super::row::Cost::{Arith, Cheap, Heavy};
+use super::row::NanRule::{Decided, Ignored, NoFloats, Propagates};
+use super::row::{op_table, row, BinaryRow};
+use super::rule::{
+    BITWISE, BOOL_AS_I32, F64_ONLY, FLOAT, INTEGER, LOGICAL, NUMERIC, PREDICATE, SAME, SHIFT,
+    TRUE_DIV,
 };
 use std::cmp::Ordering;
 

@@ -2,12 +2,13 @@
 //! [`ops`](super) for what each column means and who reads it).
 
 use super::reference::{self as r, float, float_exact, keep, logical, pred};
-use super::Accuracy::{Exact, Ulp};
-use super::Cost::{Arith, Cheap, Transcendental};
-use super::NanRule::{Decided, NoFloats, Propagates};
-use super::{
-    op_table, row, UnaryRow, BITWISE, BOOL_AS_I32, COUNT, FLOAT, FLOAT_PREDICATE, FLOAT_TO_I32,
-    LOGICAL, NUMERIC, PREDICATE, ROUND, SAME,
+use super::row::Accuracy::{Exact, Ulp};
+use super::row::Cost::{Arith, Cheap, Transcendental};
+use super::row::NanRule::{Decided, NoFloats, Propagates};
+use super::row::{op_table, row, UnaryRow};
+use super::rule::{
+    BITWISE, BOOL_AS_I32, COUNT, FLOAT, FLOAT_PREDICATE, FLOAT_TO_I32, LOGICAL, NUMERIC, PREDICATE,
+    ROUND, SAME,
 };
 use crate::scalar::Scalar;
 
@@ -162,6 +163,10 @@ op_table! {
         /// The number of 1-bits in `|x|` (`I32`; NumPy: uint8).
         BitwiseCount => row("bitwise_count", "bitwise_count", &[], COUNT, NoFloats, Cheap,
             Exact, |x| Scalar::I32(r::bitwise_count(x.to_i64()) as i32)),
+        /// Complex conjugate: the value itself for real dtypes (`Bool` in `I32`,
+        /// where NumPy uses int8).
+        Conj => row("conj", "conjugate", &[], BOOL_AS_I32, Propagates, Cheap, Exact,
+            |x| keep(x, id_f, id_i, id_b)),
         /// `np.modf`'s fractional part (the sign of `x`; `±0` for ±inf).
         ModfFraction => row("modf_fraction", "modf_fraction", &[], FLOAT, Propagates, Cheap,
             Exact, |x| float(x, r::modf_fraction)),

@@ -1,0 +1,83 @@
+//! One op over a block: the interpreter's per-dtype dispatch of unary,
+//! binary, select and copy, shared by kernels and the direct path of tiny
+//! forces (`direct.rs`).
+
+use super::validate::unsupported;
+use crate::block::{with_view, Dst, Src};
+use crate::elem::Elem;
+use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::Result;
+
+/// `out[i] = op(x[i])` by the interpreter's loops (predicates into bools);
+/// `false` if `op` is not defined for these dtypes. Kernels and the direct
+/// path of tiny forces (`direct.rs`) both run ops through here.
+pub(crate) fn unary_into(op: UnaryOp, src: Src, dst: Dst) -> bool {
+    match (op, src, dst) {
+        (
+            UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite | UnaryOp::Signbit,
+            src,
+            Dst::Bool(o),
+        ) => with_view!(Src, src, x => Elem::predicate(op, x, o)),
+        (UnaryOp::FrexpExponent | UnaryOp::BitwiseCount, src, Dst::I32(o)) => {
+            with_view!(Src, src, x => Elem::to_i32(op, x, o))
+        }
+        (_, Src::Bool(x), Dst::Bool(o)) => u8::unary(op, x, o),
+        (_, Src::I32(x), Dst::I32(o)) => i32::unary(op, x, o),
+        (_, Src::I64(x), Dst::I64(o)) => i64::unary(op, x, o),
+        (_, Src::U32(x), Dst::U32(o)) => u32::unary(op, x, o),
+        (_, Src::F32(x), Dst::F32(o)) => f32::unary(op, x, o),
+        (_, Src::F64(x), Dst::F64(o)) => f64::unary(op, x, o),
+        _ => false,
+    }
+}
+
+/// `out[i] = op(x[i], y[i])` by the interpreter's loops (comparisons into
+/// bools); `false` if `op` is not defined for these dtypes.
+pub(crate) fn binary_into(op: BinaryOp, x: Src, y: Src, dst: Dst) -> bool {
+    if op.is_comparison() {
+        match (x, y, dst) {
+            (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::compare(op, x, y, o),
+            (Src::I32(x), Src::I32(y), Dst::Bool(o)) => i32::compare(op, x, y, o),
+            (Src::I64(x), Src::I64(y), Dst::Bool(o)) => i64::compare(op, x, y, o),
+            (Src::U32(x), Src::U32(y), Dst::Bool(o)) => u32::compare(op, x, y, o),
+            (Src::F32(x), Src::F32(y), Dst::Bool(o)) => f32::compare(op, x, y, o),
+            (Src::F64(x), Src::F64(y), Dst::Bool(o)) => f64::compare(op, x, y, o),
+            _ => false,
+        }
+    } else {
+        match (x, y, dst) {
+            (Src::Bool(x), Src::Bool(y), Dst::Bool(o)) => u8::binary(op, x, y, o),
+            (Src::I32(x), Src::I32(y), Dst::I32(o)) => i32::binary(op, x, y, o),
+            (Src::I64(x), Src::I64(y), Dst::I64(o)) => i64::binary(op, x, y, o),
+            (Src::U32(x), Src::U32(y), Dst::U32(o)) => u32::binary(op, x, y, o),
+            (Src::F32(x), Src::F32(y), Dst::F32(o)) => f32::binary(op, x, y, o),
+            (Src::F64(x), Src::F64(y), Dst::F64(o)) => f64::binary(op, x, y, o),
+            _ => false,
+        }
+    }
+}
+
+/// `dst = src` for views of one dtype.
+pub(crate) fn copy(src: Src, dst: Dst) -> Result<()> {
+    let d = with_view!(Dst, dst, v => bytemuck::cast_slice_mut::<_, u8>(v));
+    let s = src.bytes();
+    if s.len() != d.len() {
+        return Err(unsupported(
+            "a load whose dtype differs from its input".into(),
+        ));
+    }
+    d.copy_from_slice(s);
+    Ok(())
+}
+
+pub(crate) fn select<T: Copy>(c: &[u8], x: &[T], y: &[T], out: &mut [T]) -> bool {
+    crate::simd::dispatch(
+        #[inline(always)]
+        || {
+            for (((o, &c), &x), &y) in out.iter_mut().zip(c).zip(x).zip(y) {
+                *o = if c != 0 { x } else { y };
+            }
+        },
+    );
+    true
+}
