@@ -7,7 +7,7 @@
 // mpmath fits), which is more than the types hold.
 #![allow(clippy::excessive_precision)]
 
-use super::*;
+use super::lanes::*;
 
 // ---------------------------------------------------------------------------
 // atan / asin / acos / atan2
@@ -167,19 +167,6 @@ pub(super) fn acos_f64_lane<const F: bool>(x: f64) -> f64 {
     } else {
         res
     }
-}
-
-/// The rounding error `a * b - p` of `p = a * b` (Dekker's product, no FMA).
-#[inline(always)]
-pub(super) fn two_prod_err(a: f64, b: f64, p: f64) -> f64 {
-    const SPLIT: f64 = 134_217_729.0; // 2^27 + 1
-    let ca = SPLIT * a;
-    let ah = ca - (ca - a);
-    let al = a - ah;
-    let cb = SPLIT * b;
-    let bh = cb - (cb - b);
-    let bl = b - bh;
-    ((ah * bh - p) + ah * bl + al * bh) + al * bl
 }
 
 #[inline(always)]

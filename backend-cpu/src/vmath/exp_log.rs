@@ -8,7 +8,7 @@
 // mpmath fits), which is more than the types hold.
 #![allow(clippy::excessive_precision)]
 
-use super::*;
+use super::lanes::*;
 
 // ---------------------------------------------------------------------------
 // exp / exp2

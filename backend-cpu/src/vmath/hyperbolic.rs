@@ -7,7 +7,10 @@
 // mpmath fits), which is more than the types hold.
 #![allow(clippy::excessive_precision)]
 
-use super::*;
+use super::exp_log::{
+    exp64_core, exp64_reduce, exp_f32_lane, exp_f64_lane, exp_half_f64, ln_dd, log1p_dd, EXPM1_F64,
+};
+use super::lanes::*;
 
 // ---------------------------------------------------------------------------
 // tanh / sigmoid / sinh / cosh
@@ -88,16 +91,6 @@ pub(super) fn tanh_f64_lane<const F: bool>(x: f64) -> f64 {
     let e = exp_f64_lane::<F>(ax + ax);
     let large = copysign64(1.0 - 2.0 / (e + 1.0), x);
     keep_zero64(x, if ax < TANH_SMALL_F64 { small } else { large })
-}
-
-/// `a * b - p` for `p = a * b` rounded: exact with FMA, else Dekker's.
-#[inline(always)]
-pub(super) fn mul_err<const F: bool>(a: f64, b: f64, p: f64) -> f64 {
-    if F {
-        a.mul_add(b, -p)
-    } else {
-        two_prod_err(a, b, p)
-    }
 }
 
 /// `1 / (1 + t)` (`x >= 0`) or `t / (1 + t)` (`x < 0`), `t = e^-|x|`, in

@@ -9,8 +9,8 @@
 // mpmath fits), which is more than the types hold.
 #![allow(clippy::excessive_precision)]
 
+use super::lanes::*;
 use super::pow_tables as pt;
-use super::*;
 
 // ---------------------------------------------------------------------------
 // pow

@@ -8,7 +8,7 @@
 // mpmath fits), which is more than the types hold.
 #![allow(clippy::excessive_precision)]
 
-use super::*;
+use super::lanes::*;
 
 // ---------------------------------------------------------------------------
 // sin / cos / tan
@@ -86,26 +86,6 @@ pub(super) fn sincos32_pick<const F: bool>(x: f32, q: u32) -> f32 {
     let (s, c) = sincos32_kernel::<F>(r);
     let v = if n & 1 == 0 { s } else { c };
     f32::from_bits(v.to_bits() ^ ((n & 2) << 30))
-}
-
-/// `r`, except `x` itself where `x` is `±0` (odd functions keep the sign).
-#[inline(always)]
-pub(super) fn keep_zero32(x: f32, r: f32) -> f32 {
-    if x == 0.0 {
-        x
-    } else {
-        r
-    }
-}
-
-/// `r`, except `x` itself where `x` is `±0`.
-#[inline(always)]
-pub(super) fn keep_zero64(x: f64, r: f64) -> f64 {
-    if x == 0.0 {
-        x
-    } else {
-        r
-    }
 }
 
 #[inline(always)]
@@ -253,11 +233,6 @@ pub(super) const T: [f64; 13] = [
 ];
 pub(super) const PIO4: f64 = std::f64::consts::FRAC_PI_4;
 pub(super) const PIO4_LO: f64 = 3.061_616_997_868_383_017_93e-17;
-
-#[inline(always)]
-pub(super) fn zero_low_word(x: f64) -> f64 {
-    f64::from_bits(x.to_bits() & 0xffff_ffff_0000_0000)
-}
 
 /// fdlibm's `__kernel_tan(x, y, odd)`, with both branches computed.
 #[inline(always)]
