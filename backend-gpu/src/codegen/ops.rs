@@ -156,6 +156,9 @@ pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mu
         Fmod => helper(h, "ifmod", dt, w, &[a, b]),
         FloorDiv => helper(h, "ifloordiv", dt, w, &[a, b]),
         Pow => helper(h, "ipow", dt, w, &[a, b]),
+        // NaN loses to a number; WGSL's max/min leave NaN unspecified.
+        Fmax if float => helper(h, "fmax", dt, w, &[a, b]),
+        Fmin if float => helper(h, "fmin", dt, w, &[a, b]),
         Maximum | Fmax => Ok(format!("max({a}, {b})")),
         Minimum | Fmin => Ok(format!("min({a}, {b})")),
         BitwiseAnd if !float => cmp("&"),
