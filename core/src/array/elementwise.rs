@@ -824,7 +824,7 @@ macro_rules! unary_methods {
                 stringify!($op), "`), lazily.\n\n",
                 "```\nuse tandem::prelude::*;\n",
                 "let a = Array::from_vec(vec![", $input, "], &[1])?;\n",
-                "assert_eq!(a.", stringify!($name), "().to_vec::<f64>()?, vec![", $expect, "]);\n",
+                "assert_eq!(a.", stringify!($name), "().to_vec_as::<f64>()?, vec![", $expect, "]);\n",
                 "# Ok::<(), tandem::Error>(())\n```")]
             #[doc = ""]
             #[doc = "A dtype the op rejects (NumPy's `TypeError`: `positive` of `Bool`,"]
