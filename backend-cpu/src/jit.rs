@@ -204,6 +204,7 @@ fn lower(
         Op::Cast(_) => "a cast is not compiled".to_string(),
         Op::Select(..) => "this `where` is not compiled".to_string(),
         Op::Load(_) | Op::Const(_) => "a bool input is not compiled".to_string(),
+        Op::Dot(_) => "a matrix product is not compiled".to_string(),
     };
     let mut nodes = Vec::with_capacity(kernel.instrs.len());
     let mut invariants: Vec<Invariant> = Vec::new();
@@ -325,7 +326,9 @@ fn lower(
             Op::Select(c, a, b) if is(c, DType::Bool) => {
                 Lowered::Select(c as u16, a as u16, b as u16)
             }
-            Op::Binary(..) | Op::Select(..) | Op::Cast(_) => return Err(not_compiled(&ins.op)),
+            Op::Binary(..) | Op::Select(..) | Op::Cast(_) | Op::Dot(_) => {
+                return Err(not_compiled(&ins.op))
+            }
         };
         nodes.push(node);
     }
