@@ -1,7 +1,8 @@
 //! [`GpuBackend`]: `tandem_core::Backend` for one wgpu adapter. It owns the
 //! device, the buffer pool and the pipeline cache; `check` says what it
 //! cannot run (a dtype the adapter lacks, an op without a GPU form, too
-//! many bindings) so the core routes that kernel to the CPU.
+//! many bindings, a matrix product whose operands do not fit the bindings)
+//! so the core routes that kernel to the CPU.
 
 use crate::batch::Batch;
 use crate::bind_cache::BindCache;
@@ -10,7 +11,8 @@ use crate::device::{Gpu, Limits};
 use crate::key::{ShaderKey, Signature};
 use crate::pipeline_cache::PipelineCache;
 use crate::pool::{GpuBuffer, Pool, PoolStats, STORAGE};
-use crate::{exec, reduce, transfer};
+use crate::tile::Tile;
+use crate::{exec, product, reduce, transfer};
 use std::sync::Arc;
 use tandem_core::backend::{Buffer, DeviceBuffer};
 use tandem_core::buffer::HostBuffer;
@@ -48,6 +50,7 @@ impl GpuBackend {
                 binds: BindCache::default(),
                 batch: Batch::default(),
                 index,
+                tuned: Default::default(),
             }),
         }
     }
@@ -151,12 +154,6 @@ impl GpuBackend {
     /// The structural checks `check` and `execute` share.
     fn check_shape(&self, kernel: &Kernel) -> Result<()> {
         let gpu = &self.inner.gpu;
-        if kernel.dot().is_some() {
-            return Err(Error::unsupported(
-                "gpu kernel",
-                "a matrix product has no GPU kernel yet; it runs on the CPU",
-            ));
-        }
         for dt in kernel
             .dtypes()
             .into_iter()
@@ -209,6 +206,12 @@ impl GpuBackend {
                 }
             }
         }
+        if let Err(why) = product::fits(kernel, &gpu.limits) {
+            return Err(Error::unsupported(
+                "gpu kernel",
+                format!("{why} ({}); it runs on the CPU", gpu.label),
+            ));
+        }
         let buffers = kernel.inputs.len() + self.fixed_buffers(kernel);
         if buffers > gpu.limits.max_storage_buffers as usize {
             return Err(Error::unsupported(
@@ -223,22 +226,105 @@ impl GpuBackend {
     }
 
     /// The storage buffers a kernel binds besides its inputs: its outputs,
-    /// and a reduction's two buffers of partial results.
+    /// a reduction's two buffers of partial results, and for a reduction of
+    /// a product the product (the reduction's one more input).
     fn fixed_buffers(&self, kernel: &Kernel) -> usize {
         let partial_buffers = if kernel.reduction.is_some() { 2 } else { 0 };
-        kernel.outputs.len() + partial_buffers
+        let product = usize::from(kernel.reduction.is_some() && kernel.dot().is_some());
+        kernel.outputs.len() + partial_buffers + product
     }
 
     /// The key of the (first) shader `kernel` needs.
     fn key_of(&self, kernel: &Kernel) -> Result<ShaderKey> {
-        match &kernel.reduction {
-            None => Ok(ShaderKey::Elementwise(exec::elementwise_key(kernel).0)),
-            Some(red) => Ok(ShaderKey::Reduce(reduce::first_key(
-                kernel,
+        let limits = &self.inner.gpu.limits;
+        match (&kernel.reduction, kernel.dot()) {
+            (None, None) => Ok(ShaderKey::Elementwise(exec::elementwise_key(kernel).0)),
+            (None, Some(_)) => Ok(product::check_key(kernel, limits)),
+            (Some(red), None) => Ok(ShaderKey::Reduce(reduce::first_key(kernel, red, limits)?)),
+            // The product alone always has a shader (for the dtypes the
+            // adapter has); the rest of the kernel is a reduction's.
+            (Some(red), Some((value, _))) => Ok(ShaderKey::Reduce(reduce::first_key(
+                &product::lowered(kernel, value),
                 red,
-                &self.inner.gpu.limits,
+                limits,
             )?)),
         }
+    }
+
+    /// The tile the autotuner chose for `dtype`'s matrix products on this
+    /// adapter, once it has run (the first product of that dtype of at
+    /// least 256³ multiply-adds, or [`tune_products`](Self::tune_products)).
+    ///
+    /// ```
+    /// for b in tandem_gpu::gpu_backends() {
+    ///     let t = b.tune_products(tandem_core::DType::F32)?;
+    ///     assert_eq!(b.product_tile(tandem_core::DType::F32), Some(t));
+    /// }
+    /// # Ok::<(), tandem_core::Error>(())
+    /// ```
+    pub fn product_tile(&self, dtype: tandem_core::DType) -> Option<Tile> {
+        product::known_tile(&self.inner, dtype)
+    }
+
+    /// Measures which tile runs `dtype`'s matrix products fastest on this
+    /// adapter, now, unless that is known already; returns it. (Tuning is
+    /// otherwise done by the first large product: call this first to keep
+    /// its fraction of a second out of a timed region.)
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported` if the adapter lacks `dtype`, or no tile runs.
+    ///
+    /// ```
+    /// for b in tandem_gpu::gpu_backends() {
+    ///     let t = b.tune_products(tandem_core::DType::I32)?;
+    ///     assert!(tandem_gpu::Tile::CANDIDATES.contains(&t));
+    /// }
+    /// # Ok::<(), tandem_core::Error>(())
+    /// ```
+    pub fn tune_products(&self, dtype: tandem_core::DType) -> Result<Tile> {
+        let gpu = &self.inner.gpu;
+        gpu.check_lost()?;
+        if !gpu.has_dtype(dtype) {
+            return Err(Error::unsupported(
+                "gpu matrix product",
+                format!(
+                    "{} ({}) has no {} support in shaders",
+                    gpu.label,
+                    gpu.name,
+                    dtype.name()
+                ),
+            ));
+        }
+        product::tune_tile(&self.inner, dtype)
+    }
+}
+
+impl GpuBackend {
+    /// The arithmetic time of `kernel`'s product (0 without one): its
+    /// flops (`Kernel::flops`) at a rate for the adapter's kind and the
+    /// dtype. A product is bound by arithmetic, not memory, so this, not
+    /// the bandwidth term, is what sends a large product to a hardware GPU
+    /// sooner than elementwise work of the same size. Rates are what the
+    /// tiled kernel reaches, not peaks: a tenth of a discrete GPU's f32
+    /// peak (tens of TFLOP/s), f64 at 1/16 of f32 (consumer GPUs run it at
+    /// 1/32 to 1/64; data-centre ones at 1/2), integers at half.
+    fn product_seconds(&self, kernel: &Kernel) -> f64 {
+        let Some((value, _)) = kernel.dot() else {
+            return 0.0;
+        };
+        let f32_rate = match self.inner.gpu.kind {
+            DeviceKind::DiscreteGpu => 3e12,
+            DeviceKind::IntegratedGpu => 3e11,
+            DeviceKind::SoftwareGpu => 2e10,
+            _ => 1e11,
+        };
+        let rate = match kernel.instrs[value].dtype {
+            tandem_core::DType::F32 => f32_rate,
+            tandem_core::DType::F64 => f32_rate / 16.0,
+            _ => f32_rate / 2.0,
+        };
+        kernel.flops() as f64 / rate
     }
 }
 
@@ -328,6 +414,7 @@ impl Backend for GpuBackend {
             }
         }
         let result = match &kernel.reduction {
+            _ if kernel.dot().is_some() => product::run(&self.inner, kernel, &ins, &outs),
             None => exec::run(&self.inner, kernel, &ins, &outs),
             Some(red) => match outs.as_slice() {
                 [out] => reduce::run(&self.inner, kernel, red, &ins, out),
@@ -369,6 +456,6 @@ impl Backend for GpuBackend {
         };
         // Submit + completion cost of one dispatch.
         let launch = 30e-6;
-        launch + kernel.bytes_moved() as f64 / bandwidth
+        launch + kernel.bytes_moved() as f64 / bandwidth + self.product_seconds(kernel)
     }
 }

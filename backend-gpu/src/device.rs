@@ -6,6 +6,7 @@
 //! defaults panic), and [`Gpu::scoped`], which runs wgpu calls inside error
 //! scopes and turns what they catch into tandem errors.
 
+use crate::tile::ProductKernel;
 use std::sync::{Arc, Mutex};
 use tandem_core::{DType, DeviceKind, Error, Result};
 
@@ -79,6 +80,9 @@ pub struct GpuOptions {
     /// Open the device without `SHADER_F64`, as on adapters that lack it
     /// (most integrated and mobile GPUs): float64 kernels then go to the CPU.
     pub without_f64: bool,
+    /// How matrix products run: tiled with the autotuned tile (the
+    /// default), naive, or tiled with a fixed tile.
+    pub product_kernel: ProductKernel,
 }
 
 /// One opened adapter.
@@ -101,6 +105,8 @@ pub(crate) struct Gpu {
     pub lost: Arc<Mutex<Option<String>>>,
     /// The last error no scope caught.
     pub uncaptured: Arc<Mutex<Option<String>>>,
+    /// How matrix products run ([`GpuOptions::product_kernel`]).
+    pub product_kernel: ProductKernel,
 }
 
 fn kind_of(t: wgpu::DeviceType) -> DeviceKind {
@@ -231,6 +237,7 @@ fn open(
         label,
         lost,
         uncaptured,
+        product_kernel: opts.product_kernel,
     })
 }
 

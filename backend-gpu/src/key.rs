@@ -6,6 +6,7 @@
 //! data). A loop running one expression over different sizes or constants
 //! therefore compiles once.
 
+use crate::tile::Tile;
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::layout::c_strides;
 use tandem_core::ops::{BinaryOp, ReduceOp, UnaryOp};
@@ -102,7 +103,7 @@ pub(crate) struct Operand {
 
 impl Operand {
     /// An operand walking `strides` over `shape`, its access class derived.
-    fn new(
+    pub(crate) fn new(
         dtype: DType,
         shape: &[usize],
         strides: Vec<isize>,
@@ -180,11 +181,58 @@ pub(crate) struct PartialsKey {
     pub serial: bool,
 }
 
+/// Which way a tiled GEMM's invocations step through an operand while
+/// they fill its tile: along the contracted axis or along the operand's
+/// other axis (rows of `a`, columns of `b`), whichever is the closer in
+/// memory, four elements at a time (`vec4` loads) where the layout allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Fetch {
+    /// Consecutive invocations (or vector lanes) step along the contracted axis.
+    pub along_k: bool,
+    /// Loads of `vec4`s: the operand is bound as an array of them.
+    pub vec4: bool,
+}
+
+/// The shape of a matrix product's shader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum GemmForm {
+    /// One invocation per output element, looping over the contracted
+    /// axis; the body's shape is the kernel's (collapsed) shape.
+    Naive,
+    /// Workgroup tiles and register blocks over the last two axes of the
+    /// body's shape (rows, columns), every axis before them a batch.
+    Tiled {
+        /// The tiling.
+        tile: Tile,
+        /// How operand `a` is read.
+        a: Fetch,
+        /// How operand `b` is read.
+        b: Fetch,
+    },
+}
+
+/// The pipeline-cache key of a kernel with a matrix product: the kernel's
+/// whole body (the product and its epilogue, computed as each output is
+/// written), every input read through strides (uniform words), and the
+/// form of the product.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct GemmKey {
+    /// The body, its inputs all [`Access::Strided`]; exactly one
+    /// instruction is a [`KOp::Dot`].
+    pub body: BodyKey,
+    /// Per output: the value stored and its dtype (stored through strides).
+    pub outputs: Vec<(usize, DType)>,
+    /// Naive or tiled.
+    pub form: GemmForm,
+}
+
 /// Any shader tandem-gpu builds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum ShaderKey {
     /// An elementwise kernel.
     Elementwise(ElementwiseKey),
+    /// A kernel with a matrix product.
+    Gemm(GemmKey),
     /// First pass of a reduction.
     Reduce(ReduceKey),
     /// A later pass of a reduction.
@@ -260,7 +308,7 @@ pub(crate) fn access_of(shape: &[usize], strides: &[isize]) -> Access {
 }
 
 /// The body key and constants of `kernel`'s instruction list.
-fn body_of(kernel: &Kernel, rank: usize, inputs: &[Operand]) -> (BodyKey, Vec<Scalar>) {
+pub(crate) fn body_of(kernel: &Kernel, rank: usize, inputs: &[Operand]) -> (BodyKey, Vec<Scalar>) {
     let mut consts = Vec::new();
     let instrs = kernel
         .instrs

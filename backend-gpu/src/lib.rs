@@ -12,7 +12,9 @@
 //! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
 //! - `context.rs`: the state a device's backend shares; `command.rs`: what one
 //!   dispatch binds; `record.rs`: recording dispatches into the batch.
-//! - `exec.rs`: elementwise kernels; `reduce.rs`: reductions.
+//! - `exec.rs`: elementwise kernels; `reduce.rs`: reductions; `product/`:
+//!   kernels with a matrix product (tiled GEMM or naive, epilogue fused,
+//!   tiles autotuned per adapter); `tile.rs`: the tilings.
 //! - `batch.rs`: kernels recorded into one pending submission per forced graph;
 //!   `bind_cache.rs`: bind groups and uniform blocks reused across runs.
 //! - `backend.rs`: the `Backend` implementation.
@@ -30,6 +32,8 @@ mod batch;
 mod bind_cache;
 mod codegen;
 #[cfg(test)]
+mod codegen_gemm_tests;
+#[cfg(test)]
 mod codegen_tests;
 mod command;
 mod context;
@@ -40,13 +44,16 @@ mod key;
 mod params;
 mod pipeline_cache;
 mod pool;
+mod product;
 mod record;
 mod reduce;
+mod tile;
 mod transfer;
 
 pub use backend::GpuBackend;
 pub use device::{GpuOptions, Limits};
 pub use pool::{GpuBuffer, PoolStats};
+pub use tile::{ProductKernel, Tile};
 
 use std::sync::{Arc, OnceLock};
 

@@ -96,11 +96,15 @@ pub(crate) fn needs_index(body: &BodyKey) -> bool {
 
 /// The `let v{i} = …;` statements of `body`. Inputs are `in{i}` arrays,
 /// their words at `layout.slots[i]`; multi-index variables are `{idx}{k}`.
+/// `dot` is the WGSL expression of the body's matrix product, if it has
+/// one (the product kernels compute it before the rest of the body: see
+/// `gemm.rs`); a product without it is an error.
 pub(crate) fn emit(
     body: &BodyKey,
     layout: &ParamLayout,
     w: Width,
     idx: &str,
+    dot: Option<&str>,
     h: &mut Helpers,
 ) -> Result<String, String> {
     let mut s = String::new();
@@ -173,11 +177,14 @@ pub(crate) fn emit(
                 ops::select(&format!("v{c}"), &format!("v{a}"), &format!("v{b}"))
             }
             KOp::Cast(a) => ops::cast(operand(*a)?, dt, w, &format!("v{a}"), h)?,
-            KOp::Dot { .. } => {
-                return Err(format!(
-                    "instruction {i}: a matrix product has no elementwise WGSL form (the product kernel generates it)"
-                ))
-            }
+            KOp::Dot { .. } => match dot {
+                Some(e) => e.to_string(),
+                None => {
+                    return Err(format!(
+                        "instruction {i}: a matrix product has no elementwise WGSL form (the product kernel generates it)"
+                    ))
+                }
+            },
         };
         let _ = writeln!(s, "    let v{i}: {} = {e};", ty(dt, w));
     }

@@ -71,7 +71,7 @@ pub(crate) fn generate(key: &ElementwiseKey, wg: u32) -> Result<String, String> 
     if body::needs_index(&key.body) || strided_out {
         b.push_str(&body::unravel(rank, pl.shape_at, "f", "i"));
     }
-    b.push_str(&body::emit(&key.body, &pl, w, "i", &mut h)?);
+    b.push_str(&body::emit(&key.body, &pl, w, "i", None, &mut h)?);
     for (j, &(value, dt, access)) in key.outputs.iter().enumerate() {
         let declared = key
             .body

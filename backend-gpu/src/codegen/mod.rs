@@ -16,10 +16,13 @@
 //!   `contiguous()`, `assign` and `concatenate` run) is an elementwise kernel
 //!   whose body is one load, so it uses `elementwise.wgsl` (at `vec4` width
 //!   when both sides are contiguous) rather than a template of its own.
+//! - `gemm/`: kernels with a matrix product (tiled or naive, the rest of
+//!   the kernel computed as each output is written), from `gemm.wgsl`.
 
 pub(crate) mod bindings;
 pub(crate) mod body;
 pub(crate) mod elementwise;
+pub(crate) mod gemm;
 pub(crate) mod helpers;
 pub(crate) mod ops;
 pub(crate) mod reduce;
@@ -34,5 +37,6 @@ pub(crate) fn generate(key: &ShaderKey, wg: u32) -> Result<String, String> {
         ShaderKey::Elementwise(k) => elementwise::generate(k, wg),
         ShaderKey::Reduce(k) => reduce::generate_first(k, wg),
         ShaderKey::Partials(k) => reduce::generate_partials(k, wg),
+        ShaderKey::Gemm(k) => gemm::generate(k, wg),
     }
 }

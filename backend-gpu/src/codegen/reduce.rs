@@ -347,7 +347,14 @@ pub(crate) fn generate_first(key: &ReduceKey, wg: u32) -> Result<String, String>
             "i",
         ));
     }
-    value.push_str(&body::emit(&key.body, &pl, Width::Scalar, "i", &mut h)?);
+    value.push_str(&body::emit(
+        &key.body,
+        &pl,
+        Width::Scalar,
+        "i",
+        None,
+        &mut h,
+    )?);
     let _ = write!(value, "    return v{};\n}}\n", key.value);
 
     let (fns, prep) = op_fns(key.op, value_dt, &mut h)?;

@@ -1,0 +1,73 @@
+//! Compiling a [`Plan`]'s shader and turning its dispatch ranges into
+//! [`Dispatch`]es (uniform words, buffer windows, a 2-D grid), recorded into
+//! the device's pending batch or, for the autotuner, into an encoder of its
+//! own.
+
+use super::plan::Plan;
+use crate::command::{Bound, Dispatch};
+use crate::context::DeviceContext;
+use crate::dispatch::{grid, too_big};
+use crate::exec::bind_kinds;
+use crate::key::ShaderKey;
+use crate::pipeline_cache::Compiled;
+use crate::pool::GpuBuffer;
+use crate::record;
+use std::sync::Arc;
+use tandem_core::Result;
+
+/// The compiled shader of `plan` and its dispatches over `inputs` and
+/// `outputs`; `Ok(None)` when one unit's windows exceed a binding.
+pub(crate) fn prepare<'a>(
+    inner: &DeviceContext,
+    plan: &Plan,
+    inputs: &[&'a GpuBuffer],
+    outputs: &[&'a GpuBuffer],
+) -> Result<Option<(Arc<Compiled>, Vec<Dispatch<'a>>)>> {
+    let gpu = &inner.gpu;
+    let limits = &gpu.limits;
+    let bufs: Vec<&GpuBuffer> = inputs.iter().chain(outputs).copied().collect();
+    let phys: Vec<u64> = bufs.iter().map(|b| b.raw().size()).collect();
+    let Some(ranges) = plan.split(&phys, limits) else {
+        return Ok(None);
+    };
+    let compiled = inner.cache.get(
+        gpu,
+        &ShaderKey::Gemm(plan.key.clone()),
+        &bind_kinds(inputs.len(), outputs.len()),
+    )?;
+    let dispatches = ranges
+        .into_iter()
+        .map(|(u0, u1)| {
+            let ws = plan.windows(u0, u1, &phys, limits);
+            Dispatch {
+                words: plan.words(u0, u1, &ws),
+                bound: bufs
+                    .iter()
+                    .zip(ws)
+                    .map(|(b, window)| Bound { buffer: b, window })
+                    .collect(),
+                grid: grid(plan.workgroups(u0, u1), limits),
+            }
+        })
+        .collect();
+    Ok(Some((compiled, dispatches)))
+}
+
+/// Records `plan` over `inputs` into `outputs` in the pending batch.
+pub(crate) fn record(
+    inner: &DeviceContext,
+    plan: &Plan,
+    inputs: &[&GpuBuffer],
+    outputs: &[&GpuBuffer],
+) -> Result<()> {
+    let gpu = &inner.gpu;
+    let (compiled, ds) = prepare(inner, plan, inputs, outputs)?
+        .ok_or_else(|| too_big(gpu, "a matrix product's operand"))?;
+    if ds.is_empty() {
+        return Ok(());
+    }
+    gpu.scoped("matrix product", 0, || {
+        let mut rec = inner.batch.record(gpu);
+        record::encode(inner, rec.encoder(), &compiled, &ds);
+    })
+}
