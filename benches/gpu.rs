@@ -11,19 +11,25 @@
 //!
 //! Each figure is the fastest round's mean (other processes only ever add
 //! time), reported with its ratio to the bare dispatch. Then submissions per
-//! forced graph, and throughput on large resident arrays.
+//! forced graph, throughput on large resident arrays, and matrix products:
+//! the tiled GEMM (with the tile the autotuner chose, and each candidate
+//! tile) against the naive one-invocation-per-output kernel at 1024² f32,
+//! in ms and GFLOP/s.
 //!
-//! `cargo bench --bench gpu`
+//! `cargo bench --bench gpu`; `cargo bench --bench gpu -- products` runs
+//! only the product comparison, and `-- products 1024 2048` only the tuned
+//! kernel at those sizes (what `scripts/gpu_gemm_check.sh` does, with the
+//! CPU's figures beside).
 
 use std::time::Instant;
 use tandem::prelude::*;
 use tandem_core::backend::Buffer;
 use tandem_core::buffer::HostBuffer;
-use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op};
+use tandem_core::kernel::{Dot, Instr, Kernel, KernelInput, KernelOutput, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::BinaryOp;
 use tandem_core::Backend;
-use tandem_gpu::GpuBackend;
+use tandem_gpu::{GpuBackend, GpuOptions, ProductKernel, Tile};
 
 /// The kernel `out = x + y` over `n` contiguous f32.
 fn add_kernel(n: usize) -> Kernel {
@@ -137,12 +143,125 @@ fn upload(gpu: &GpuBackend, n: usize) -> Result<Buffer> {
     gpu.upload(&HostBuffer::from_bytes(bytemuck::cast_slice(&v)))
 }
 
+/// The kernel `[n, n] @ [n, n]` of `dt`, every operand C-contiguous.
+fn matmul_kernel(n: usize, dt: DType) -> Kernel {
+    let input = |strides: Vec<isize>| KernelInput {
+        dtype: dt,
+        layout: Layout {
+            shape: vec![n, n],
+            strides,
+            offset: 0,
+        },
+        buffer_len: n * n,
+    };
+    let s = n as isize;
+    Kernel {
+        shape: vec![n, n],
+        inputs: vec![input(vec![s, 0]), input(vec![0, 1])],
+        instrs: vec![Instr {
+            op: Op::Dot(Dot {
+                a: 0,
+                b: 1,
+                len: n,
+                a_stride: 1,
+                b_stride: s,
+            }),
+            dtype: dt,
+        }],
+        outputs: vec![KernelOutput {
+            value: 0,
+            dtype: dt,
+            layout: Layout::contiguous(&[n, n]),
+            buffer_len: n * n,
+        }],
+        reduction: None,
+    }
+}
+
+/// Seconds of one `n³` f32 product on `backend` (resident operands,
+/// executed and synchronised; the fastest of `rounds` after a warm-up).
+fn product_seconds(backend: &GpuBackend, n: usize, rounds: usize) -> Result<f64> {
+    let k = matmul_kernel(n, DType::F32);
+    let (x, y) = (upload(backend, n * n)?, upload(backend, n * n)?);
+    let mut out = [backend.alloc(n * n * 4)?];
+    let mut run = || -> Result<()> {
+        backend.execute(&k, &[x.clone(), y.clone()], &mut out)?;
+        backend.synchronize()
+    };
+    run()?;
+    Ok(fastest_rounds(&mut [&mut run], rounds, 1)?[0])
+}
+
+/// GFLOP/s of an `n³` product taking `t` seconds.
+fn gflops(n: usize, t: f64) -> f64 {
+    2.0 * (n as f64).powi(3) / t / 1e9
+}
+
+/// The product section: tiled (tuned) against naive at 1024², each
+/// candidate tile, then `sizes` with the tuned tile.
+fn products(gpu: &GpuBackend, sizes: &[usize], naive_too: bool) -> Result<()> {
+    let tile = gpu.tune_products(DType::F32)?;
+    println!("\nmatrix products, f32, resident operands (tuned tile: {tile}):");
+    if naive_too {
+        let n = 1024;
+        let tiled = product_seconds(gpu, n, 3)?;
+        let naive_opts = GpuOptions {
+            product_kernel: ProductKernel::Naive,
+            ..Default::default()
+        };
+        if let Some(naive) = tandem_gpu::backends_with(&naive_opts).into_iter().next() {
+            let t = product_seconds(&naive, n, 1)?;
+            println!(
+                "  {n}² tiled {:8.1} ms {:7.1} GFLOP/s | naive {:8.1} ms {:7.1} GFLOP/s | tiled/naive {:.1}x",
+                tiled * 1e3,
+                gflops(n, tiled),
+                t * 1e3,
+                gflops(n, t),
+                t / tiled
+            );
+        }
+        for cand in Tile::CANDIDATES {
+            let opts = GpuOptions {
+                product_kernel: ProductKernel::Tiled(cand),
+                ..Default::default()
+            };
+            if let Some(b) = tandem_gpu::backends_with(&opts).into_iter().next() {
+                let t = product_seconds(&b, n, 2)?;
+                println!(
+                    "    tile {:<14} {:8.1} ms {:7.1} GFLOP/s",
+                    cand.to_string(),
+                    t * 1e3,
+                    gflops(n, t)
+                );
+            }
+        }
+    }
+    for &n in sizes {
+        let t = product_seconds(gpu, n, 3)?;
+        println!(
+            "  gpu {n:>5}² {:9.2} ms {:8.1} GFLOP/s",
+            t * 1e3,
+            gflops(n, t)
+        );
+    }
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let Some(gpu) = tandem_gpu::gpu_backends().into_iter().next() else {
         println!("no GPU adapter: nothing to measure (install mesa-vulkan-drivers for lavapipe)");
         return Ok(());
     };
     println!("{}", gpu.info());
+    // `-- products N…`: the product section alone, at those sizes.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "products") {
+        let sizes: Vec<usize> = args[at + 1..]
+            .iter()
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        return products(&gpu, &sizes, sizes.is_empty());
+    }
     let dev = Device::Gpu(0);
 
     // Per-kernel overhead on 16 elements.
@@ -243,6 +362,7 @@ fn main() -> Result<()> {
         t * 1e3,
         4.0 * n as f64 / t / 1e9
     );
+    products(&gpu, &[], true)?;
     let pool = gpu.pool_stats();
     println!(
         "buffer pool: {} created, {} reused; {} pipelines cached",

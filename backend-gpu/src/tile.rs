@@ -39,14 +39,41 @@ pub struct Tile {
 }
 
 impl Tile {
-    /// The tilings the autotuner times, smallest first. The first is the
-    /// default for products too small to be worth tuning for.
-    pub const CANDIDATES: [Tile; 4] = [
+    /// The tiling of products too small to be worth tuning for: small
+    /// blocks give a small product enough workgroups to fill the device.
+    pub const SMALL: Tile = Tile {
+        bm: 32,
+        bn: 32,
+        bk: 8,
+        tm: 4,
+        tn: 4,
+    };
+
+    /// The tilings the autotuner times, in the order it tries them (the
+    /// likeliest winners on hardware first, as a time budget may stop it
+    /// early): the 128×128 blocks of 8×8 per invocation that the fastest
+    /// published WGSL GEMMs use, deeper and narrower variants, and
+    /// [`SMALL`](Self::SMALL).
+    pub const CANDIDATES: [Tile; 5] = [
         Tile {
-            bm: 32,
-            bn: 32,
+            bm: 128,
+            bn: 128,
             bk: 8,
-            tm: 4,
+            tm: 8,
+            tn: 8,
+        },
+        Tile {
+            bm: 64,
+            bn: 64,
+            bk: 16,
+            tm: 8,
+            tn: 8,
+        },
+        Tile {
+            bm: 128,
+            bn: 64,
+            bk: 8,
+            tm: 8,
             tn: 4,
         },
         Tile {
@@ -56,26 +83,13 @@ impl Tile {
             tm: 4,
             tn: 4,
         },
-        Tile {
-            bm: 128,
-            bn: 64,
-            bk: 8,
-            tm: 8,
-            tn: 4,
-        },
-        Tile {
-            bm: 128,
-            bn: 128,
-            bk: 8,
-            tm: 8,
-            tn: 8,
-        },
+        Tile::SMALL,
     ];
 
     /// Invocations per workgroup.
     ///
     /// ```
-    /// assert_eq!(tandem_gpu::Tile::CANDIDATES[0].invocations(), 64);
+    /// assert_eq!(tandem_gpu::Tile::SMALL.invocations(), 64);
     /// ```
     pub fn invocations(&self) -> u32 {
         (self.bm / self.tm) * (self.bn / self.tn)
@@ -85,7 +99,7 @@ impl Tile {
     /// `elem_bytes` (`Bool` is held as 4-byte words).
     ///
     /// ```
-    /// assert_eq!(tandem_gpu::Tile::CANDIDATES[3].shared_bytes(8), 16384);
+    /// assert_eq!(tandem_gpu::Tile::CANDIDATES[0].shared_bytes(8), 16384);
     /// ```
     pub fn shared_bytes(&self, elem_bytes: u32) -> u32 {
         (self.bm + self.bn) * self.bk * elem_bytes.max(4)
@@ -134,7 +148,7 @@ impl fmt::Display for Tile {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ProductKernel {
     /// Tiled, with the tile the autotuner measured as fastest on this
-    /// adapter for the dtype (small products use the first candidate).
+    /// adapter for the dtype (small products use [`Tile::SMALL`]).
     #[default]
     Tuned,
     /// One invocation per output element, looping over the contracted

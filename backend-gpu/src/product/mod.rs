@@ -174,7 +174,7 @@ fn product(
 fn plans(kernel: &Kernel, limits: &Limits) -> Vec<Plan> {
     let mut v = Vec::new();
     if let Some(mm) = kernel.matmul_axes() {
-        v.push(Plan::tiled(kernel, mm, Tile::CANDIDATES[0], limits));
+        v.push(Plan::tiled(kernel, mm, Tile::SMALL, limits));
     }
     v.push(Plan::naive(kernel, limits.workgroup));
     v

@@ -8,16 +8,19 @@
 //! registers), so no constant is right everywhere (cubecl's autotuner
 //! makes the same point).
 //!
-//! The measurement: a square `s × s @ s × s` product (`s` = 512 on a
+//! The measurement: a square `s × s @ s × s` product (`s` = 256 on a
 //! software adapter, 1024 on hardware) on scratch buffers, each candidate
 //! of [`Tile::CANDIDATES`] that fits the adapter compiled, run once to
 //! warm up, then timed by the wall clock around a submission repeating it
 //! (enough times for ~10 ms, at most 32, so submission overhead does not
-//! decide). Candidates stop once [`BUDGET`] has passed (the fastest so far
-//! wins): tuning costs a fraction of a second once per (adapter, dtype),
-//! mostly shader compilation. Products under [`TUNE_MIN`] multiply-adds
-//! never wait for it: they use the first candidate, whose small tiles
-//! give small products enough workgroups.
+//! decide). No candidate is started once [`BUDGET`] has passed (the
+//! fastest so far wins; the likeliest winners are tried first). On a
+//! hardware adapter that is a fraction of a second once per (adapter,
+//! dtype), mostly shader compilation; lavapipe compiles each candidate in
+//! about half a second (more on a loaded machine), so there the budget
+//! ends the search after two or three. Products under [`TUNE_MIN`]
+//! multiply-adds never wait for it: they use [`Tile::SMALL`], whose small
+//! blocks give small products enough workgroups.
 
 use super::launch::prepare;
 use super::plan::Plan;
@@ -32,15 +35,15 @@ use tandem_core::{DType, DeviceKind, Error, Result};
 
 /// Products with fewer multiply-adds than this (256³) use the default tile.
 pub(crate) const TUNE_MIN: usize = 1 << 24;
-/// Candidates are tried until this much time has passed.
-const BUDGET: Duration = Duration::from_millis(400);
+/// No candidate is started after this much time has passed.
+const BUDGET: Duration = Duration::from_millis(1000);
 
 /// The tile for a product of `dt` of `work` multiply-adds.
 pub(crate) fn tile_for(inner: &DeviceContext, dt: DType, work: usize) -> Tile {
     match inner.gpu.product_kernel {
         ProductKernel::Tiled(t) => t,
-        _ if work < TUNE_MIN => Tile::CANDIDATES[0],
-        _ => tuned(inner, dt).unwrap_or(Tile::CANDIDATES[0]),
+        _ if work < TUNE_MIN => Tile::SMALL,
+        _ => tuned(inner, dt).unwrap_or(Tile::SMALL),
     }
 }
 
@@ -117,7 +120,7 @@ fn measure(inner: &DeviceContext, dt: DType) -> Result<Tile> {
     // may still read one it holds, so that work goes first.
     inner.batch.flush(gpu, &inner.pool)?;
     let s = if gpu.kind == DeviceKind::SoftwareGpu {
-        512
+        256
     } else {
         1024
     };

@@ -9,8 +9,12 @@
 //! outputs in registers from `tm + tn` values per step: `tm·tn` multiply-
 //! adds per `tm + tn` workgroup-memory reads instead of one per two.
 //!
-//! Tiles are stored contracted-axis-major (`sa[k·bm + row]`), so an
-//! invocation's `tm` (`tn`) values of a step are consecutive. Filling them,
+//! Tiles are stored contracted-axis-major (`sa[k·bm + row]`). Invocation
+//! `(ty, tx)` owns rows `ty + r·(bm/tm)` and columns `tx + c·(bn/tn)` of
+//! the block (strided, not a contiguous sub-block): consecutive
+//! invocations then read consecutive words of `sb` (no bank conflicts on
+//! hardware), invocations of one row group the same word of `sa` (a
+//! broadcast), and neighbours store neighbouring outputs. Filling tiles,
 //! consecutive invocations step along whichever axis of the operand is the
 //! closer in memory ([`Fetch::along_k`]), four elements per load where the
 //! operand is an array of `vec4`s ([`Fetch::vec4`]: that axis contiguous,
@@ -60,6 +64,7 @@ pub(crate) fn main(
     let br = rank - 2;
     let Tile { bm, bn, bk, tm, tn } = tile;
     let tx = bn / tn;
+    let ty_n = bm / tm;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -128,13 +133,15 @@ pub(crate) fn main(
     for r in 0..tm {
         let _ = writeln!(
             s,
-            "            let x{r} = sa[kk * {bm}u + ty * {tm}u + {r}u];"
+            "            let x{r} = sa[kk * {bm}u + ty + {}u];",
+            r * ty_n
         );
     }
     for c in 0..tn {
         let _ = writeln!(
             s,
-            "            let y{c} = sb[kk * {bn}u + tx * {tn}u + {c}u];"
+            "            let y{c} = sb[kk * {bn}u + tx + {}u];",
+            c * tx
         );
     }
     for r in 0..tm {
@@ -148,15 +155,13 @@ pub(crate) fn main(
     }
     s.push_str("        }\n        workgroupBarrier();\n    }\n");
     let batch_idx: String = (0..br).map(|k| format!("i{k}, ")).collect();
-    let _ = writeln!(
-        s,
-        "    let r0 = row0 + ty * {tm}u;\n    let q0 = col0 + tx * {tn}u;"
-    );
+    let _ = writeln!(s, "    let r0 = row0 + ty;\n    let q0 = col0 + tx;");
     for r in 0..tm {
         for c in 0..tn {
+            let (dr, dc) = (r * ty_n, c * tx);
             let _ = writeln!(
                 s,
-                "    if (r0 + {r}u < m && q0 + {c}u < n) {{\n        epilogue(c{r}_{c}, {batch_idx}r0 + {r}u, q0 + {c}u);\n    }}"
+                "    if (r0 + {dr}u < m && q0 + {dc}u < n) {{\n        epilogue(c{r}_{c}, {batch_idx}r0 + {dr}u, q0 + {dc}u);\n    }}"
             );
         }
     }
