@@ -180,16 +180,29 @@ fn matmul_kernel(n: usize, dt: DType) -> Kernel {
 
 /// Seconds of one `n³` f32 product on `backend` (resident operands,
 /// executed and synchronised; the fastest of `rounds` after a warm-up).
-fn product_seconds(backend: &GpuBackend, n: usize, rounds: usize) -> Result<f64> {
+fn product_seconds(
+    backend: &dyn Backend,
+    sync: &dyn Fn() -> Result<()>,
+    n: usize,
+    rounds: usize,
+) -> Result<f64> {
     let k = matmul_kernel(n, DType::F32);
-    let (x, y) = (upload(backend, n * n)?, upload(backend, n * n)?);
+    backend.check(&k)?;
+    let v: Vec<f32> = (0..n * n).map(|i| (i % 100) as f32).collect();
+    let h = HostBuffer::from_bytes(bytemuck::cast_slice(&v));
+    let (x, y) = (backend.upload(&h)?, backend.upload(&h)?);
     let mut out = [backend.alloc(n * n * 4)?];
     let mut run = || -> Result<()> {
         backend.execute(&k, &[x.clone(), y.clone()], &mut out)?;
-        backend.synchronize()
+        sync()
     };
     run()?;
     Ok(fastest_rounds(&mut [&mut run], rounds, 1)?[0])
+}
+
+/// [`product_seconds`] on a GPU backend.
+fn gpu_product_seconds(gpu: &GpuBackend, n: usize, rounds: usize) -> Result<f64> {
+    product_seconds(gpu, &|| gpu.synchronize(), n, rounds)
 }
 
 /// GFLOP/s of an `n³` product taking `t` seconds.
@@ -197,20 +210,22 @@ fn gflops(n: usize, t: f64) -> f64 {
     2.0 * (n as f64).powi(3) / t / 1e9
 }
 
-/// The product section: tiled (tuned) against naive at 1024², each
-/// candidate tile, then `sizes` with the tuned tile.
-fn products(gpu: &GpuBackend, sizes: &[usize], naive_too: bool) -> Result<()> {
+/// The product section: with `compare`, tiled (tuned) against naive at
+/// 1024² and each candidate tile; then `sizes` with the tuned tile beside
+/// the CPU backend's GEMM in the same run (and, when `GPU_PEAK_TFLOPS` is
+/// set, the fraction of that f32 peak reached).
+fn products(gpu: &GpuBackend, sizes: &[usize], compare: bool) -> Result<()> {
     let tile = gpu.tune_products(DType::F32)?;
     println!("\nmatrix products, f32, resident operands (tuned tile: {tile}):");
-    if naive_too {
+    if compare {
         let n = 1024;
-        let tiled = product_seconds(gpu, n, 3)?;
+        let tiled = gpu_product_seconds(gpu, n, 3)?;
         let naive_opts = GpuOptions {
             product_kernel: ProductKernel::Naive,
             ..Default::default()
         };
         if let Some(naive) = tandem_gpu::backends_with(&naive_opts).into_iter().next() {
-            let t = product_seconds(&naive, n, 1)?;
+            let t = gpu_product_seconds(&naive, n, 1)?;
             println!(
                 "  {n}² tiled {:8.1} ms {:7.1} GFLOP/s | naive {:8.1} ms {:7.1} GFLOP/s | tiled/naive {:.1}x",
                 tiled * 1e3,
@@ -226,7 +241,7 @@ fn products(gpu: &GpuBackend, sizes: &[usize], naive_too: bool) -> Result<()> {
                 ..Default::default()
             };
             if let Some(b) = tandem_gpu::backends_with(&opts).into_iter().next() {
-                let t = product_seconds(&b, n, 2)?;
+                let t = gpu_product_seconds(&b, n, 2)?;
                 println!(
                     "    tile {:<14} {:8.1} ms {:7.1} GFLOP/s",
                     cand.to_string(),
@@ -236,13 +251,26 @@ fn products(gpu: &GpuBackend, sizes: &[usize], naive_too: bool) -> Result<()> {
             }
         }
     }
+    let peak: Option<f64> = std::env::var("GPU_PEAK_TFLOPS")
+        .ok()
+        .and_then(|p| p.parse().ok());
+    let cpu = tandem_cpu::CpuBackend::new();
     for &n in sizes {
-        let t = product_seconds(gpu, n, 3)?;
-        println!(
-            "  gpu {n:>5}² {:9.2} ms {:8.1} GFLOP/s",
-            t * 1e3,
-            gflops(n, t)
-        );
+        let rounds = if n >= 4096 { 2 } else { 3 };
+        let g = match gpu_product_seconds(gpu, n, rounds) {
+            Ok(t) => {
+                let share = peak.map_or(String::new(), |p| {
+                    format!(" ({:.0}% of {p} TFLOP/s)", gflops(n, t) / (p * 1e3) * 100.0)
+                });
+                format!("gpu {:9.2} ms {:8.1} GFLOP/s{share}", t * 1e3, gflops(n, t))
+            }
+            Err(e) => format!("gpu: not run ({e})"),
+        };
+        let c = match product_seconds(&cpu, &|| Ok(()), n, if n >= 4096 { 1 } else { 2 }) {
+            Ok(t) => format!("cpu {:9.2} ms {:8.1} GFLOP/s", t * 1e3, gflops(n, t)),
+            Err(e) => format!("cpu: not run ({e})"),
+        };
+        println!("  {n:>5}²  {g} | {c}");
     }
     Ok(())
 }

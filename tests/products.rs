@@ -3,7 +3,10 @@
 //! `bool @ bool`, transposed / strided / reversed / broadcast operands read
 //! in place), `dot` (0-d, 1-d, 2-d, n-d unbatched), `vdot`, `inner`,
 //! `outer`, `vecdot`, `matvec`, `vecmat`, `kron`, `tensordot`, `einsum`,
-//! `diagonal`, `trace`, and their errors.
+//! `diagonal`, `trace`, and their errors. On a GPU, the fixtures run the
+//! GPU's product kernels (tiled GEMM or naive), and the stats tests check
+//! that an epilogue, a transposed operand and a reduction cost no extra
+//! kernel or copy there either.
 //!
 //! Expected values come from `tests/fixtures/products/products.json`,
 //! written by `scripts/fixtures/products.py` with NumPy. Values are small
@@ -431,4 +434,73 @@ fn products_of_products_and_views_of_products() {
     // A product of a product.
     let abc = a.matmul(&b).unwrap().matmul(&a).unwrap();
     assert_eq!(abc.to_vec::<f64>().unwrap(), naive(&ab, &av, 8, 8, 8));
+}
+
+/// On each GPU (operands resident there): `relu(a @ b + bias)` is one
+/// kernel, run on that GPU (not routed to the CPU), allocating only its
+/// result; `a.t() @ b` reads the transpose in place (one kernel, one
+/// allocation); both agree with the CPU. Sizes that no tile divides.
+#[test]
+fn products_run_on_the_gpu_in_one_kernel_without_copies() {
+    for_each_device(|info| {
+        if !matches!(info.device, Device::Gpu(_)) {
+            return;
+        }
+        let here = info.device.to_string();
+        let (m, k, n) = (70, 45, 67);
+        let f =
+            |r: usize, c: usize, seed: usize| ints(r, c, seed).astype(DType::F32).eval().unwrap();
+        let g = |x: &Array| on(info, x).eval().unwrap();
+        let (a, b) = (f(m, k, 1), f(k, n, 2));
+        let bias = f(1, n, 3).reshape(&[n as isize]).unwrap().eval().unwrap();
+        let want = (a.matmul(&b).unwrap() + &bias)
+            .maximum(0.0)
+            .unwrap()
+            .to_vec::<f32>()
+            .unwrap();
+        let (ga, gb, gbias) = (g(&a), g(&b), g(&bias));
+        let y = (ga.matmul(&gb).unwrap() + &gbias).maximum(0.0).unwrap();
+        tandem::reset_stats();
+        let y = y.eval().unwrap();
+        let s = tandem::stats();
+        assert!(
+            s.total_kernels() == 1 && s.kernels_on(&here) == 1 && s.fallbacks == 0,
+            "relu(a @ b + bias) on {here}: {s:?}"
+        );
+        assert_eq!(s.allocations, 1, "on {here}: {s:?}");
+        assert_eq!(y.to_vec::<f32>().unwrap(), want, "on {here}");
+        // A transposed operand, read in place.
+        let at = f(k, m, 4);
+        let want = at.t().matmul(&b).unwrap().to_vec::<f32>().unwrap();
+        let gat = g(&at);
+        tandem::reset_stats();
+        let got = gat.t().matmul(&gb).unwrap().eval().unwrap();
+        let s = tandem::stats();
+        assert!(
+            s.total_kernels() == 1 && s.kernels_on(&here) == 1 && s.allocations == 1,
+            "a.t() @ b on {here} copied or split: {s:?}"
+        );
+        assert_eq!(got.to_vec::<f32>().unwrap(), want, "on {here}");
+        // A reduction of a product stays one kernel of the core's (the GPU
+        // runs it as two dispatches in one submission).
+        let want = a.matmul(&b).unwrap().sum_axis(0, false).unwrap();
+        tandem::reset_stats();
+        let got = ga
+            .matmul(&gb)
+            .unwrap()
+            .sum_axis(0, false)
+            .unwrap()
+            .eval()
+            .unwrap();
+        let s = tandem::stats();
+        assert!(
+            s.total_kernels() == 1 && s.kernels_on(&here) == 1 && s.submissions <= 1,
+            "(a @ b).sum(0) on {here}: {s:?}"
+        );
+        assert_eq!(
+            got.to_vec::<f32>().unwrap(),
+            want.to_vec::<f32>().unwrap(),
+            "on {here}"
+        );
+    });
 }

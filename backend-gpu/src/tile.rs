@@ -117,11 +117,11 @@ impl Tile {
             .iter()
             .all(|&x| x > 0);
         nonzero
-            && self.bm % self.tm == 0
-            && self.bn % self.tn == 0
-            && self.bm % 4 == 0
-            && self.bn % 4 == 0
-            && self.bk % 4 == 0
+            && self.bm.is_multiple_of(self.tm)
+            && self.bn.is_multiple_of(self.tn)
+            && self.bm.is_multiple_of(4)
+            && self.bn.is_multiple_of(4)
+            && self.bk.is_multiple_of(4)
             && self.invocations() <= 1024
     }
 }

@@ -673,3 +673,25 @@ proptest! {
         case(&gpu, "random ints", matmul(DType::I32, &batch, (m, k, n), sa, sb, Epi::BiasRelu, seed, false));
     }
 }
+
+/// A product's cost estimate counts its arithmetic (`Kernel::flops`), not
+/// only the bytes it moves: a 512³ product is estimated far above a
+/// product writing the same output from a contracted length of 1.
+#[test]
+fn a_products_estimate_counts_its_flops() {
+    let Some(gpu) = gpu() else { return };
+    let (sa, sb) = LAYOUTS[0];
+    let (deep, _, _) = matmul(
+        DType::F32,
+        &[],
+        (512, 512, 512),
+        sa,
+        sb,
+        Epi::Plain,
+        0,
+        false,
+    );
+    let (flat, _, _) = matmul(DType::F32, &[], (512, 1, 512), sa, sb, Epi::Plain, 0, false);
+    let (d, f) = (gpu.estimate_seconds(&deep), gpu.estimate_seconds(&flat));
+    assert!(d > 10.0 * f, "{d} vs {f}");
+}

@@ -145,10 +145,10 @@ impl Plan {
                 && !loaded(i)
                 && fast == 1
                 && slow % 4 == 0
-                && fast_len % 4 == 0
+                && fast_len.is_multiple_of(4)
                 && s[..br].iter().all(|x| x % 4 == 0)
-                && inp.layout.offset % 4 == 0
-                && limits.storage_align % (4 * elem) == 0;
+                && inp.layout.offset.is_multiple_of(4)
+                && limits.storage_align.is_multiple_of(4 * elem);
             Fetch { along_k, vec4 }
         };
         let form = GemmForm::Tiled {
