@@ -8,8 +8,8 @@ use super::row::Cost::{Arith, Cheap, Heavy};
 use super::row::NanRule::{Decided, Ignored, NoFloats, Propagates};
 use super::row::{op_table, row, BinaryRow};
 use super::rule::{
-    BITWISE, BOOL_AS_I32, F64_ONLY, FLOAT, INTEGER, LOGICAL, NUMERIC, PREDICATE, SAME, SHIFT,
-    TRUE_DIV,
+    Out, Take, BITWISE, BOOL_AS_I32, F64_ONLY, FLOAT, INTEGER, LOGICAL, NUMERIC, PREDICATE, SAME,
+    SHIFT, TRUE_DIV,
 };
 use std::cmp::Ordering;
 
@@ -138,16 +138,35 @@ op_table! {
 }
 
 impl BinaryOp {
-    /// `true` for the six comparisons (their weak-integer operands may lie
-    /// outside the array's range: NEP 50 defines the result instead of raising).
+    /// `true` for the comparisons, read from the row's dtype rule: they give
+    /// `Bool` from operands of the dtype they keep (the logical ops, which
+    /// also give `Bool`, turn their operands into `Bool` first). Their
+    /// weak-integer operands may lie outside the array's range: NEP 50
+    /// defines the result instead of raising.
     ///
     /// ```
-    /// assert!(tandem_core::ops::BinaryOp::Lt.is_comparison());
+    /// use tandem_core::ops::BinaryOp;
+    /// assert!(BinaryOp::Lt.is_comparison());
+    /// assert!(!BinaryOp::LogicalAnd.is_comparison());
     /// ```
     pub const fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
-        )
+        let rule = self.row().rule;
+        matches!(rule.out, Out::Bool) && matches!(rule.on_float, Take::Keep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BinaryOp;
+
+    #[test]
+    fn the_comparisons_are_the_six() {
+        let found: Vec<BinaryOp> = BinaryOp::ALL
+            .iter()
+            .copied()
+            .filter(|op| op.is_comparison())
+            .collect();
+        use BinaryOp::*;
+        assert_eq!(found, [Eq, Ne, Lt, Le, Gt, Ge]);
     }
 }
