@@ -14,6 +14,12 @@
 //! accepts, so an arm that says `false` wrongly fails there; an op reaching a
 //! type it has no meaning for is a core bug, reported as
 //! `Error::Unsupported` by the caller, never undefined behaviour.
+//!
+//! NumPy's scalar semantics that take more than an expression (integer
+//! power, float remainder and floor division, `spacing`, `frexp` …) are the
+//! op table's reference functions (`tandem_core::ops::reference`), called
+//! in the loop's own precision, so the CPU and the table agree by
+//! construction.
 
 use crate::simd::dispatch;
 use bytemuck::Pod;
@@ -135,11 +141,12 @@ fn zip<T: Copy, U>(a: &[T], b: &[T], out: &mut [U], f: impl Fn(T, T) -> U) {
     )
 }
 
-/// `Elem` for a float type: the `vmath` lists name vmath's vectorised
-/// function for each transcendental row (the rows computed in `F64` only,
-/// like `float_power`, are pow's there too).
+/// `Elem` for a float type: `$divmod` is the table's `divmod` in its
+/// precision, and the `vmath` lists name vmath's vectorised function for
+/// each transcendental row (the rows computed in `F64` only, like
+/// `float_power`, are pow's there too).
 macro_rules! float_elem {
-    ($t:ty,
+    ($t:ty, $divmod:path,
      vmath: [$($vop:ident => $vf:ident),* $(,)?],
      vmath2: [$($vop2:ident => $vf2:ident),* $(,)?]) => {
         impl Elem for $t {
@@ -200,41 +207,9 @@ macro_rules! float_elem {
                     Sub => zip(a, b, out, |x, y| x - y),
                     Mul => zip(a, b, out, |x, y| x * y),
                     Div => zip(a, b, out, |x, y| x / y),
-                    Rem => zip(a, b, out, |x: $t, y: $t| {
-                        // NumPy's npy_divmod: the remainder takes the divisor's sign.
-                        let m = x % y;
-                        if m != 0.0 {
-                            if (y < 0.0) != (m < 0.0) {
-                                m + y
-                            } else {
-                                m
-                            }
-                        } else if y.is_nan() || x.is_nan() || y == 0.0 || x.is_infinite() {
-                            m
-                        } else {
-                            (0.0 as $t).copysign(y)
-                        }
-                    }),
-                    FloorDiv => zip(a, b, out, |x: $t, y: $t| {
-                        // NumPy's npy_floor_divide.
-                        if y == 0.0 {
-                            return x / y;
-                        }
-                        let m = x % y;
-                        let mut div = (x - m) / y;
-                        if m != 0.0 && ((y < 0.0) != (m < 0.0)) {
-                            div -= 1.0;
-                        }
-                        if div != 0.0 {
-                            let mut f = div.floor();
-                            if div - f > 0.5 {
-                                f += 1.0;
-                            }
-                            f
-                        } else {
-                            (0.0 as $t).copysign(x / y)
-                        }
-                    }),
+                    // NumPy's npy_divmod: the remainder takes the divisor's sign.
+                    Rem => zip(a, b, out, |x: $t, y: $t| $divmod(x, y).1),
+                    FloorDiv => zip(a, b, out, |x: $t, y: $t| $divmod(x, y).0),
                     // NaN-propagating; on ties the second operand wins, as NumPy.
                     Maximum => zip(
                         a,
@@ -315,34 +290,50 @@ macro_rules! float_elem {
     };
 }
 
-float_elem!(
-    f32,
-    vmath: [
-        Exp => exp_f32, Exp2 => exp2_f32, Ln => ln_f32, Log2 => log2_f32, Log10 => log10_f32,
-        Sin => sin_f32, Cos => cos_f32, Tan => tan_f32, Tanh => tanh_f32, Asin => asin_f32,
-        Acos => acos_f32, Atan => atan_f32, Sinh => sinh_f32, Cosh => cosh_f32,
-        Sigmoid => sigmoid_f32, Log1p => log1p_f32, Expm1 => expm1_f32, Cbrt => cbrt_f32,
-        Asinh => asinh_f32, Acosh => acosh_f32, Atanh => atanh_f32,
+/// `float_elem!` for `f32` and `f64`, from one list of vmath's functions
+/// (each row: the `f32` function, the `f64` one).
+macro_rules! float_elems {
+    (unary: [$($vop:ident => $v32:ident, $v64:ident;)*],
+     binary: [$($bop:ident => $b32:ident, $b64:ident;)*]) => {
+        float_elem!(f32, reference::divmod_f32,
+            vmath: [$($vop => $v32),*], vmath2: [$($bop => $b32),*]);
+        float_elem!(f64, reference::divmod_f64,
+            vmath: [$($vop => $v64),*], vmath2: [$($bop => $b64),*]);
+    };
+}
+
+float_elems! {
+    unary: [
+        Exp => exp_f32, exp_f64;
+        Exp2 => exp2_f32, exp2_f64;
+        Ln => ln_f32, ln_f64;
+        Log2 => log2_f32, log2_f64;
+        Log10 => log10_f32, log10_f64;
+        Sin => sin_f32, sin_f64;
+        Cos => cos_f32, cos_f64;
+        Tan => tan_f32, tan_f64;
+        Tanh => tanh_f32, tanh_f64;
+        Asin => asin_f32, asin_f64;
+        Acos => acos_f32, acos_f64;
+        Atan => atan_f32, atan_f64;
+        Sinh => sinh_f32, sinh_f64;
+        Cosh => cosh_f32, cosh_f64;
+        Sigmoid => sigmoid_f32, sigmoid_f64;
+        Log1p => log1p_f32, log1p_f64;
+        Expm1 => expm1_f32, expm1_f64;
+        Cbrt => cbrt_f32, cbrt_f64;
+        Asinh => asinh_f32, asinh_f64;
+        Acosh => acosh_f32, acosh_f64;
+        Atanh => atanh_f32, atanh_f64;
     ],
-    vmath2: [
-        Pow => pow_f32, FloatPower => pow_f32, Atan2 => atan2_f32,
-        Logaddexp => logaddexp_f32, Logaddexp2 => logaddexp2_f32,
+    binary: [
+        Pow => pow_f32, pow_f64;
+        FloatPower => pow_f32, pow_f64;
+        Atan2 => atan2_f32, atan2_f64;
+        Logaddexp => logaddexp_f32, logaddexp_f64;
+        Logaddexp2 => logaddexp2_f32, logaddexp2_f64;
     ]
-);
-float_elem!(
-    f64,
-    vmath: [
-        Exp => exp_f64, Exp2 => exp2_f64, Ln => ln_f64, Log2 => log2_f64, Log10 => log10_f64,
-        Sin => sin_f64, Cos => cos_f64, Tan => tan_f64, Tanh => tanh_f64, Asin => asin_f64,
-        Acos => acos_f64, Atan => atan_f64, Sinh => sinh_f64, Cosh => cosh_f64,
-        Sigmoid => sigmoid_f64, Log1p => log1p_f64, Expm1 => expm1_f64, Cbrt => cbrt_f64,
-        Asinh => asinh_f64, Acosh => acosh_f64, Atanh => atanh_f64,
-    ],
-    vmath2: [
-        Pow => pow_f64, FloatPower => pow_f64, Atan2 => atan2_f64,
-        Logaddexp => logaddexp_f64, Logaddexp2 => logaddexp2_f64,
-    ]
-);
+}
 
 /// The per-dtype float functions whose answer depends on the precision:
 /// NumPy's scalar semantics from the op table's reference
@@ -464,7 +455,11 @@ macro_rules! int_elem {
                             q
                         }
                     }),
-                    Pow => zip(a, b, out, |x: $t, y: $t| int_pow(x as i64, y as i64) as $t),
+                    // Widened to `i64` and narrowed back, which wraps exactly
+                    // as the narrow computation would.
+                    Pow => zip(a, b, out, |x: $t, y: $t| {
+                        reference::int_pow(x as i64, y as i64) as $t
+                    }),
                     Maximum | Fmax => zip(a, b, out, |x: $t, y: $t| if x > y { x } else { y }),
                     Minimum | Fmin => zip(a, b, out, |x: $t, y: $t| if x < y { x } else { y }),
                     // C's remainder (the dividend's sign); NumPy's x fmod 0 is 0.
@@ -558,36 +553,6 @@ macro_rules! int_elem {
 int_elem!(i32, true);
 int_elem!(i64, true);
 int_elem!(u32, false);
-
-/// `x ** y` by squaring, wrapping on overflow as NumPy's integer power. A
-/// negative exponent gives the truncated true value (0, or ±1 for bases ±1).
-/// The operands arrive widened to `i64` and the result is narrowed by the
-/// caller, which wraps exactly as the narrow computation would.
-#[inline(always)]
-fn int_pow(x: i64, y: i64) -> i64 {
-    if y < 0 {
-        return match x {
-            1 => 1,
-            -1 => {
-                if y % 2 == 0 {
-                    1
-                } else {
-                    -1
-                }
-            }
-            _ => 0,
-        };
-    }
-    let (mut base, mut e, mut acc) = (x, y as u64, 1i64);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = acc.wrapping_mul(base);
-        }
-        base = base.wrapping_mul(base);
-        e >>= 1;
-    }
-    acc
-}
 
 impl Elem for u8 {
     fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {

@@ -8,7 +8,7 @@ use tandem_core::kernel::{Instr, KernelInput, KernelOutput, Reduction};
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::ReduceOp;
-use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::ops::{BinaryOp, Rule, UnaryOp};
 use tandem_core::DType;
 use tandem_core::Scalar;
 
@@ -38,23 +38,32 @@ const SPECIALS: [f64; 9] = [
     1e-310,
     3.0e38,
 ];
-/// The unary ops the JIT compiles whose lanes take and give these (what
-/// their rows' rules say), in table order.
-fn unary_ops(takes: Lanes, gives: Lanes) -> Vec<UnaryOp> {
-    UnaryOp::ALL
-        .iter()
+
+/// The ops of `all` the JIT compiles (`rule` gives their rows' rules,
+/// `None` for the others) whose lanes take and give `want`, in table order.
+fn compiled<O: Copy>(all: &[O], rule: impl Fn(O) -> Option<Rule>, want: (Lanes, Lanes)) -> Vec<O> {
+    all.iter()
         .copied()
-        .filter(|&op| jit_unary(op).is_some() && lanes(op.rule()) == Some((takes, gives)))
+        .filter(|&op| rule(op).and_then(lanes) == Some(want))
         .collect()
+}
+
+/// The unary ops the JIT compiles whose lanes take and give these.
+fn unary_ops(takes: Lanes, gives: Lanes) -> Vec<UnaryOp> {
+    compiled(
+        UnaryOp::ALL,
+        |op| jit_unary(op).map(|_| op.rule()),
+        (takes, gives),
+    )
 }
 
 /// The binary ops the JIT compiles whose lanes take and give these.
 fn binary_ops(takes: Lanes, gives: Lanes) -> Vec<BinaryOp> {
-    BinaryOp::ALL
-        .iter()
-        .copied()
-        .filter(|&op| jit_binary(op).is_some() && lanes(op.rule()) == Some((takes, gives)))
-        .collect()
+    compiled(
+        BinaryOp::ALL,
+        |op| jit_binary(op).map(|_| op.rule()),
+        (takes, gives),
+    )
 }
 
 /// Every op the JIT compiles, by kind: the random programs draw from

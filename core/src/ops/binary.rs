@@ -2,7 +2,7 @@
 //! [`ops`](super) for what each column means and who reads it). Both
 //! operands arrive broadcast and promoted to the compute dtype.
 
-use super::reference::{self as r, compare, float2, float2_exact, keep2, logical2};
+use super::reference::{self as r, compare, float2, float2_exact, keep2, keep2_exact, logical2};
 use super::row::Accuracy::{Exact, Ulp};
 use super::row::Cost::{Arith, Cheap, Heavy};
 use super::row::NanRule::{Decided, Ignored, NoFloats, Propagates};
@@ -36,10 +36,12 @@ op_table! {
             |x, y| float2(x, y, |a, b| a / b)),
         /// Remainder with the sign of the divisor (Python's `%`); `x % 0 == 0` for integers.
         Rem => row("rem", "remainder", &["mod"], BOOL_AS_I32, Propagates, Arith, Exact,
-            |x, y| keep2(x, y, |a, b| r::divmod(a, b).1, r::int_rem, |a, _| a)),
+            |x, y| keep2_exact(x, y, |a, b| r::divmod_f32(a, b).1, |a, b| r::divmod_f64(a, b).1,
+                r::int_rem, |a, _| a)),
         /// Floor division (Python's `//`); `x // 0 == 0` for integers.
         FloorDiv => row("floor_div", "floor_divide", &[], BOOL_AS_I32, Propagates, Arith,
-            Exact, |x, y| keep2(x, y, |a, b| r::divmod(a, b).0, r::int_floor_div, |a, _| a)),
+            Exact, |x, y| keep2_exact(x, y, |a, b| r::divmod_f32(a, b).0,
+                |a, b| r::divmod_f64(a, b).0, r::int_floor_div, |a, _| a)),
         /// `a ** b`.
         Pow => row("pow", "power", &[], BOOL_AS_I32, Propagates, Heavy, Ulp(2),
             |x, y| keep2(x, y, f64::powf, r::int_pow, |a, b| a | !b)),
