@@ -385,6 +385,7 @@ fn lower(
         Op::Cast(_) => "a cast is not compiled".to_string(),
         Op::Select(..) => "this `where` is not compiled".to_string(),
         Op::Load(_) | Op::Const(_) => "a bool input is not compiled".to_string(),
+        Op::Dot(_) => "a matrix product is not compiled".to_string(),
     };
     let mut nodes = Vec::with_capacity(kernel.instrs.len());
     let mut invariants: Vec<Invariant> = Vec::new();
@@ -484,7 +485,7 @@ fn lower(
             Op::Select(c, a, b) if ins.dtype == dtype && is(c, DType::Bool) => {
                 Lowered::Select(c as u16, a as u16, b as u16)
             }
-            Op::Load(_) | Op::Const(_) | Op::Select(..) | Op::Cast(_) => {
+            Op::Load(_) | Op::Const(_) | Op::Select(..) | Op::Cast(_) | Op::Dot(_) => {
                 return Err(not_compiled(&ins.op))
             }
         };

@@ -151,6 +151,12 @@ impl GpuBackend {
     /// The structural checks `check` and `execute` share.
     fn check_shape(&self, kernel: &Kernel) -> Result<()> {
         let gpu = &self.inner.gpu;
+        if kernel.dot().is_some() {
+            return Err(Error::unsupported(
+                "gpu kernel",
+                "a matrix product has no GPU kernel yet; it runs on the CPU",
+            ));
+        }
         for dt in kernel
             .dtypes()
             .into_iter()

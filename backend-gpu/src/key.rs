@@ -37,6 +37,8 @@ pub(crate) enum KOp {
     Select(usize, usize, usize),
     /// A cast to the instruction's dtype.
     Cast(usize),
+    /// A matrix product's dot over its operand inputs and contracted length.
+    Dot { a: usize, b: usize },
 }
 
 impl KOp {
@@ -49,6 +51,7 @@ impl KOp {
             Op::Binary(o, a, b) => KOp::Binary(*o, *a, *b),
             Op::Select(c, a, b) => KOp::Select(*c, *a, *b),
             Op::Cast(a) => KOp::Cast(*a),
+            Op::Dot(d) => KOp::Dot { a: d.a, b: d.b },
         }
     }
 }

@@ -31,6 +31,58 @@ pub enum Op {
     Select(ValueId, ValueId, ValueId),
     /// Convert to the instruction's dtype with NumPy's cast rules.
     Cast(ValueId),
+    /// A dot product along an axis the kernel does not iterate over (a
+    /// matrix product's contracted axis): see [`Dot`]. Its operands are
+    /// inputs, not values, so a product reads its operands straight from
+    /// memory (views of data cost nothing) and a backend can tile it.
+    Dot(Dot),
+}
+
+/// `Σ_k a[pa + k·a_stride] · b[pb + k·b_stride]` for `k` in `0..len`, where
+/// `pa` and `pb` are the positions of inputs `a` and `b` at the kernel's
+/// index (through their layouts). Both inputs have the instruction's dtype.
+///
+/// A matrix product `[.., m, kk] @ [.., kk, n]` is a kernel over
+/// `[.., m, n]` with one `Dot`: input `a`'s layout has stride 0 along the
+/// `n` axis, input `b`'s stride 0 along the `m` axis, and `len == kk`.
+/// Backends recognise that shape (see [`Kernel::matmul_axes`]) and run a
+/// tiled GEMM; any other `Dot` (a batched vector dot) may run element by
+/// element. Floats accumulate in their own dtype in an unspecified order
+/// (a product's error bound, as BLAS); integers wrap as NumPy's do; `Bool`
+/// is the `or` of `and`s, as NumPy's `bool @ bool`.
+///
+/// ```
+/// use tandem_core::kernel::Dot;
+/// let d = Dot { a: 0, b: 1, len: 3, a_stride: 1, b_stride: 4 };
+/// assert_eq!(d.len, 3);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dot {
+    /// Input read as the left operand.
+    pub a: usize,
+    /// Input read as the right operand.
+    pub b: usize,
+    /// Length of the contracted axis (0: the result is zero).
+    pub len: usize,
+    /// Element stride of input `a`'s buffer along the contracted axis.
+    pub a_stride: isize,
+    /// Element stride of input `b`'s buffer along the contracted axis.
+    pub b_stride: isize,
+}
+
+/// The axes of a kernel with a [`Dot`] that a GEMM runs over: the kernel's
+/// last two axes `(m, n)` when input `a` does not move along `n` and input
+/// `b` does not move along `m`. Returned by [`Kernel::matmul_axes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatmulAxes {
+    /// The instruction holding the product.
+    pub value: ValueId,
+    /// The product.
+    pub dot: Dot,
+    /// Rows of each product (extent of the kernel's second-to-last axis).
+    pub m: usize,
+    /// Columns of each product (extent of the last axis).
+    pub n: usize,
 }
 
 /// An instruction: an op and the dtype of its result.
@@ -154,6 +206,85 @@ pub struct Kernel {
 }
 
 impl Kernel {
+    /// The kernel's product, if it has one (at most one [`Op::Dot`] per
+    /// kernel: fusion gives each product its own kernel).
+    ///
+    /// ```
+    /// let k = tandem_core::kernel::Kernel { shape: vec![2], inputs: vec![], instrs: vec![], outputs: vec![], reduction: None };
+    /// assert!(k.dot().is_none());
+    /// ```
+    pub fn dot(&self) -> Option<(ValueId, Dot)> {
+        self.instrs
+            .iter()
+            .enumerate()
+            .find_map(|(i, ins)| match ins.op {
+                Op::Dot(d) => Some((i, d)),
+                _ => None,
+            })
+    }
+
+    /// The GEMM form of the kernel's product: its last two axes are a
+    /// matrix product's rows and columns (input `a` constant along the last
+    /// axis, input `b` along the one before), every axis before them a
+    /// batch. `None` for a kernel without a product, or whose product is a
+    /// batch of vector dots (a `matvec`, a `vecdot`), which backends run
+    /// element by element.
+    ///
+    /// ```
+    /// use tandem_core::kernel::{Dot, Instr, Kernel, KernelInput, KernelOutput, Op};
+    /// use tandem_core::{layout::Layout, DType};
+    /// // [2, 3] @ [3, 4] over the output shape [2, 4]
+    /// let a = Layout { shape: vec![2, 4], strides: vec![3, 0], offset: 0 };
+    /// let b = Layout { shape: vec![2, 4], strides: vec![0, 1], offset: 0 };
+    /// let k = Kernel {
+    ///     shape: vec![2, 4],
+    ///     inputs: vec![
+    ///         KernelInput { dtype: DType::F32, layout: a, buffer_len: 6 },
+    ///         KernelInput { dtype: DType::F32, layout: b, buffer_len: 12 },
+    ///     ],
+    ///     instrs: vec![Instr { op: Op::Dot(Dot { a: 0, b: 1, len: 3, a_stride: 1, b_stride: 4 }), dtype: DType::F32 }],
+    ///     outputs: vec![KernelOutput { value: 0, dtype: DType::F32, layout: Layout::contiguous(&[2, 4]), buffer_len: 8 }],
+    ///     reduction: None,
+    /// };
+    /// let mm = k.matmul_axes().unwrap();
+    /// assert_eq!((mm.m, mm.n), (2, 4));
+    /// assert_eq!(k.flops(), 2 * 8 * 3);
+    /// ```
+    pub fn matmul_axes(&self) -> Option<MatmulAxes> {
+        let (value, dot) = self.dot()?;
+        let r = self.shape.len();
+        if r < 2 {
+            return None;
+        }
+        let (la, lb) = (&self.inputs[dot.a].layout, &self.inputs[dot.b].layout);
+        let (m, n) = (self.shape[r - 2], self.shape[r - 1]);
+        let a_flat = la.strides[r - 1] == 0 || n == 1;
+        let b_flat = lb.strides[r - 2] == 0 || m == 1;
+        (a_flat && b_flat && m > 1 && n > 1).then_some(MatmulAxes { value, dot, m, n })
+    }
+
+    /// Arithmetic operations the kernel performs, counting a product's
+    /// multiply-add as two (for cost models and GFLOP/s reports): the
+    /// product's `2·len` per element plus one per other instruction.
+    ///
+    /// ```
+    /// let k = tandem_core::kernel::Kernel { shape: vec![3], inputs: vec![], instrs: vec![], outputs: vec![], reduction: None };
+    /// assert_eq!(k.flops(), 0);
+    /// ```
+    pub fn flops(&self) -> usize {
+        let n = self.size();
+        let per: usize = self
+            .instrs
+            .iter()
+            .map(|i| match i.op {
+                Op::Dot(d) => 2 * d.len,
+                Op::Load(_) | Op::Const(_) => 0,
+                _ => 1,
+            })
+            .sum();
+        n.saturating_mul(per)
+    }
+
     /// Number of iterations (output elements).
     ///
     /// ```
@@ -173,13 +304,33 @@ impl Kernel {
     /// ```
     pub fn bytes_moved(&self) -> usize {
         let n = self.size();
-        let read: usize = self.inputs.iter().map(|i| i.dtype.size_of()).sum();
+        // A product's operands are read once each from memory by a tiled
+        // kernel (their own element counts), not once per output element.
+        let dot = self.dot().map(|(_, d)| d);
+        let operand = |i: usize| dot.is_some_and(|d| d.a == i || d.b == i);
+        let operands: usize = match dot {
+            Some(d) => [d.a, d.b]
+                .iter()
+                .map(|&i| {
+                    let inp = &self.inputs[i];
+                    inp.dtype.size_of() * inp.buffer_len.min(n.saturating_mul(d.len.max(1)))
+                })
+                .sum(),
+            None => 0,
+        };
+        let read: usize = self
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !operand(i))
+            .map(|(_, i)| i.dtype.size_of())
+            .sum();
         let written: usize = self
             .outputs
             .iter()
             .map(|o| o.dtype.size_of() * o.layout.size())
             .sum();
-        n * read + written
+        n * read + written + operands
     }
 
     /// Every dtype the kernel touches (inputs, values, outputs).
@@ -222,6 +373,13 @@ impl fmt::Display for Kernel {
                 Op::Binary(op, a, b) => format!("{} %{a}, %{b}", op.name()),
                 Op::Select(c, a, b) => format!("where %{c}, %{a}, %{b}"),
                 Op::Cast(a) => format!("cast %{a}"),
+                Op::Dot(d) => {
+                    let (a, b) = (&self.inputs[d.a].layout, &self.inputs[d.b].layout);
+                    format!(
+                        "dot in{} strides={:?}+{}k offset={}, in{} strides={:?}+{}k offset={}, k<{}",
+                        d.a, a.strides, d.a_stride, a.offset, d.b, b.strides, d.b_stride, b.offset, d.len
+                    )
+                }
             };
             writeln!(f, "  %{i}: {} = {body}", ins.dtype)?;
         }

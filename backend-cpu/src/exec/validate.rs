@@ -46,6 +46,12 @@ pub(crate) fn validate_structure(kernel: &Kernel) -> Result<()> {
             Op::Unary(_, a) | Op::Cast(a) => ([*a, 0, 0], 1),
             Op::Binary(_, a, b) => ([*a, *b, 0], 2),
             Op::Select(c, a, b) => ([*c, *a, *b], 3),
+            // `product/` computes a product before these loops run.
+            Op::Dot(_) => {
+                return Err(unsupported(format!(
+                    "instruction {i} is a matrix product, which the elementwise loops do not run"
+                )))
+            }
         };
         if refs[..n].iter().any(|&r| r >= i) {
             return Err(Error::invalid(

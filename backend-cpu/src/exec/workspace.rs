@@ -8,7 +8,7 @@ use crate::block::{with_view, Dst, Read, Reg, Sink, Src};
 use crate::cast::cast_slice;
 use crate::stream;
 use tandem_core::kernel::{Kernel, Op};
-use tandem_core::{DType, Result};
+use tandem_core::{DType, Error, Result};
 
 /// One thread's registers.
 pub(crate) struct Workspace {
@@ -207,6 +207,11 @@ impl Workspace {
     ) -> Result<()> {
         match op {
             Op::Const(_) => Ok(()),
+            // `validate` keeps products out of the block loops.
+            Op::Dot(_) => Err(Error::invalid(
+                "cpu kernel",
+                "a matrix product reached the block interpreter",
+            )),
             Op::Load(k) => {
                 let src = match &reads[*k] {
                     Read::Contiguous { bytes, offset } => {

@@ -173,6 +173,11 @@ pub(crate) fn emit(
                 ops::select(&format!("v{c}"), &format!("v{a}"), &format!("v{b}"))
             }
             KOp::Cast(a) => ops::cast(operand(*a)?, dt, w, &format!("v{a}"), h)?,
+            KOp::Dot { .. } => {
+                return Err(format!(
+                    "instruction {i}: a matrix product has no elementwise WGSL form (the product kernel generates it)"
+                ))
+            }
         };
         let _ = writeln!(s, "    let v{i}: {} = {e};", ty(dt, w));
     }

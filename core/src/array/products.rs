@@ -11,40 +11,28 @@
 //! `outer` and `kron` are elementwise products of reshaped views, so they
 //! stay lazy and fuse like any other multiplication.
 //!
-//! `matmul` itself is *eager*, the way `concatenate` is (`join.rs`): it casts
-//! both operands to the promoted dtype, forces them, takes their host copies
-//! (downloading them if they live on a GPU) and computes the result into a
-//! new host buffer, where the result stays. There is no product kernel in the
-//! `Kernel` IR yet, so a backend cannot run it and nothing fuses across it:
-//! a GPU GEMM, and prologues/epilogues fused into the product, are the rest
-//! of issue 15. Computing in the core rather than behind a `Backend` method
-//! keeps the seam unchanged until that product kernel exists.
-//!
-//! - `F32`/`F64`: the `matrixmultiply` crate (packed, SIMD micro-kernels).
-//!   It takes a row and a column stride per operand, so transposed, sliced,
-//!   reversed and broadcast operands (`a.t().matmul(&b)`) are read in place:
-//!   only a lazy operand or a dtype cast is materialised first. Its
-//!   `threading` feature is off: it needs the `thread-tree` crate, which is
-//!   not in this build's registry, and tandem's CPU backend already owns the
-//!   machine's threads (rayon); a threaded product is part of issue 15.
-//! - `I32`, `I64`, `U32`: a blocked i-k-j loop of our own with wrapping
-//!   arithmetic, which is what NumPy's integer matmul computes (it wraps).
-//! - `Bool`: the same loop with `or` for `+` and `and` for `*` (NumPy's
-//!   `bool @ bool` is the logical or of ands).
+//! `matmul` is lazy, like an elementwise op: it builds a
+//! [`NodeDef::Product`] over its operands (cast to the promoted dtype and
+//! broadcast to the batch, as views), and fusion makes that node the head
+//! of a kernel, an [`Op::Dot`](crate::kernel::Op::Dot) instruction reading
+//! its operands straight from memory. So a transposed, sliced or broadcast
+//! operand (`a.t().matmul(&b)`) costs no copy, and the elementwise work on
+//! the product (`relu(a @ b + bias)`, a scaling, a cast, a comparison) or a
+//! reduction of it (`(a @ b).sum(axis)`) is computed in the same kernel, as
+//! the product is written. A lazy operand that is not a view is computed
+//! into memory first (a product reads each operand element many times).
+//! How a backend computes the product is its own affair (the CPU: a GEMM
+//! crate, see `tandem-cpu`'s `product/`).
 //!
 //! Result dtypes are NumPy's `np.result_type` of the operands (`I32 @ U32`
 //! is `I64`), `trace` follows `sum` (integers widen to `I64`).
 
 use super::elementwise::cast_node;
 use super::Array;
-use crate::buffer::HostBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::graph::{Node, NodeDef};
-use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis, Layout};
-use crate::registry::default_device;
-use crate::run::batch;
-use crate::transfer::host_copy;
+use crate::layout::{broadcast_shapes, checked_bytes, normalize_axis};
 use crate::view::ViewOp;
 use std::sync::Arc;
 
@@ -116,276 +104,39 @@ fn matmul(op: &'static str, a: &Array, b: &Array) -> Result<Array> {
         out_shape.push(n);
     }
     let dtype = a.dtype().promote(b.dtype());
-    let size = checked_bytes(op, &out_shape, dtype)?;
-    if size == 0 || k == 0 {
+    checked_bytes(op, &out_shape, dtype)?;
+    if out_shape.contains(&0) || k == 0 {
         // An empty sum is 0 (NumPy: `np.ones((2, 0)) @ np.ones((0, 3))` is zeros).
         return Ok(Array::zeros(&out_shape, dtype));
     }
-    // Views of lazy work (`z.t()` of a lazy `z`) compute the work once and
-    // read it through the view, instead of materialising the view.
-    let (ra, va) = peel(&a.node);
-    let (rb, vb) = peel(&b.node);
-    force_lazy(&[&ra, &rb])?;
-    let (na, nb) = (
-        cast_node(&rebuild(ra, va).node, dtype),
-        cast_node(&rebuild(rb, vb).node, dtype),
-    );
-    force_lazy(&[&na, &nb])?;
-    let side = |node: &Arc<Node>, vector_rows: bool, rows: usize, cols: usize| {
-        let (storage, mut layout) = node.as_data().expect("a forced node holds data");
-        if layout.shape.len() == 1 {
-            // NumPy's rule for 1-d operands: a length-1 axis is prepended
-            // (first operand) or appended (second), and removed afterwards.
-            let (len, stride) = (layout.shape[0], layout.strides[0]);
-            (layout.shape, layout.strides) = if vector_rows {
-                (vec![1, len], vec![0, stride])
-            } else {
-                (vec![len, 1], vec![stride, 0])
-            };
-        }
+    // NumPy's rule for 1-d operands: a length-1 axis is prepended (first
+    // operand) or appended (second), and removed from the result. Then
+    // both are broadcast to the batch, as views: fusion reads them in place.
+    let side = |x: &Array, vector: &[usize], rows: usize, cols: usize| -> Result<Arc<Node>> {
+        let x = if x.ndim() == 1 {
+            x.view(ViewOp::Reshape(vector.to_vec()))
+        } else {
+            x.clone()
+        };
+        let x = Array::from_node(cast_node(&x.node, dtype));
         let mut full = batch_shape.clone();
         full.extend([rows, cols]);
-        Ok::<_, Error>((host_copy(&storage)?, layout.broadcast_to(&full)))
+        Ok(if x.shape() == full.as_slice() {
+            x.node
+        } else {
+            x.broadcast_to(&full)?.node
+        })
     };
-    let (ha, la) = side(&na, true, m, k)?;
-    let (hb, lb) = side(&nb, false, k, n)?;
-    let mut out = HostBuffer::try_for_overwrite(op, size * dtype.size_of())?;
-    out.as_bytes_mut().fill(0);
-    let dims = Dims { m, k, n };
-    match dtype {
-        DType::F32 => batched::<f32>(dims, (&ha, &la), (&hb, &lb), &mut out),
-        DType::F64 => batched::<f64>(dims, (&ha, &la), (&hb, &lb), &mut out),
-        DType::I32 => batched::<i32>(dims, (&ha, &la), (&hb, &lb), &mut out),
-        DType::I64 => batched::<i64>(dims, (&ha, &la), (&hb, &lb), &mut out),
-        DType::U32 => batched::<u32>(dims, (&ha, &la), (&hb, &lb), &mut out),
-        DType::Bool => batched::<u8>(dims, (&ha, &la), (&hb, &lb), &mut out),
-    }
-    Ok(Array::from_node(Node::from_host(dtype, &out_shape, out)))
-}
-
-/// The node under a chain of views that each see all of their input
-/// (transposes, reshapes, broadcasts), and those views (innermost first).
-/// A view of part of its input (a slice, a diagonal) stays: forcing it
-/// computes only that part.
-fn peel(node: &Arc<Node>) -> (Arc<Node>, Vec<ViewOp>) {
-    let mut views = Vec::new();
-    let mut node = node.clone();
-    while let NodeDef::View(op, inner) = node.def() {
-        if inner.size() > node.size() {
-            break;
-        }
-        views.push(op);
-        node = inner;
-    }
-    views.reverse();
-    (node, views)
-}
-
-/// `root` seen through `views` (on data: layouts over the same buffer).
-fn rebuild(root: Arc<Node>, views: Vec<ViewOp>) -> Array {
-    views
-        .into_iter()
-        .fold(Array::from_node(root), |x, op| x.view(op))
-}
-
-/// Computes the lazy ones of `nodes`, together.
-fn force_lazy(nodes: &[&Arc<Node>]) -> Result<()> {
-    let lazy: Vec<&Arc<Node>> = nodes.iter().copied().filter(|n| n.is_lazy()).collect();
-    if lazy.is_empty() {
-        return Ok(());
-    }
-    batch(|| crate::force::force_all(&lazy, default_device()))
-}
-
-/// The sizes of one product: `[m, k] @ [k, n]`.
-#[derive(Clone, Copy)]
-struct Dims {
-    m: usize,
-    k: usize,
-    n: usize,
-}
-
-/// One matrix of a batch: where element `[0, 0]` is and the row and
-/// column strides (in elements).
-#[derive(Clone, Copy)]
-struct Mat {
-    offset: isize,
-    rs: isize,
-    cs: isize,
-}
-
-/// Every product of the batch: `a` and `b` have layouts of shape
-/// `batch ++ [m, k]` and `batch ++ [k, n]` (stride 0 on broadcast axes),
-/// `out` is C-contiguous `batch ++ [m, n]`, zeroed.
-fn batched<T: Gemm>(
-    d: Dims,
-    (ha, la): (&HostBuffer, &Layout),
-    (hb, lb): (&HostBuffer, &Layout),
-    out: &mut HostBuffer,
-) {
-    let (a, b) = (ha.typed::<T>(), hb.typed::<T>());
-    let c = out.typed_mut::<T>();
-    let nd = la.shape.len() - 2;
-    let count: usize = la.shape[..nd].iter().product();
-    let mut index = vec![0usize; nd];
-    let mat = |l: &Layout, index: &[usize]| Mat {
-        offset: l.offset as isize
-            + index
-                .iter()
-                .zip(&l.strides)
-                .map(|(&i, &s)| i as isize * s)
-                .sum::<isize>(),
-        rs: l.strides[nd],
-        cs: l.strides[nd + 1],
-    };
-    for chunk in c.chunks_exact_mut(d.m * d.n).take(count) {
-        let (ma, mb) = (mat(la, &index), mat(lb, &index));
-        assert!(
-            within(a.len(), ma, d.m, d.k) && within(b.len(), mb, d.k, d.n),
-            "matmul: an operand's layout reaches outside its buffer"
-        );
-        T::gemm(d, a, ma, b, mb, chunk);
-        for ax in (0..nd).rev() {
-            index[ax] += 1;
-            if index[ax] < la.shape[ax] {
-                break;
-            }
-            index[ax] = 0;
-        }
-    }
-}
-
-/// Whether every element of the `rows × cols` matrix `m` lies in a buffer
-/// of `len` elements (the guard of the raw-pointer GEMM).
-fn within(len: usize, m: Mat, rows: usize, cols: usize) -> bool {
-    let reach = |n: usize, s: isize| (n as isize - 1) * s;
-    let (r, c) = (reach(rows, m.rs), reach(cols, m.cs));
-    let lo = m.offset + r.min(0) + c.min(0);
-    let hi = m.offset + r.max(0) + c.max(0);
-    lo >= 0 && (hi as usize) < len
-}
-
-/// A dtype's matrix product of one `m × k` by `k × n` pair into a
-/// C-contiguous, zeroed `c`.
-trait Gemm: bytemuck::Pod {
-    fn gemm(d: Dims, a: &[Self], ma: Mat, b: &[Self], mb: Mat, c: &mut [Self]);
-}
-
-macro_rules! float_gemm {
-    ($t:ty, $f:ident) => {
-        impl Gemm for $t {
-            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t]) {
-                debug_assert_eq!(c.len(), d.m * d.n);
-                // SAFETY: `batched` checked (`within`) that every element
-                // `offset + i * rs + j * cs` of both operands lies inside its
-                // slice, and `c` holds exactly `m * n` elements, written
-                // C-contiguously (row stride n, column stride 1). The
-                // operands are only read, `c` is a distinct `&mut`.
-                unsafe {
-                    matrixmultiply::$f(
-                        d.m,
-                        d.k,
-                        d.n,
-                        1.0,
-                        a.as_ptr().offset(ma.offset),
-                        ma.rs,
-                        ma.cs,
-                        b.as_ptr().offset(mb.offset),
-                        mb.rs,
-                        mb.cs,
-                        0.0,
-                        c.as_mut_ptr(),
-                        d.n as isize,
-                        1,
-                    );
-                }
-            }
-        }
-    };
-}
-float_gemm!(f32, sgemm);
-float_gemm!(f64, dgemm);
-
-/// The ring an integer or bool product accumulates in: `c + a * b` with
-/// wrapping arithmetic (NumPy's integer matmul wraps), or `c | (a & b)` for
-/// bools (stored as `u8` 0/1).
-trait Ring: bytemuck::Pod + PartialEq {
-    const ZERO: Self;
-    fn mul_add(self, a: Self, b: Self) -> Self;
-}
-
-macro_rules! int_ring {
-    ($($t:ty),*) => {$(
-        impl Ring for $t {
-            const ZERO: $t = 0;
-            #[inline(always)]
-            fn mul_add(self, a: $t, b: $t) -> $t {
-                self.wrapping_add(a.wrapping_mul(b))
-            }
-        }
-        impl Gemm for $t {
-            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t]) {
-                ring_gemm(d, a, ma, b, mb, c)
-            }
-        }
-    )*};
-}
-int_ring!(i32, i64, u32);
-
-/// `Bool`'s storage.
-impl Ring for u8 {
-    const ZERO: u8 = 0;
-    #[inline(always)]
-    fn mul_add(self, a: u8, b: u8) -> u8 {
-        self | (a & b)
-    }
-}
-
-impl Gemm for u8 {
-    fn gemm(d: Dims, a: &[u8], ma: Mat, b: &[u8], mb: Mat, c: &mut [u8]) {
-        ring_gemm(d, a, ma, b, mb, c)
-    }
-}
-
-/// Columns of `b` (and `c`) per block: a block row of `c` stays in L1.
-const NC: usize = 1024;
-/// Rows of `b` per block: the `KC × NC` panel of `b` is reused by every row
-/// of `a` while it is in cache.
-const KC: usize = 128;
-
-/// The i-k-j product, blocked over `k` and `n`. The innermost loop runs
-/// along a row of `b` and of `c`, so it vectorises when `b`'s rows are
-/// contiguous; a zero element of `a` skips its row of `b`.
-fn ring_gemm<T: Ring>(d: Dims, a: &[T], ma: Mat, b: &[T], mb: Mat, c: &mut [T]) {
-    let at = |i: usize, p: usize| (ma.offset + i as isize * ma.rs + p as isize * ma.cs) as usize;
-    for j0 in (0..d.n).step_by(NC) {
-        let j1 = (j0 + NC).min(d.n);
-        for p0 in (0..d.k).step_by(KC) {
-            let p1 = (p0 + KC).min(d.k);
-            for i in 0..d.m {
-                let row = &mut c[i * d.n + j0..i * d.n + j1];
-                for p in p0..p1 {
-                    let x = a[at(i, p)];
-                    if x == T::ZERO {
-                        continue;
-                    }
-                    let start = mb.offset + p as isize * mb.rs + j0 as isize * mb.cs;
-                    if mb.cs == 1 {
-                        let start = start as usize;
-                        let brow = &b[start..start + (j1 - j0)];
-                        for (cv, &bv) in row.iter_mut().zip(brow) {
-                            *cv = cv.mul_add(x, bv);
-                        }
-                    } else {
-                        for (j, cv) in row.iter_mut().enumerate() {
-                            let bv = b[(start + j as isize * mb.cs) as usize];
-                            *cv = cv.mul_add(x, bv);
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let na = side(a, &[1, k], m, k)?;
+    let nb = side(b, &[k, 1], k, n)?;
+    let mut shape = batch_shape;
+    shape.extend([m, n]);
+    let product = Array::from_node(Node::lazy(shape.clone(), dtype, NodeDef::Product(na, nb)));
+    Ok(if shape == out_shape {
+        product
+    } else {
+        product.view(ViewOp::Reshape(out_shape))
+    })
 }
 
 /// `tensordot` with the axes already given per operand, named `op` in errors.

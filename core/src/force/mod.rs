@@ -68,4 +68,4 @@ mod pending;
 mod scratch;
 
 pub(crate) use assemble::{assemble, write_in_place};
-pub(crate) use entry::{force, force_all, force_on};
+pub(crate) use entry::{force, force_on};

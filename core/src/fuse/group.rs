@@ -22,7 +22,7 @@
 
 use crate::graph::walk::{Kind, Walk};
 use crate::graph::NodeDef;
-use crate::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction, ValueId};
+use crate::kernel::{Dot, Instr, Kernel, KernelInput, KernelOutput, Op, Reduction, ValueId};
 use crate::layout::{coalesce, Layout};
 use crate::view::ViewOp;
 use crate::DType;
@@ -61,6 +61,12 @@ pub(crate) enum Reason {
     /// The kernel reading it would read more buffers than its device binds:
     /// computed by a kernel of its own so both fit.
     Fit,
+    /// A matrix product's operand: the product reads each element many
+    /// times, from memory (views of it stay free).
+    Operand,
+    /// A matrix product read through a view, or a second product of one
+    /// kernel: each product heads a kernel of its own.
+    Product,
 }
 
 impl Reason {
@@ -74,6 +80,8 @@ impl Reason {
             Reason::Shared => "kept: two kernels read it, computed once",
             Reason::Reshape => "copied: a reshape no strided layout expresses",
             Reason::Fit => "split off: one kernel would read more buffers than the device binds",
+            Reason::Operand => "computed first: a matrix product reads its operands from memory",
+            Reason::Product => "a matrix product heads a kernel of its own",
         }
     }
 }
@@ -116,6 +124,39 @@ pub(crate) struct Context<'a> {
 pub(crate) struct Target {
     pub layout: Layout,
     pub buffer_len: usize,
+}
+
+/// The view and its input when boundary `i` is a view that the layout of
+/// its input expresses: of data, or of another boundary's result (the
+/// planner's alias, which runs no kernel).
+pub(crate) fn alias_of(walk: &Walk, boundary: &[Option<Reason>], i: u32) -> Option<(ViewOp, u32)> {
+    let NodeDef::View(op, _) = &walk.exprs[i as usize] else {
+        return None;
+    };
+    // A boundary made for a reshape is copied: read as an alias, the
+    // reshape above it found no layout.
+    if boundary[i as usize] == Some(Reason::Reshape) {
+        return None;
+    }
+    let x = walk.visited[i as usize].children()[0];
+    let layout = result_layout(walk, boundary, x)?;
+    op.apply(&layout).map(|_| (op.clone(), x))
+}
+
+/// The layout node `x`'s value has in memory when the kernels reading it
+/// run: data's own, a kernel result's contiguous one, an alias's view of
+/// its input's; `None` for a value computed inside the reading kernel.
+/// (A boundary that is an alias is *not* contiguous: a reshape after its
+/// transpose needs a copy.)
+fn result_layout(walk: &Walk, boundary: &[Option<Reason>], x: u32) -> Option<Layout> {
+    if let NodeDef::Data { layout, .. } = &walk.exprs[x as usize] {
+        return Some(layout.clone());
+    }
+    boundary[x as usize]?;
+    match alias_of(walk, boundary, x) {
+        Some((op, inner)) => op.apply(&result_layout(walk, boundary, inner)?),
+        None => Some(Layout::contiguous(walk.shape(x))),
+    }
 }
 
 /// No group owns the node yet.
@@ -362,10 +403,11 @@ impl<'c, 'a> Builder<'c, 'a> {
                 return Ok(v);
             }
             // An earlier kernel computes it into a contiguous buffer, which
-            // any chain of views can read.
+            // any chain of views can read, but for a reshape after a
+            // transpose: the reshape above cuts there (and copies).
             let layout = self
                 .through(&Layout::contiguous(walk.shape(i)), chain)
-                .expect("a contiguous layout takes any view");
+                .ok_or(Stop::Cut)?;
             let k = self.input(Source::Result(i), walk.dtype(i), layout, walk.size(i));
             self.push(Op::Load(k), walk.dtype(i))
         } else if let Kind::Data { slot } = visited.kind {
@@ -458,6 +500,29 @@ impl<'c, 'a> Builder<'c, 'a> {
                 // Reductions are always boundaries (the planner marks them).
                 return Err(Stop::Replan(Replan::Boundary(i, Reason::Reduction)));
             }
+            NodeDef::Product(..) => {
+                // A product heads its kernel: read at the kernel's own
+                // index (no view between), and one per kernel.
+                let second = self.instrs.iter().any(|x| matches!(x.op, Op::Dot(_)));
+                if !chain.is_empty() || second {
+                    return Err(Stop::Replan(Replan::Boundary(i, Reason::Product)));
+                }
+                debug_assert_eq!(node.shape, self.shape);
+                let (a, a_stride) = self.operand(children[0], true)?;
+                let (b, b_stride) = self.operand(children[1], false)?;
+                let len = *walk
+                    .shape(children[0])
+                    .last()
+                    .expect("a product operand is a matrix");
+                let dot = Dot {
+                    a,
+                    b,
+                    len,
+                    a_stride,
+                    b_stride,
+                };
+                self.push(Op::Dot(dot), node.dtype)
+            }
             NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_) => {
                 unreachable!("leaves are handled by value()")
             }
@@ -469,19 +534,75 @@ impl<'c, 'a> Builder<'c, 'a> {
         Ok(v)
     }
 
+    /// Operand `c` of a product as an input of the kernel and its stride
+    /// along the contracted axis: data or an earlier kernel's result, seen
+    /// through the views between (which cost nothing). `left`: `c` is
+    /// `batch ++ [m, k]`, else `batch ++ [k, n]`; over the kernel's
+    /// `batch ++ [m, n]` the left operand does not move along `n`, the
+    /// right one along `m`. Lazy work under the views is computed first.
+    fn operand(&mut self, c: u32, left: bool) -> Result<(usize, isize), Stop> {
+        let walk = self.ctx.walk;
+        let first = Replan::Boundary(c, Reason::Operand);
+        let mut chain: Chain = Vec::new();
+        let mut x = c;
+        let (source, dtype, base, len) = loop {
+            let v = &walk.visited[x as usize];
+            if self.ctx.boundary[x as usize].is_some() {
+                if let Some((op, inner)) = self.alias_of(x) {
+                    chain.insert(0, op);
+                    x = inner;
+                    continue;
+                }
+                let l = Layout::contiguous(walk.shape(x));
+                break (Source::Result(x), walk.dtype(x), l, walk.size(x));
+            }
+            match (&v.kind, &walk.exprs[x as usize]) {
+                (Kind::Data { slot }, NodeDef::Data { storage, layout }) => {
+                    break (
+                        Source::Leaf(*slot),
+                        storage.dtype,
+                        layout.clone(),
+                        storage.len,
+                    );
+                }
+                (Kind::Elementwise, NodeDef::View(op, _)) => {
+                    chain.insert(0, op.clone());
+                    x = v.children()[0];
+                }
+                // A constant (under its broadcast) is written out whole.
+                (Kind::Const { .. }, _) => return Err(Stop::Replan(first)),
+                _ => return Err(Stop::Replan(Replan::Boundary(x, Reason::Operand))),
+            }
+        };
+        let mut l = base;
+        for op in &chain {
+            l = match op.apply(&l) {
+                Some(l) => l,
+                None => return Err(Stop::Replan(first)),
+            };
+        }
+        let r = l.shape.len();
+        debug_assert_eq!(l.shape.as_slice(), walk.shape(c));
+        let mut strides = l.strides[..r - 2].to_vec();
+        let k_stride = if left {
+            strides.extend([l.strides[r - 2], 0]);
+            l.strides[r - 1]
+        } else {
+            strides.extend([0, l.strides[r - 1]]);
+            l.strides[r - 2]
+        };
+        let layout = Layout {
+            shape: self.shape.clone(),
+            strides,
+            offset: l.offset,
+        };
+        Ok((self.input(source, dtype, layout, len), k_stride))
+    }
+
     /// The view and its input when boundary `i` is a view of data or of
     /// another boundary (the planner's alias, which runs no kernel).
     fn alias_of(&self, i: u32) -> Option<(ViewOp, u32)> {
-        let walk = self.ctx.walk;
-        let NodeDef::View(op, _) = &walk.exprs[i as usize] else {
-            return None;
-        };
-        let x = walk.visited[i as usize].children()[0];
-        let ok = match &walk.exprs[x as usize] {
-            NodeDef::Data { layout, .. } => op.apply(layout).is_some(),
-            _ => self.ctx.boundary[x as usize].is_some(),
-        };
-        ok.then(|| (op.clone(), x))
+        alias_of(self.ctx.walk, self.ctx.boundary, i)
     }
 
     /// Whether node `i`, read through `chain`, covers its elements more than

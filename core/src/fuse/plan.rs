@@ -16,6 +16,7 @@
 //! A plan depends only on the walk's structure key, so it is cached by that
 //! key (`force/cache.rs`) and a repeated force skips all of this.
 
+use super::group::alias_of;
 use super::{fuse_group, Context, FusedGroup, Reason, Replan, Source, Target, NO_OWNER};
 use crate::backend::{Device, Prepared};
 use crate::error::Result;
@@ -189,15 +190,31 @@ fn plan_with(
                 Err(splits) => changes.extend(splits.into_iter().map(Replan::Split)),
             }
         }
-        for c in changes {
+        // Every round adds a boundary or a split, so planning ends; a round
+        // that would add none is a planner bug, reported rather than looped.
+        let mut progressed = false;
+        for &c in &changes {
             match c {
                 Replan::Boundary(i, why) => {
-                    if boundary[i as usize].is_none() {
+                    // A reshape of a boundary that is a view (an alias)
+                    // turns it into a copy.
+                    let copy = why == Reason::Reshape && boundary[i as usize] != Some(why);
+                    if boundary[i as usize].is_none() || copy {
                         boundary[i as usize] = Some(why);
+                        progressed = true;
                     }
                 }
-                Replan::Split(i) => solo[i as usize] = true,
+                Replan::Split(i) => {
+                    progressed |= !solo[i as usize];
+                    solo[i as usize] = true;
+                }
             }
+        }
+        if !progressed {
+            return Err(crate::Error::unsupported(
+                "plan",
+                format!("the fusion planner cannot place this graph (stuck at {changes:?}); please report it"),
+            ));
         }
     }
 }
@@ -262,7 +279,9 @@ fn form_groups(
         let v = &walk.visited[i as usize];
         // A value split off to make a kernel fit must not join another
         // kernel of its shape again.
-        let alone = solo[i as usize] || *reason == Some(Reason::Fit);
+        let alone = solo[i as usize]
+            || *reason == Some(Reason::Fit)
+            || matches!(walk.exprs[i as usize], crate::graph::NodeDef::Product(..));
         if v.kind == Kind::Reduce || alone || !matches!(v.kind, Kind::Elementwise) {
             add(&mut g, i, None);
             continue;
@@ -369,20 +388,7 @@ fn too_wide(
 
 /// A boundary that is a view of data or of another boundary needs no kernel.
 fn alias(walk: &Walk, boundary: &[Option<Reason>], i: u32) -> Option<Alias> {
-    let NodeDef::View(op, _) = &walk.exprs[i as usize] else {
-        return None;
-    };
-    let x = walk.visited[i as usize].children()[0];
-    let ok = match &walk.exprs[x as usize] {
-        NodeDef::Data { layout, .. } => op.apply(layout).is_some(),
-        // A kernel result is contiguous: it takes any view.
-        _ => boundary[x as usize].is_some(),
-    };
-    ok.then(|| Alias {
-        node: i,
-        of: x,
-        view: op.clone(),
-    })
+    alias_of(walk, boundary, i).map(|(view, of)| Alias { node: i, of, view })
 }
 
 /// The groups in an order where each runs after those whose results it

@@ -53,6 +53,13 @@ pub(crate) enum NodeDef {
         axes: Vec<usize>,
         x: Arc<Node>,
     },
+    /// The batched matrix product `a @ b`: `a` has shape `batch ++ [m, k]`,
+    /// `b` has `batch ++ [k, n]` (both already broadcast to the node's batch
+    /// axes, as views, and of the node's dtype), the node `batch ++ [m, n]`.
+    /// Fusion makes it the head of a kernel ([`Op::Dot`](crate::kernel::Op::Dot)):
+    /// its operands are read from memory (data through views, or results of
+    /// earlier kernels), the elementwise work on its result joins the kernel.
+    Product(Arc<Node>, Arc<Node>),
     /// A value whose computation is known to fail with this error: an
     /// identity-less reduction of nothing asked for by a form that returns
     /// `Array`, a shape too big to address, or a forced value whose failure
@@ -261,7 +268,7 @@ impl NodeDef {
             | NodeDef::Cast(x)
             | NodeDef::View(_, x)
             | NodeDef::Reduce { x, .. } => out.push(x),
-            NodeDef::Binary(_, a, b) => {
+            NodeDef::Binary(_, a, b) | NodeDef::Product(a, b) => {
                 out.push(a);
                 out.push(b);
             }
@@ -281,7 +288,7 @@ impl NodeDef {
             | NodeDef::Cast(x)
             | NodeDef::View(_, x)
             | NodeDef::Reduce { x, .. } => f(x),
-            NodeDef::Binary(_, a, b) => {
+            NodeDef::Binary(_, a, b) | NodeDef::Product(a, b) => {
                 f(a);
                 f(b);
             }

@@ -128,6 +128,7 @@ const REDUCE: u64 = 8;
 const STORAGE: u64 = 9;
 const ROOTS: u64 = 10;
 const FAIL: u64 = 11;
+const PRODUCT: u64 = 12;
 
 fn dtype_code(d: DType) -> u64 {
     DType::ALL.iter().position(|&x| x == d).unwrap_or(0) as u64
@@ -303,6 +304,7 @@ impl Walk {
             NodeDef::Cast(_) => (CAST, 0),
             NodeDef::View(..) => (VIEW, 0),
             NodeDef::Reduce { op, .. } => (REDUCE, *op as u64),
+            NodeDef::Product(..) => (PRODUCT, 0),
             NodeDef::Data { .. } | NodeDef::Const(_) | NodeDef::Fail(_) => {
                 unreachable!("leaves are recorded above")
             }
