@@ -403,8 +403,8 @@ fn fold_binary(op: BinOp, x: Weak, y: Weak) -> Result<Weak, String> {
         BinOp::Sub => a - b,
         BinOp::Mul => a * b,
         BinOp::Div => a / b,
-        BinOp::FloorDiv => reference::divmod(a, b).0,
-        BinOp::Rem => reference::divmod(a, b).1,
+        BinOp::FloorDiv => reference::divmod_f64(a, b).0,
+        BinOp::Rem => reference::divmod_f64(a, b).1,
         BinOp::Pow => a.powf(b),
         _ => unreachable!("comparisons and logical operators returned above"),
     }))
