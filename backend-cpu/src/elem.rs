@@ -3,10 +3,23 @@
 //! `Elem` is implemented for the six storage types (`u8` holds `Bool` as
 //! 0/1). Each loop is a plain zip over slices, run inside
 //! [`simd::dispatch`](crate::simd::dispatch) so LLVM vectorises it for the
-//! running CPU. The core's op table guarantees each op only reaches the
-//! dtypes its rule allows (float functions only see floats, logical ops only
-//! bools); an op reaching a type it has no meaning for is a core bug and is
-//! reported as `Error::Unsupported` by the caller, never undefined behaviour.
+//! running CPU.
+//!
+//! Every method matches every op of the table, with no catch-all: a new row
+//! does not build until each family of dtypes says what it does with it.
+//! The arms that return `false` name the ops a family never sees: the op's
+//! rule casts that dtype to another first or rejects it, or the row's result
+//! dtype sends it to another method (`exec/apply.rs` picks the method from
+//! the row). `tests/op_table.rs` runs every row on every dtype its rule
+//! accepts, so an arm that says `false` wrongly fails there; an op reaching a
+//! type it has no meaning for is a core bug, reported as
+//! `Error::Unsupported` by the caller, never undefined behaviour.
+//!
+//! NumPy's scalar semantics that take more than an expression (integer
+//! power, float remainder and floor division, `spacing`, `frexp` …) are the
+//! op table's reference functions (`tandem_core::ops::reference`), called
+//! in the loop's own precision, so the CPU and the table agree by
+//! construction.
 
 use crate::simd::dispatch;
 use bytemuck::Pod;
@@ -14,12 +27,27 @@ use tandem_core::ops::{reference, BinaryOp, UnaryOp};
 
 /// A storage type the CPU backend computes on.
 pub(crate) trait Elem: Pod + Copy + PartialOrd + Send + Sync + 'static {
-    /// `out[i] = op(x[i])`; `false` if `op` is not defined for this type.
+    /// `out[i] = op(x[i])` for the rows whose result has the compute dtype;
+    /// `false` if `op` is not defined for this type.
     fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool;
-    /// `out[i] = op(a[i], b[i])`; `false` if undefined for this type.
+    /// `out[i] = op(a[i], b[i])` for the rows that are not comparisons;
+    /// `false` if undefined for this type.
     fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool;
-    /// Comparisons and unary predicates, producing bools as 0/1 bytes.
+
+    /// Whether the value is NaN (never, for integers and bools).
+    fn nan(self) -> bool;
+    /// Whether the value is ±inf (never, for integers and bools).
+    fn infinite(self) -> bool;
+    /// Whether the sign bit is set (`-0.0` and `-nan` included).
+    fn sign_bit(self) -> bool;
+    /// `frexp`'s exponents of `x`; `false` where the type has none.
+    fn frexp_exponents(x: &[Self], out: &mut [i32]) -> bool;
+    /// The 1-bits of `|x|`; `false` where the type has none.
+    fn bit_counts(x: &[Self], out: &mut [i32]) -> bool;
+
+    /// Comparisons, producing bools as 0/1 bytes.
     fn compare(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [u8]) -> bool {
+        use BinaryOp::*;
         macro_rules! cmp {
             ($f:expr) => {
                 dispatch(
@@ -33,21 +61,58 @@ pub(crate) trait Elem: Pod + Copy + PartialOrd + Send + Sync + 'static {
             };
         }
         match op {
-            BinaryOp::Eq => cmp!(|x: Self, y: Self| x == y),
-            BinaryOp::Ne => cmp!(|x: Self, y: Self| x != y),
-            BinaryOp::Lt => cmp!(|x: Self, y: Self| x < y),
-            BinaryOp::Le => cmp!(|x: Self, y: Self| x <= y),
-            BinaryOp::Gt => cmp!(|x: Self, y: Self| x > y),
-            BinaryOp::Ge => cmp!(|x: Self, y: Self| x >= y),
-            _ => return false,
+            Eq => cmp!(|x: Self, y: Self| x == y),
+            Ne => cmp!(|x: Self, y: Self| x != y),
+            Lt => cmp!(|x: Self, y: Self| x < y),
+            Le => cmp!(|x: Self, y: Self| x <= y),
+            Gt => cmp!(|x: Self, y: Self| x > y),
+            Ge => cmp!(|x: Self, y: Self| x >= y),
+            // Not comparisons: `binary`'s.
+            Add | Sub | Mul | Div | Rem | FloorDiv | Pow | Maximum | Minimum | Atan2
+            | LogicalAnd | LogicalOr | LogicalXor | Hypot | Copysign | Nextafter | Fmod
+            | Logaddexp | Logaddexp2 | Heaviside | FloatPower | Fmax | Fmin | Ldexp | Gcd | Lcm
+            | BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => return false,
         }
         true
     }
-    /// `is_nan`, `is_inf`, `is_finite`, `signbit` into 0/1 bytes.
-    fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool;
-    /// The ops whose result is `I32` whatever the input (`frexp`'s
+
+    /// The rows whose result is `Bool` (predicates, `logical_not`), as 0/1
+    /// bytes.
+    fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
+        use UnaryOp::*;
+        let zero = Self::zeroed();
+        match op {
+            IsNan => map(x, out, |v: Self| v.nan() as u8),
+            IsInf => map(x, out, |v: Self| v.infinite() as u8),
+            IsFinite => map(x, out, |v: Self| !(v.nan() || v.infinite()) as u8),
+            Signbit => map(x, out, |v: Self| v.sign_bit() as u8),
+            // Bools arrive as 0/1 (the rule casts other dtypes first).
+            LogicalNot => map(x, out, |v: Self| (v == zero) as u8),
+            // Results of another dtype: `unary`'s and `to_i32`'s.
+            Neg | Abs | Sqrt | Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin
+            | Acos | Atan | Sinh | Cosh | Floor | Ceil | Round | Trunc | Sign | Recip | Square
+            | Sigmoid | Log1p | Expm1 | Cbrt | Asinh | Acosh | Atanh | Deg2rad | Rad2deg | Fabs
+            | Rint | Positive | Spacing | BitwiseNot | BitwiseCount | Conj | ModfFraction
+            | FrexpMantissa | FrexpExponent => return false,
+        }
+        true
+    }
+
+    /// The rows whose result is `I32` whatever the input (`frexp`'s
     /// exponent, `bitwise_count`).
-    fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool;
+    fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool {
+        use UnaryOp::*;
+        match op {
+            FrexpExponent => Self::frexp_exponents(x, out),
+            BitwiseCount => Self::bit_counts(x, out),
+            // Results of the compute dtype or `Bool`: `unary`'s and `predicate`'s.
+            Neg | Abs | Sqrt | Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin
+            | Acos | Atan | Sinh | Cosh | Floor | Ceil | Round | Trunc | Sign | Recip | Square
+            | Sigmoid | IsNan | IsInf | IsFinite | LogicalNot | Log1p | Expm1 | Cbrt | Asinh
+            | Acosh | Atanh | Deg2rad | Rad2deg | Fabs | Rint | Positive | Signbit | Spacing
+            | BitwiseNot | Conj | ModfFraction | FrexpMantissa => false,
+        }
+    }
 }
 
 /// Applies `f` to each element.
@@ -76,140 +141,19 @@ fn zip<T: Copy, U>(a: &[T], b: &[T], out: &mut [U], f: impl Fn(T, T) -> U) {
     )
 }
 
-/// The float functions `vmath` vectorises: one row per op, for each type.
-macro_rules! vectorised {
-    ($op:expr, $x:expr, $out:expr,
-     $exp:ident, $exp2:ident, $ln:ident, $log2:ident, $log10:ident, $sin:ident, $cos:ident, $tan:ident,
-     $tanh:ident, $asin:ident, $acos:ident, $atan:ident, $sinh:ident, $cosh:ident, $sigmoid:ident,
-     $log1p:ident, $expm1:ident, $cbrt:ident, $asinh:ident, $acosh:ident, $atanh:ident) => {{
-        use crate::vmath;
-        match $op {
-            Exp => vmath::$exp($x, $out),
-            Exp2 => vmath::$exp2($x, $out),
-            Ln => vmath::$ln($x, $out),
-            Log2 => vmath::$log2($x, $out),
-            Log10 => vmath::$log10($x, $out),
-            Sin => vmath::$sin($x, $out),
-            Cos => vmath::$cos($x, $out),
-            Tan => vmath::$tan($x, $out),
-            Tanh => vmath::$tanh($x, $out),
-            Asin => vmath::$asin($x, $out),
-            Acos => vmath::$acos($x, $out),
-            Atan => vmath::$atan($x, $out),
-            Sinh => vmath::$sinh($x, $out),
-            Cosh => vmath::$cosh($x, $out),
-            Sigmoid => vmath::$sigmoid($x, $out),
-            Log1p => vmath::$log1p($x, $out),
-            Expm1 => vmath::$expm1($x, $out),
-            Cbrt => vmath::$cbrt($x, $out),
-            Asinh => vmath::$asinh($x, $out),
-            Acosh => vmath::$acosh($x, $out),
-            Atanh => vmath::$atanh($x, $out),
-            _ => return false,
-        }
-        true
-    }};
-}
-
-/// `vmath` dispatch for one float type.
-trait Vectorised: Sized {
-    fn vmath_unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool;
-    fn vmath_binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool;
-}
-
-impl Vectorised for f32 {
-    fn vmath_unary(op: UnaryOp, x: &[f32], out: &mut [f32]) -> bool {
-        use UnaryOp::*;
-        vectorised!(
-            op,
-            x,
-            out,
-            exp_f32,
-            exp2_f32,
-            ln_f32,
-            log2_f32,
-            log10_f32,
-            sin_f32,
-            cos_f32,
-            tan_f32,
-            tanh_f32,
-            asin_f32,
-            acos_f32,
-            atan_f32,
-            sinh_f32,
-            cosh_f32,
-            sigmoid_f32,
-            log1p_f32,
-            expm1_f32,
-            cbrt_f32,
-            asinh_f32,
-            acosh_f32,
-            atanh_f32
-        )
-    }
-    fn vmath_binary(op: BinaryOp, a: &[f32], b: &[f32], out: &mut [f32]) -> bool {
-        match op {
-            BinaryOp::Pow => crate::vmath::pow_f32(a, b, out),
-            BinaryOp::Atan2 => crate::vmath::atan2_f32(a, b, out),
-            BinaryOp::Logaddexp => crate::vmath::logaddexp_f32(a, b, out),
-            BinaryOp::Logaddexp2 => crate::vmath::logaddexp2_f32(a, b, out),
-            _ => return false,
-        }
-        true
-    }
-}
-
-impl Vectorised for f64 {
-    fn vmath_unary(op: UnaryOp, x: &[f64], out: &mut [f64]) -> bool {
-        use UnaryOp::*;
-        vectorised!(
-            op,
-            x,
-            out,
-            exp_f64,
-            exp2_f64,
-            ln_f64,
-            log2_f64,
-            log10_f64,
-            sin_f64,
-            cos_f64,
-            tan_f64,
-            tanh_f64,
-            asin_f64,
-            acos_f64,
-            atan_f64,
-            sinh_f64,
-            cosh_f64,
-            sigmoid_f64,
-            log1p_f64,
-            expm1_f64,
-            cbrt_f64,
-            asinh_f64,
-            acosh_f64,
-            atanh_f64
-        )
-    }
-    fn vmath_binary(op: BinaryOp, a: &[f64], b: &[f64], out: &mut [f64]) -> bool {
-        match op {
-            BinaryOp::Pow => crate::vmath::pow_f64(a, b, out),
-            BinaryOp::Atan2 => crate::vmath::atan2_f64(a, b, out),
-            BinaryOp::Logaddexp => crate::vmath::logaddexp_f64(a, b, out),
-            BinaryOp::Logaddexp2 => crate::vmath::logaddexp2_f64(a, b, out),
-            _ => return false,
-        }
-        true
-    }
-}
-
+/// `Elem` for a float type: `$divmod` is the table's `divmod` in its
+/// precision, and the `vmath` lists name vmath's vectorised function for
+/// each transcendental row (the rows computed in `F64` only, like
+/// `float_power`, are pow's there too).
 macro_rules! float_elem {
-    ($t:ty) => {
+    ($t:ty, $divmod:path,
+     vmath: [$($vop:ident => $vf:ident),* $(,)?],
+     vmath2: [$($vop2:ident => $vf2:ident),* $(,)?]) => {
         impl Elem for $t {
             fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {
                 use UnaryOp::*;
-                if <$t as Vectorised>::vmath_unary(op, x, out) {
-                    return true;
-                }
                 match op {
+                    $(UnaryOp::$vop => crate::vmath::$vf(x, out),)*
                     Neg => map(x, out, |v| -v),
                     Abs => map(x, out, |v| v.abs()),
                     Sqrt => map(x, out, |v| v.sqrt()),
@@ -246,57 +190,26 @@ macro_rules! float_elem {
                         }
                     }),
                     FrexpMantissa => map(x, out, |v| <$t as FloatBits>::frexp(v).0),
-                    // The transcendental functions are vmath's (above).
-                    _ => return false,
+                    // `Bool` and `I32` results: `predicate`'s and `to_i32`'s.
+                    IsNan | IsInf | IsFinite | Signbit | LogicalNot | FrexpExponent
+                    | BitwiseCount => return false,
+                    // Floats are rejected.
+                    BitwiseNot => return false,
                 }
                 true
             }
 
             fn binary(op: BinaryOp, a: &[Self], b: &[Self], out: &mut [Self]) -> bool {
                 use BinaryOp::*;
-                if <$t as Vectorised>::vmath_binary(op, a, b, out) {
-                    return true;
-                }
                 match op {
+                    $(BinaryOp::$vop2 => crate::vmath::$vf2(a, b, out),)*
                     Add => zip(a, b, out, |x, y| x + y),
                     Sub => zip(a, b, out, |x, y| x - y),
                     Mul => zip(a, b, out, |x, y| x * y),
                     Div => zip(a, b, out, |x, y| x / y),
-                    Rem => zip(a, b, out, |x: $t, y: $t| {
-                        // NumPy's npy_divmod: the remainder takes the divisor's sign.
-                        let m = x % y;
-                        if m != 0.0 {
-                            if (y < 0.0) != (m < 0.0) {
-                                m + y
-                            } else {
-                                m
-                            }
-                        } else if y.is_nan() || x.is_nan() || y == 0.0 || x.is_infinite() {
-                            m
-                        } else {
-                            (0.0 as $t).copysign(y)
-                        }
-                    }),
-                    FloorDiv => zip(a, b, out, |x: $t, y: $t| {
-                        // NumPy's npy_floor_divide.
-                        if y == 0.0 {
-                            return x / y;
-                        }
-                        let m = x % y;
-                        let mut div = (x - m) / y;
-                        if m != 0.0 && ((y < 0.0) != (m < 0.0)) {
-                            div -= 1.0;
-                        }
-                        if div != 0.0 {
-                            let mut f = div.floor();
-                            if div - f > 0.5 {
-                                f += 1.0;
-                            }
-                            f
-                        } else {
-                            (0.0 as $t).copysign(x / y)
-                        }
-                    }),
+                    // NumPy's npy_divmod: the remainder takes the divisor's sign.
+                    Rem => zip(a, b, out, |x: $t, y: $t| $divmod(x, y).1),
+                    FloorDiv => zip(a, b, out, |x: $t, y: $t| $divmod(x, y).0),
                     // NaN-propagating; on ties the second operand wins, as NumPy.
                     Maximum => zip(
                         a,
@@ -340,37 +253,87 @@ macro_rules! float_elem {
                     Hypot => zip(a, b, out, |x: $t, y: $t| x.hypot(y)),
                     Nextafter => zip(a, b, out, <$t as FloatBits>::next_after),
                     Ldexp => zip(a, b, out, <$t as FloatBits>::ldexp),
-                    // float_power computes in F64 only; the general pow is vmath's.
-                    FloatPower => return <$t as Vectorised>::vmath_binary(Pow, a, b, out),
-                    _ => return false,
+                    // Comparisons: `compare`'s.
+                    Eq | Ne | Lt | Le | Gt | Ge => return false,
+                    // The rule casts floats to `Bool` first.
+                    LogicalAnd | LogicalOr | LogicalXor => return false,
+                    // Floats are rejected.
+                    Gcd | Lcm | BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => {
+                        return false
+                    }
                 }
                 true
             }
 
-            fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
-                match op {
-                    UnaryOp::IsNan => map(x, out, |v| v.is_nan() as u8),
-                    UnaryOp::IsInf => map(x, out, |v| v.is_infinite() as u8),
-                    UnaryOp::IsFinite => map(x, out, |v| v.is_finite() as u8),
-                    UnaryOp::Signbit => map(x, out, |v| v.is_sign_negative() as u8),
-                    _ => return false,
-                }
+            fn nan(self) -> bool {
+                self.is_nan()
+            }
+
+            fn infinite(self) -> bool {
+                self.is_infinite()
+            }
+
+            fn sign_bit(self) -> bool {
+                self.is_sign_negative()
+            }
+
+            fn frexp_exponents(x: &[Self], out: &mut [i32]) -> bool {
+                map(x, out, |v| <$t as FloatBits>::frexp(v).1);
                 true
             }
 
-            fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool {
-                match op {
-                    UnaryOp::FrexpExponent => map(x, out, |v| <$t as FloatBits>::frexp(v).1),
-                    _ => return false,
-                }
-                true
+            fn bit_counts(_: &[Self], _: &mut [i32]) -> bool {
+                // `bitwise_count` rejects floats.
+                false
             }
         }
     };
 }
 
-float_elem!(f32);
-float_elem!(f64);
+/// `float_elem!` for `f32` and `f64`, from one list of vmath's functions
+/// (each row: the `f32` function, the `f64` one).
+macro_rules! float_elems {
+    (unary: [$($vop:ident => $v32:ident, $v64:ident;)*],
+     binary: [$($bop:ident => $b32:ident, $b64:ident;)*]) => {
+        float_elem!(f32, reference::divmod_f32,
+            vmath: [$($vop => $v32),*], vmath2: [$($bop => $b32),*]);
+        float_elem!(f64, reference::divmod_f64,
+            vmath: [$($vop => $v64),*], vmath2: [$($bop => $b64),*]);
+    };
+}
+
+float_elems! {
+    unary: [
+        Exp => exp_f32, exp_f64;
+        Exp2 => exp2_f32, exp2_f64;
+        Ln => ln_f32, ln_f64;
+        Log2 => log2_f32, log2_f64;
+        Log10 => log10_f32, log10_f64;
+        Sin => sin_f32, sin_f64;
+        Cos => cos_f32, cos_f64;
+        Tan => tan_f32, tan_f64;
+        Tanh => tanh_f32, tanh_f64;
+        Asin => asin_f32, asin_f64;
+        Acos => acos_f32, acos_f64;
+        Atan => atan_f32, atan_f64;
+        Sinh => sinh_f32, sinh_f64;
+        Cosh => cosh_f32, cosh_f64;
+        Sigmoid => sigmoid_f32, sigmoid_f64;
+        Log1p => log1p_f32, log1p_f64;
+        Expm1 => expm1_f32, expm1_f64;
+        Cbrt => cbrt_f32, cbrt_f64;
+        Asinh => asinh_f32, asinh_f64;
+        Acosh => acosh_f32, acosh_f64;
+        Atanh => atanh_f32, atanh_f64;
+    ],
+    binary: [
+        Pow => pow_f32, pow_f64;
+        FloatPower => pow_f32, pow_f64;
+        Atan2 => atan2_f32, atan2_f64;
+        Logaddexp => logaddexp_f32, logaddexp_f64;
+        Logaddexp2 => logaddexp2_f32, logaddexp2_f64;
+    ]
+}
 
 /// The per-dtype float functions whose answer depends on the precision:
 /// NumPy's scalar semantics from the op table's reference
@@ -449,7 +412,14 @@ macro_rules! int_elem {
                     Square => map(x, out, |v: $t| v.wrapping_mul(v)),
                     Positive | Conj => out.copy_from_slice(x),
                     BitwiseNot => map(x, out, |v: $t| !v),
-                    _ => return false,
+                    // Float-valued rows: the rule computes integers in `F64`.
+                    Sqrt | Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin
+                    | Acos | Atan | Sinh | Cosh | Sigmoid | Log1p | Expm1 | Cbrt | Asinh
+                    | Acosh | Atanh | Deg2rad | Rad2deg | Fabs | Rint | Spacing | ModfFraction
+                    | FrexpMantissa => return false,
+                    // `Bool` and `I32` results: `predicate`'s and `to_i32`'s.
+                    IsNan | IsInf | IsFinite | Signbit | LogicalNot | FrexpExponent
+                    | BitwiseCount => return false,
                 }
                 true
             }
@@ -485,7 +455,11 @@ macro_rules! int_elem {
                             q
                         }
                     }),
-                    Pow => zip(a, b, out, |x: $t, y: $t| int_pow(x as i64, y as i64) as $t),
+                    // Widened to `i64` and narrowed back, which wraps exactly
+                    // as the narrow computation would.
+                    Pow => zip(a, b, out, |x: $t, y: $t| {
+                        reference::int_pow(x as i64, y as i64) as $t
+                    }),
                     Maximum | Fmax => zip(a, b, out, |x: $t, y: $t| if x > y { x } else { y }),
                     Minimum | Fmin => zip(a, b, out, |x: $t, y: $t| if x < y { x } else { y }),
                     // C's remainder (the dividend's sign); NumPy's x fmod 0 is 0.
@@ -520,13 +494,13 @@ macro_rules! int_elem {
                     }),
                     // In the dtype, wrapping, as NumPy's npy_gcd/npy_lcm.
                     Gcd => zip(a, b, out, |x: $t, y: $t| {
-                        tandem_core::ops::reference::gcd(x as i64, y as i64) as $t
+                        reference::gcd(x as i64, y as i64) as $t
                     }),
                     // |x| / gcd * |y|, wrapping: an overflowing product
                     // may be negative, as NumPy's.
                     #[allow(unused_comparisons)]
                     Lcm => zip(a, b, out, |x: $t, y: $t| {
-                        let g = tandem_core::ops::reference::gcd(x as i64, y as i64) as $t;
+                        let g = reference::gcd(x as i64, y as i64) as $t;
                         let abs = |v: $t| if v < 0 { v.wrapping_neg() } else { v };
                         if g == 0 {
                             0
@@ -534,30 +508,42 @@ macro_rules! int_elem {
                             (abs(x) / g).wrapping_mul(abs(y))
                         }
                     }),
-                    _ => return false,
+                    // Float-valued rows: the rule computes integers in `F64`.
+                    Div | Atan2 | Hypot | Copysign | Nextafter | Logaddexp | Logaddexp2
+                    | Heaviside | FloatPower | Ldexp => return false,
+                    // Comparisons: `compare`'s.
+                    Eq | Ne | Lt | Le | Gt | Ge => return false,
+                    // The rule casts integers to `Bool` first.
+                    LogicalAnd | LogicalOr | LogicalXor => return false,
                 }
                 true
             }
 
-            fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
-                match op {
-                    UnaryOp::IsNan | UnaryOp::IsInf => out[..x.len()].fill(0),
-                    UnaryOp::IsFinite => out[..x.len()].fill(1),
-                    _ => return false,
-                }
-                true
+            fn nan(self) -> bool {
+                false
             }
 
-            fn to_i32(op: UnaryOp, x: &[Self], out: &mut [i32]) -> bool {
-                match op {
-                    // The 1-bits of |x| (NumPy counts the magnitude).
-                    #[allow(unused_comparisons)]
-                    UnaryOp::BitwiseCount => map(x, out, |v: $t| {
-                        let m = if v < 0 { v.wrapping_neg() } else { v };
-                        m.count_ones() as i32
-                    }),
-                    _ => return false,
-                }
+            fn infinite(self) -> bool {
+                false
+            }
+
+            #[allow(unused_comparisons)]
+            fn sign_bit(self) -> bool {
+                self < 0
+            }
+
+            fn frexp_exponents(_: &[Self], _: &mut [i32]) -> bool {
+                // The rule computes `frexp` of integers in `F64`.
+                false
+            }
+
+            #[allow(unused_comparisons)]
+            fn bit_counts(x: &[Self], out: &mut [i32]) -> bool {
+                // The 1-bits of |x| (NumPy counts the magnitude).
+                map(x, out, |v: $t| {
+                    let m = if v < 0 { v.wrapping_neg() } else { v };
+                    m.count_ones() as i32
+                });
                 true
             }
         }
@@ -568,43 +554,26 @@ int_elem!(i32, true);
 int_elem!(i64, true);
 int_elem!(u32, false);
 
-/// `x ** y` by squaring, wrapping on overflow as NumPy's integer power. A
-/// negative exponent gives the truncated true value (0, or ±1 for bases ±1).
-/// The operands arrive widened to `i64` and the result is narrowed by the
-/// caller, which wraps exactly as the narrow computation would.
-#[inline(always)]
-fn int_pow(x: i64, y: i64) -> i64 {
-    if y < 0 {
-        return match x {
-            1 => 1,
-            -1 => {
-                if y % 2 == 0 {
-                    1
-                } else {
-                    -1
-                }
-            }
-            _ => 0,
-        };
-    }
-    let (mut base, mut e, mut acc) = (x, y as u64, 1i64);
-    while e > 0 {
-        if e & 1 == 1 {
-            acc = acc.wrapping_mul(base);
-        }
-        base = base.wrapping_mul(base);
-        e >>= 1;
-    }
-    acc
-}
-
 impl Elem for u8 {
     fn unary(op: UnaryOp, x: &[Self], out: &mut [Self]) -> bool {
         use UnaryOp::*;
         match op {
             Abs | Floor | Ceil | Trunc | Sign => out.copy_from_slice(x),
-            LogicalNot | BitwiseNot => map(x, out, |v| (v == 0) as u8),
-            _ => return false,
+            BitwiseNot => map(x, out, |v| (v == 0) as u8),
+            // Rejected for `Bool`, as NumPy.
+            Neg | Positive => return false,
+            // The rule computes `Bool` in a float dtype.
+            Round | Sqrt | Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin
+            | Acos | Atan | Sinh | Cosh | Sigmoid | Log1p | Expm1 | Cbrt | Asinh | Acosh
+            | Atanh | Deg2rad | Rad2deg | Fabs | Rint | Spacing | ModfFraction | FrexpMantissa => {
+                return false
+            }
+            // The rule computes `Bool` in `I32`.
+            Recip | Square | Conj => return false,
+            // `Bool` and `I32` results: `predicate`'s and `to_i32`'s.
+            IsNan | IsInf | IsFinite | Signbit | LogicalNot | FrexpExponent | BitwiseCount => {
+                return false
+            }
         }
         true
     }
@@ -616,22 +585,38 @@ impl Elem for u8 {
             Add | Maximum | Fmax | LogicalOr | BitwiseOr => zip(a, b, out, |x, y| x | y),
             Mul | Minimum | Fmin | LogicalAnd | BitwiseAnd => zip(a, b, out, |x, y| x & y),
             LogicalXor | BitwiseXor => zip(a, b, out, |x, y| x ^ y),
-            _ => return false,
+            // Rejected for `Bool`, as NumPy.
+            Sub | Gcd | Lcm => return false,
+            // The rule computes `Bool` in a float dtype.
+            Div | Atan2 | Hypot | Copysign | Nextafter | Logaddexp | Logaddexp2 | Heaviside
+            | FloatPower | Ldexp => return false,
+            // The rule computes `Bool` in `I32`.
+            Rem | FloorDiv | Pow | Fmod | LeftShift | RightShift => return false,
+            // Comparisons: `compare`'s.
+            Eq | Ne | Lt | Le | Gt | Ge => return false,
         }
         true
     }
 
-    fn predicate(op: UnaryOp, x: &[Self], out: &mut [u8]) -> bool {
-        match op {
-            UnaryOp::IsNan | UnaryOp::IsInf => out[..x.len()].fill(0),
-            UnaryOp::IsFinite => out[..x.len()].fill(1),
-            _ => return false,
-        }
-        true
+    fn nan(self) -> bool {
+        false
     }
 
-    fn to_i32(_: UnaryOp, _: &[Self], _: &mut [i32]) -> bool {
-        // The core casts bools first (bitwise_count computes in I32).
+    fn infinite(self) -> bool {
+        false
+    }
+
+    fn sign_bit(self) -> bool {
+        false
+    }
+
+    fn frexp_exponents(_: &[Self], _: &mut [i32]) -> bool {
+        // The rule computes `frexp` of bools in `F32`.
+        false
+    }
+
+    fn bit_counts(_: &[Self], _: &mut [i32]) -> bool {
+        // The rule computes `bitwise_count` of bools in `I32`.
         false
     }
 }

@@ -4,7 +4,11 @@
 //! `where`, over inputs of one dtype that are contiguous, broadcast, or
 //! contiguous or constant along each row (a row or column broadcast across a
 //! matrix, rows padded apart or in reverse order: the loop then runs row by
-//! row), written to one contiguous output or summed.
+//! row), written to one contiguous output or summed. Which ops compile, and
+//! to what, is decided once per row of the op table ([`jit_unary`],
+//! [`jit_binary`]: exhaustive matches, so a new row is a compile error here
+//! until it is decided), and whether an op takes or gives lane masks is
+//! read from its row's dtype rule ([`lanes`]).
 //!
 //! Why: the block interpreter (`exec/`) runs one instruction at a time
 //! over a block, so an intermediate passes through an L1 register and only
@@ -35,7 +39,7 @@ use std::collections::HashMap;
 use std::mem::MaybeUninit;
 use std::sync::{Arc, Mutex, OnceLock};
 use tandem_core::kernel::{Kernel, Op};
-use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::ops::{BinaryOp, Out, Rule, Take, UnaryOp};
 use tandem_core::DType;
 
 /// Most contiguous inputs a compiled kernel streams (one general-purpose
@@ -71,13 +75,190 @@ enum Lowered {
     /// Loop-invariant value `slot` (a constant or a broadcast input),
     /// broadcast into a register before the loop.
     Invariant(u8),
-    /// Arithmetic on floats; `IsNan` and `LogicalNot` give masks.
-    Unary(UnaryOp, u16),
-    /// Arithmetic and NaN-propagating max/min on floats; comparisons of
-    /// floats and logic on masks give masks.
-    Binary(BinaryOp, u16, u16),
+    /// A unary op, as [`jit_unary`] compiles it.
+    Unary(X64Unary, u16),
+    /// A binary op, as [`jit_binary`] compiles it.
+    Binary(X64Binary, u16, u16),
     /// `if mask { a } else { b }`.
     Select(u16, u16, u16),
+}
+
+/// How a compiled loop computes a unary op (the instructions `jit/x64.rs`
+/// emits for it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum X64Unary {
+    /// `x ^ -0.0`: flips the sign bit (`neg`).
+    FlipSign,
+    /// `x & !-0.0`: clears the sign bit (`abs`).
+    ClearSign,
+    /// `1 / x` (`recip`).
+    Recip,
+    /// `x * x` (`square`).
+    Square,
+    /// The correctly rounded square root (`sqrt`).
+    Sqrt,
+    /// `vround` with this rounding-control immediate (the precision
+    /// exception suppressed, bit 3): 8 nearest-even, 9 down, 10 up, 11
+    /// toward zero.
+    Round(i8),
+    /// `x` compared unordered with itself: a mask of the NaN lanes (`is_nan`).
+    Unordered,
+    /// A mask with every bit flipped (`logical_not`).
+    Not,
+}
+
+/// The correctly rounded IEEE arithmetic a compiled loop performs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// A comparison of floats into a lane mask: ordered and quiet (false when
+/// either is NaN), except `Ne`, which is true then, as in NumPy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Bitwise logic on lane masks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Logic {
+    And,
+    Or,
+    Xor,
+}
+
+/// How a compiled loop computes a binary op.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum X64Binary {
+    /// `+ - * /` of floats.
+    Arith(Arith),
+    /// NumPy's NaN-propagating `maximum`.
+    Max,
+    /// NumPy's NaN-propagating `minimum`.
+    Min,
+    /// A comparison of floats, into a mask.
+    Compare(Cmp),
+    /// Logic on masks.
+    Logic(Logic),
+}
+
+/// How the JIT compiles `op`, or `None` where the interpreter runs it: one
+/// decision per row of the op table, with no catch-all, so a new row does
+/// not build until someone decides here whether it compiles. What the op
+/// takes and gives (floats or masks) is its row's dtype rule ([`lanes`]),
+/// not a list kept here.
+pub(crate) fn jit_unary(op: UnaryOp) -> Option<X64Unary> {
+    use UnaryOp::*;
+    match op {
+        Neg => Some(X64Unary::FlipSign),
+        Abs => Some(X64Unary::ClearSign),
+        Recip => Some(X64Unary::Recip),
+        Square => Some(X64Unary::Square),
+        Sqrt => Some(X64Unary::Sqrt),
+        Round => Some(X64Unary::Round(8)),
+        Floor => Some(X64Unary::Round(9)),
+        Ceil => Some(X64Unary::Round(10)),
+        Trunc => Some(X64Unary::Round(11)),
+        IsNan => Some(X64Unary::Unordered),
+        LogicalNot => Some(X64Unary::Not),
+        // Polynomial approximations: vmath's loops, not emitted here.
+        Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin | Acos | Atan | Sinh
+        | Cosh | Sigmoid | Log1p | Expm1 | Cbrt | Asinh | Acosh | Atanh => None,
+        // Not taught to the code generator (yet): the interpreter's loops.
+        Sign | IsInf | IsFinite | Deg2rad | Rad2deg | Fabs | Rint | Positive | Signbit
+        | Spacing | Conj | ModfFraction | FrexpMantissa => None,
+        // Integer values or results: outside the one-float-dtype class.
+        BitwiseNot | BitwiseCount | FrexpExponent => None,
+    }
+}
+
+/// How the JIT compiles `op`, or `None` (see [`jit_unary`]).
+pub(crate) fn jit_binary(op: BinaryOp) -> Option<X64Binary> {
+    use BinaryOp::*;
+    match op {
+        Add => Some(X64Binary::Arith(Arith::Add)),
+        Sub => Some(X64Binary::Arith(Arith::Sub)),
+        Mul => Some(X64Binary::Arith(Arith::Mul)),
+        Div => Some(X64Binary::Arith(Arith::Div)),
+        Maximum => Some(X64Binary::Max),
+        Minimum => Some(X64Binary::Min),
+        Eq => Some(X64Binary::Compare(Cmp::Eq)),
+        Ne => Some(X64Binary::Compare(Cmp::Ne)),
+        Lt => Some(X64Binary::Compare(Cmp::Lt)),
+        Le => Some(X64Binary::Compare(Cmp::Le)),
+        Gt => Some(X64Binary::Compare(Cmp::Gt)),
+        Ge => Some(X64Binary::Compare(Cmp::Ge)),
+        LogicalAnd => Some(X64Binary::Logic(Logic::And)),
+        LogicalOr => Some(X64Binary::Logic(Logic::Or)),
+        LogicalXor => Some(X64Binary::Logic(Logic::Xor)),
+        // Polynomial approximations: vmath's loops, not emitted here.
+        Pow | Atan2 | Logaddexp | Logaddexp2 | FloatPower => None,
+        // Not taught to the code generator (yet): the interpreter's loops.
+        Rem | FloorDiv | Hypot | Copysign | Nextafter | Fmod | Heaviside | Fmax | Fmin | Ldexp => {
+            None
+        }
+        // Integer-only rows: outside the one-float-dtype class.
+        Gcd | Lcm | BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => None,
+    }
+}
+
+/// What a compiled value holds in its lanes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lanes {
+    /// Values of the kernel's float dtype.
+    Float,
+    /// `Bool`s as lane masks (all bits set or clear, as `vcmpps` makes them).
+    Mask,
+}
+
+/// What an op's lanes take and give, read from its row's dtype rule: a row
+/// that turns floats into `Bool` first (the logical ops) takes masks, and
+/// a row whose result is `Bool` (comparisons, predicates, logical ops)
+/// gives them. `None` for a row whose result has a fixed dtype (`I32`).
+pub(crate) fn lanes(rule: Rule) -> Option<(Lanes, Lanes)> {
+    let takes = if rule.on_float == Take::To(DType::Bool) {
+        Lanes::Mask
+    } else {
+        Lanes::Float
+    };
+    let gives = match rule.out {
+        Out::Compute => Lanes::Float,
+        Out::Bool => Lanes::Mask,
+        Out::Fixed(_) => return None,
+    };
+    Some((takes, gives))
+}
+
+/// A constant vector the code of an op reads.
+#[derive(Clone, Copy)]
+enum Constant {
+    /// -0.0 (the sign bit).
+    SignMask,
+    /// 1.0.
+    One,
+    /// All bits set.
+    Ones,
+}
+
+impl X64Unary {
+    /// The constant the instructions read, if any.
+    fn constant(self) -> Option<Constant> {
+        match self {
+            X64Unary::FlipSign | X64Unary::ClearSign => Some(Constant::SignMask),
+            X64Unary::Recip => Some(Constant::One),
+            X64Unary::Not => Some(Constant::Ones),
+            X64Unary::Square | X64Unary::Sqrt | X64Unary::Round(_) | X64Unary::Unordered => None,
+        }
+    }
 }
 
 /// What a compiled loop does with the value it computes.
@@ -222,37 +403,23 @@ fn lower(
         }
     };
     let is = |v: usize, d: DType| kernel.instrs[v].dtype == d;
+    let lane_dtype = |l: Lanes| match l {
+        Lanes::Float => dtype,
+        Lanes::Mask => DType::Bool,
+    };
+    // Whether instruction `ins` with operands `args` has the lanes its
+    // row's rule gives and takes.
+    let fits = |rule: Rule, ins_dtype: DType, args: &[usize]| {
+        lanes(rule).is_some_and(|(takes, gives)| {
+            ins_dtype == lane_dtype(gives) && args.iter().all(|&a| is(a, lane_dtype(takes)))
+        })
+    };
     for (i, ins) in kernel.instrs[..=value].iter().enumerate() {
-        if ins.dtype == DType::Bool {
-            use BinaryOp::*;
-            let node = match ins.op {
-                Op::Binary(Eq | Ne | Lt | Le | Gt | Ge, a, b) if is(a, dtype) => {
-                    Lowered::Binary(binary_op(&ins.op), a as u16, b as u16)
-                }
-                Op::Binary(LogicalAnd | LogicalOr | LogicalXor, a, b)
-                    if is(a, DType::Bool) && is(b, DType::Bool) =>
-                {
-                    Lowered::Binary(binary_op(&ins.op), a as u16, b as u16)
-                }
-                Op::Unary(UnaryOp::IsNan, a) if is(a, dtype) => {
-                    Lowered::Unary(UnaryOp::IsNan, a as u16)
-                }
-                Op::Unary(UnaryOp::LogicalNot, a) if is(a, DType::Bool) => {
-                    if ones.is_none() {
-                        ones = Some(invariant(Invariant::Bits(u64::MAX), &mut invariants));
-                    }
-                    Lowered::Unary(UnaryOp::LogicalNot, a as u16)
-                }
-                _ => return Err(not_compiled(&ins.op)),
-            };
-            nodes.push(node);
-            continue;
-        }
-        if ins.dtype != dtype {
+        if ins.dtype != DType::Bool && ins.dtype != dtype {
             return Err(format!("it mixes {} and {dtype}", ins.dtype));
         }
         let node = match ins.op {
-            Op::Load(k) => {
+            Op::Load(k) if ins.dtype == dtype => {
                 if kernel.inputs[k].dtype != dtype {
                     return Err(format!("input {k} is {}", kernel.inputs[k].dtype));
                 }
@@ -290,43 +457,35 @@ fn lower(
                     }
                 }
             }
-            Op::Const(_) => Lowered::Invariant(invariant(Invariant::Const(i), &mut invariants)),
-            Op::Unary(op, a) => {
-                use UnaryOp::*;
-                if !is(a, dtype) {
-                    return Err(not_compiled(&ins.op));
-                }
-                match op {
-                    Neg | Abs => {
-                        if sign_mask.is_none() {
-                            sign_mask =
-                                Some(invariant(Invariant::Bits(bits(-0.0)), &mut invariants));
-                        }
-                    }
-                    Recip => {
-                        if one.is_none() {
-                            one = Some(invariant(Invariant::Bits(bits(1.0)), &mut invariants));
-                        }
-                    }
-                    Sqrt | Square | Floor | Ceil | Trunc | Round => {}
-                    _ => return Err(not_compiled(&ins.op)),
-                }
-                Lowered::Unary(op, a as u16)
+            Op::Const(_) if ins.dtype == dtype => {
+                Lowered::Invariant(invariant(Invariant::Const(i), &mut invariants))
             }
-            Op::Binary(
-                op @ (BinaryOp::Add
-                | BinaryOp::Sub
-                | BinaryOp::Mul
-                | BinaryOp::Div
-                | BinaryOp::Maximum
-                | BinaryOp::Minimum),
-                a,
-                b,
-            ) if is(a, dtype) && is(b, dtype) => Lowered::Binary(op, a as u16, b as u16),
-            Op::Select(c, a, b) if is(c, DType::Bool) => {
+            Op::Unary(op, a) => {
+                let form = jit_unary(op)
+                    .filter(|_| fits(op.rule(), ins.dtype, &[a]))
+                    .ok_or_else(|| not_compiled(&ins.op))?;
+                if let Some(c) = form.constant() {
+                    let (slot, value) = match c {
+                        Constant::SignMask => (&mut sign_mask, bits(-0.0)),
+                        Constant::One => (&mut one, bits(1.0)),
+                        Constant::Ones => (&mut ones, u64::MAX),
+                    };
+                    if slot.is_none() {
+                        *slot = Some(invariant(Invariant::Bits(value), &mut invariants));
+                    }
+                }
+                Lowered::Unary(form, a as u16)
+            }
+            Op::Binary(op, a, b) => {
+                let form = jit_binary(op)
+                    .filter(|_| fits(op.rule(), ins.dtype, &[a, b]))
+                    .ok_or_else(|| not_compiled(&ins.op))?;
+                Lowered::Binary(form, a as u16, b as u16)
+            }
+            Op::Select(c, a, b) if ins.dtype == dtype && is(c, DType::Bool) => {
                 Lowered::Select(c as u16, a as u16, b as u16)
             }
-            Op::Binary(..) | Op::Select(..) | Op::Cast(_) | Op::Dot(_) => {
+            Op::Load(_) | Op::Const(_) | Op::Select(..) | Op::Cast(_) | Op::Dot(_) => {
                 return Err(not_compiled(&ins.op))
             }
         };
@@ -349,14 +508,6 @@ fn lower(
         nodes,
     };
     Ok((shape, invariants, streams))
-}
-
-/// The binary op of `op`, which the caller matched as one.
-fn binary_op(op: &Op) -> BinaryOp {
-    match *op {
-        Op::Binary(b, ..) => b,
-        _ => unreachable!("matched as a binary op"),
-    }
 }
 
 /// The compiled loop for an elementwise `kernel` whose value `value` goes

@@ -8,7 +8,7 @@ use tandem_core::kernel::{Instr, KernelInput, KernelOutput, Reduction};
 use tandem_core::kernel::{Kernel, Op};
 use tandem_core::layout::Layout;
 use tandem_core::ops::ReduceOp;
-use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::ops::{BinaryOp, Rule, UnaryOp};
 use tandem_core::DType;
 use tandem_core::Scalar;
 
@@ -38,39 +38,108 @@ const SPECIALS: [f64; 9] = [
     1e-310,
     3.0e38,
 ];
-const UNARY: [UnaryOp; 9] = [
-    UnaryOp::Neg,
-    UnaryOp::Abs,
-    UnaryOp::Sqrt,
-    UnaryOp::Square,
-    UnaryOp::Recip,
-    UnaryOp::Floor,
-    UnaryOp::Ceil,
-    UnaryOp::Trunc,
-    UnaryOp::Round,
-];
-/// Float ops of two floats; the first four are the arithmetic a kernel ends in.
-const BINARY: [BinaryOp; 6] = [
-    BinaryOp::Add,
-    BinaryOp::Sub,
-    BinaryOp::Mul,
-    BinaryOp::Div,
-    BinaryOp::Maximum,
-    BinaryOp::Minimum,
-];
-const COMPARE: [BinaryOp; 6] = [
-    BinaryOp::Eq,
-    BinaryOp::Ne,
-    BinaryOp::Lt,
-    BinaryOp::Le,
-    BinaryOp::Gt,
-    BinaryOp::Ge,
-];
-const LOGIC: [BinaryOp; 3] = [
-    BinaryOp::LogicalAnd,
-    BinaryOp::LogicalOr,
-    BinaryOp::LogicalXor,
-];
+
+/// The ops of `all` the JIT compiles (`rule` gives their rows' rules,
+/// `None` for the others) whose lanes take and give `want`, in table order.
+fn compiled<O: Copy>(all: &[O], rule: impl Fn(O) -> Option<Rule>, want: (Lanes, Lanes)) -> Vec<O> {
+    all.iter()
+        .copied()
+        .filter(|&op| rule(op).and_then(lanes) == Some(want))
+        .collect()
+}
+
+/// The unary ops the JIT compiles whose lanes take and give these.
+fn unary_ops(takes: Lanes, gives: Lanes) -> Vec<UnaryOp> {
+    compiled(
+        UnaryOp::ALL,
+        |op| jit_unary(op).map(|_| op.rule()),
+        (takes, gives),
+    )
+}
+
+/// The binary ops the JIT compiles whose lanes take and give these.
+fn binary_ops(takes: Lanes, gives: Lanes) -> Vec<BinaryOp> {
+    compiled(
+        BinaryOp::ALL,
+        |op| jit_binary(op).map(|_| op.rule()),
+        (takes, gives),
+    )
+}
+
+/// Every op the JIT compiles, by kind: the random programs draw from
+/// these, so an op taught to the JIT is tested against the interpreter.
+struct Ops {
+    /// Float to float.
+    unary: Vec<UnaryOp>,
+    /// Floats to float.
+    binary: Vec<BinaryOp>,
+    /// The `+ - * /` a kernel ends in.
+    arith: Vec<BinaryOp>,
+    /// Float to mask.
+    predicates: Vec<UnaryOp>,
+    /// Floats to mask.
+    compare: Vec<BinaryOp>,
+    /// Mask to mask.
+    not: Vec<UnaryOp>,
+    /// Masks to mask.
+    logic: Vec<BinaryOp>,
+}
+
+fn ops() -> Ops {
+    use Lanes::{Float, Mask};
+    Ops {
+        unary: unary_ops(Float, Float),
+        binary: binary_ops(Float, Float),
+        arith: BinaryOp::ALL
+            .iter()
+            .copied()
+            .filter(|&op| matches!(jit_binary(op), Some(X64Binary::Arith(_))))
+            .collect(),
+        predicates: unary_ops(Float, Mask),
+        compare: binary_ops(Float, Mask),
+        not: unary_ops(Mask, Mask),
+        logic: binary_ops(Mask, Mask),
+    }
+}
+
+#[test]
+fn compiled_rows_have_the_lanes_their_instructions_compute() {
+    use Lanes::{Float, Mask};
+    let mut compiled = 0;
+    for &op in UnaryOp::ALL {
+        let Some(form) = jit_unary(op) else { continue };
+        let want = match form {
+            X64Unary::Unordered => (Float, Mask),
+            X64Unary::Not => (Mask, Mask),
+            X64Unary::FlipSign
+            | X64Unary::ClearSign
+            | X64Unary::Recip
+            | X64Unary::Square
+            | X64Unary::Sqrt
+            | X64Unary::Round(_) => (Float, Float),
+        };
+        assert_eq!(lanes(op.rule()), Some(want), "{op:?}");
+        compiled += 1;
+    }
+    for &op in BinaryOp::ALL {
+        let Some(form) = jit_binary(op) else { continue };
+        let want = match form {
+            X64Binary::Compare(_) => (Float, Mask),
+            X64Binary::Logic(_) => (Mask, Mask),
+            X64Binary::Arith(_) | X64Binary::Max | X64Binary::Min => (Float, Float),
+        };
+        assert_eq!(lanes(op.rule()), Some(want), "{op:?}");
+        compiled += 1;
+    }
+    assert_eq!(compiled, 26);
+    let o = ops();
+    assert_eq!(
+        o.arith,
+        [BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div]
+    );
+    assert_eq!(o.predicates, [UnaryOp::IsNan]);
+    assert_eq!(o.not, [UnaryOp::LogicalNot]);
+}
 
 fn value(rng: &mut Rng) -> f64 {
     if rng.below(rng.1) == 0 {
@@ -136,6 +205,9 @@ fn random_program(rng: &mut Rng, inputs: usize, dtype: DType) -> Vec<Instr> {
     // from them.
     let mut floats: Vec<usize> = (0..inputs).collect();
     let mut bools: Vec<usize> = Vec::new();
+    let ops = ops();
+    let draw = |rng: &mut Rng, from: &[BinaryOp]| from[rng.below(from.len())];
+    let draw1 = |rng: &mut Rng, from: &[UnaryOp]| from[rng.below(from.len())];
     for _ in 0..1 + rng.below(12) {
         let v = instrs.len();
         let pick = |rng: &mut Rng, from: &[usize]| from[rng.below(from.len())];
@@ -143,22 +215,16 @@ fn random_program(rng: &mut Rng, inputs: usize, dtype: DType) -> Vec<Instr> {
         let (op, d) = match rng.below(12) {
             0 => (Op::Const(Scalar::F64(value(rng))), dtype),
             1 => (Op::Load(rng.below(inputs)), dtype),
-            2 | 3 => (Op::Unary(UNARY[rng.below(UNARY.len())], f1), dtype),
-            4..=6 => (Op::Binary(BINARY[rng.below(BINARY.len())], f1, f2), dtype),
-            7 => (
-                Op::Binary(COMPARE[rng.below(COMPARE.len())], f1, f2),
-                DType::Bool,
-            ),
-            8 => (Op::Unary(UnaryOp::IsNan, f1), DType::Bool),
+            2 | 3 => (Op::Unary(draw1(rng, &ops.unary), f1), dtype),
+            4..=6 => (Op::Binary(draw(rng, &ops.binary), f1, f2), dtype),
+            7 => (Op::Binary(draw(rng, &ops.compare), f1, f2), DType::Bool),
+            8 => (Op::Unary(draw1(rng, &ops.predicates), f1), DType::Bool),
             9 if !bools.is_empty() => {
                 let (b1, b2) = (pick(rng, &bools), pick(rng, &bools));
-                (
-                    Op::Binary(LOGIC[rng.below(LOGIC.len())], b1, b2),
-                    DType::Bool,
-                )
+                (Op::Binary(draw(rng, &ops.logic), b1, b2), DType::Bool)
             }
             10 if !bools.is_empty() => (
-                Op::Unary(UnaryOp::LogicalNot, pick(rng, &bools)),
+                Op::Unary(draw1(rng, &ops.not), pick(rng, &bools)),
                 DType::Bool,
             ),
             11 if !bools.is_empty() => (Op::Select(pick(rng, &bools), f1, f2), dtype),
@@ -176,7 +242,7 @@ fn random_program(rng: &mut Rng, inputs: usize, dtype: DType) -> Vec<Instr> {
     let last = *floats.last().expect("inputs are floats");
     let other = floats[rng.below(floats.len())];
     instrs.push(Instr {
-        op: Op::Binary(BINARY[rng.below(4)], last, other),
+        op: Op::Binary(draw(rng, &ops.arith), last, other),
         dtype,
     });
     instrs

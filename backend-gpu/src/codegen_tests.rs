@@ -15,7 +15,7 @@ use crate::key::{Access, PartialsKey, ReduceKey, ShaderKey};
 use crate::reduce::first_key;
 use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, Reduction};
 use tandem_core::layout::Layout;
-use tandem_core::ops::{BinaryOp, ReduceOp, UnaryOp};
+use tandem_core::ops::{BinaryOp, ReduceOp, Rule, UnaryOp};
 use tandem_core::{DType, Scalar};
 
 /// Parses and validates `src` with naga, with the capabilities tandem
@@ -105,66 +105,73 @@ const VARIANTS: [(In, bool); 4] = [
     (In::Offset, true),
 ];
 
-#[test]
-fn every_unary_op_and_dtype_validates() {
+/// Every variant an op with `rule` is tried in: (compute dtype, result
+/// dtype, input layout, strided output), for every dtype the rule accepts
+/// and every layout of [`VARIANTS`].
+fn variants(name: &'static str, rule: Rule) -> impl Iterator<Item = (DType, DType, In, bool)> {
+    DType::ALL
+        .into_iter()
+        .filter_map(move |dt| rule.resolve(name, dt).ok())
+        .flat_map(|(compute, result)| {
+            VARIANTS
+                .into_iter()
+                .map(move |(how, strided)| (compute, result, how, strided))
+        })
+}
+
+/// Validates each `(what, kernel)`; fails listing every failure, or when
+/// fewer than `at_least` validated.
+fn validate_all(kernels: impl Iterator<Item = (String, Kernel)>, at_least: usize) {
     let mut validated = 0;
     let mut failures = Vec::new();
-    for &op in UnaryOp::ALL {
-        for dt in DType::ALL {
-            let Ok((compute, result)) = op.rule().resolve(op.name(), dt) else {
-                continue;
-            };
-            for (how, strided) in VARIANTS {
-                let k = Kernel {
-                    shape: SHAPE.to_vec(),
-                    inputs: vec![input(compute, how)],
-                    instrs: vec![ins(Op::Load(0), compute), ins(Op::Unary(op, 0), result)],
-                    outputs: vec![output(1, result, strided)],
-                    reduction: None,
-                };
-                let what = format!("{}({}) {how:?}", op.name(), compute.name());
-                match check_elementwise(&k, &what) {
-                    Ok(()) => validated += 1,
-                    Err(e) => failures.push(e),
-                }
-            }
+    for (what, k) in kernels {
+        match check_elementwise(&k, &what) {
+            Ok(()) => validated += 1,
+            Err(e) => failures.push(e),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert!(validated > 400, "only {validated} variants validated");
+    assert!(validated > at_least, "only {validated} variants validated");
+}
+
+/// The kernels of `op` over `arity` operands (the first in each layout,
+/// the others contiguous), named after op `name`, in every variant of
+/// [`variants`].
+fn op_kernels(
+    name: &'static str,
+    rule: Rule,
+    op: Op,
+    arity: usize,
+) -> impl Iterator<Item = (String, Kernel)> {
+    variants(name, rule).map(move |(compute, result, how, strided)| {
+        let mut instrs: Vec<Instr> = (0..arity).map(|i| ins(Op::Load(i), compute)).collect();
+        instrs.push(ins(op.clone(), result));
+        let layout = |i| if i == 0 { how } else { In::Contig };
+        let k = Kernel {
+            shape: SHAPE.to_vec(),
+            inputs: (0..arity).map(|i| input(compute, layout(i))).collect(),
+            instrs,
+            outputs: vec![output(arity, result, strided)],
+            reduction: None,
+        };
+        (format!("{name}({}) {how:?}", compute.name()), k)
+    })
+}
+
+#[test]
+fn every_unary_op_and_dtype_validates() {
+    let kernels = UnaryOp::ALL
+        .iter()
+        .flat_map(|&op| op_kernels(op.name(), op.rule(), Op::Unary(op, 0), 1));
+    validate_all(kernels, 400);
 }
 
 #[test]
 fn every_binary_op_and_dtype_validates() {
-    let mut validated = 0;
-    let mut failures = Vec::new();
-    for &op in BinaryOp::ALL {
-        for dt in DType::ALL {
-            let Ok((compute, result)) = op.rule().resolve(op.name(), dt) else {
-                continue;
-            };
-            for (how, strided) in VARIANTS {
-                let k = Kernel {
-                    shape: SHAPE.to_vec(),
-                    inputs: vec![input(compute, how), input(compute, In::Contig)],
-                    instrs: vec![
-                        ins(Op::Load(0), compute),
-                        ins(Op::Load(1), compute),
-                        ins(Op::Binary(op, 0, 1), result),
-                    ],
-                    outputs: vec![output(2, result, strided)],
-                    reduction: None,
-                };
-                let what = format!("{}({}) {how:?}", op.name(), compute.name());
-                match check_elementwise(&k, &what) {
-                    Ok(()) => validated += 1,
-                    Err(e) => failures.push(e),
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert!(validated > 300, "only {validated} variants validated");
+    let kernels = BinaryOp::ALL
+        .iter()
+        .flat_map(|&op| op_kernels(op.name(), op.rule(), Op::Binary(op, 0, 1), 2));
+    validate_all(kernels, 300);
 }
 
 #[test]

@@ -81,31 +81,8 @@ fn within(e: f64, bound: f64) -> bool {
 /// A binary function: op, reference, the CPU backend's version.
 type Binary<T> = (BinaryOp, fn(f64, f64) -> f64, fn(&[T], &[T], &mut [T]));
 
-use tandem_test_support::inputs::Rng;
-
-/// A family of inputs.
-#[derive(Clone, Copy)]
-enum Gen {
-    /// Uniform in [lo, hi].
-    U(f64, f64),
-    /// ±2^e, e uniform in [lo, hi].
-    Log(f64, f64),
-    /// Near multiples of pi/2 (hard for range reduction): k pi/2 + d,
-    /// k < kmax, |d| <= dmax.
-    NearPio2(f64, f64),
-}
-
-fn gen(rng: &mut Rng, g: Gen) -> f64 {
-    match g {
-        Gen::U(lo, hi) => rng.uniform(lo, hi),
-        Gen::Log(lo, hi) => rng.log_uniform(lo, hi),
-        Gen::NearPio2(kmax, dmax) => {
-            let k = (rng.unit() * kmax).round();
-            let s = if rng.next() & 1 == 1 { -1.0 } else { 1.0 };
-            s * (k * std::f64::consts::FRAC_PI_2 + rng.uniform(-dmax, dmax))
-        }
-    }
-}
+use tandem_test_support::inputs::{Gen, Rng};
+use tandem_test_support::ulp::{dist, err_f32, worst, Sweep};
 
 /// Values every function is checked on.
 const SPECIAL: [f64; 26] = [
@@ -143,7 +120,7 @@ fn inputs_f32(seed: u64, gens: &[Gen], per_gen: usize, stride: u64) -> Vec<f32> 
         .map(|i| f32::from_bits((i * stride) as u32 ^ (rng.next() as u32 & (stride as u32 - 1))))
         .collect();
     for &g in gens {
-        v.extend((0..per_gen).map(|_| gen(&mut rng, g) as f32));
+        v.extend((0..per_gen).map(|_| rng.draw_f32(g)));
     }
     v.extend(SPECIAL.iter().map(|&x| x as f32));
     v.extend([f32::MIN_POSITIVE, 1e-45, -1e-45, 1e-40, f32::MAX, f32::MIN]);
@@ -154,7 +131,7 @@ fn inputs_f64(seed: u64, gens: &[Gen], per_gen: usize, n_bits: usize) -> Vec<f64
     let mut rng = Rng(seed);
     let mut v: Vec<f64> = (0..n_bits).map(|_| f64::from_bits(rng.next())).collect();
     for &g in gens {
-        v.extend((0..per_gen).map(|_| gen(&mut rng, g)));
+        v.extend((0..per_gen).map(|_| rng.draw(g)));
     }
     v.extend(SPECIAL);
     v.extend([
@@ -166,73 +143,6 @@ fn inputs_f64(seed: u64, gens: &[Gen], per_gen: usize, n_bits: usize) -> Vec<f64
         f64::MIN,
     ]);
     v
-}
-
-/// Error of `got` in ULP of the exact result `exact` (float64): infinite
-/// when the classes differ (NaN, infinity, the sign of an exact zero).
-fn err32(got: f32, exact: f64) -> f64 {
-    let want = exact as f32;
-    if want.is_nan() || got.is_nan() {
-        return if want.is_nan() && got.is_nan() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    if want.is_infinite() || got.is_infinite() {
-        return if want == got { 0.0 } else { f64::INFINITY };
-    }
-    if exact == 0.0 {
-        return if got.to_bits() == want.to_bits() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    let e = (((exact.to_bits() >> 52) & 0x7ff) as i32 - 1023).max(-126);
-    (got as f64 - exact).abs() / f64::powi(2.0, e - 23)
-}
-
-/// Distance in ULP between two floats of the same class (ordered bits);
-/// infinite across classes (NaN vs not, infinities, zero signs).
-fn dist64(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        return if a.is_nan() && b.is_nan() {
-            0.0
-        } else {
-            f64::INFINITY
-        };
-    }
-    if a.is_infinite() || b.is_infinite() || a == 0.0 || b == 0.0 {
-        if a.to_bits() == b.to_bits() {
-            return 0.0;
-        }
-        if a.is_infinite() || b.is_infinite() || (a == 0.0 && b == 0.0) {
-            return f64::INFINITY;
-        }
-    }
-    fn key(x: f64) -> i128 {
-        let b = x.to_bits() as i64;
-        (if b < 0 { i64::MIN.wrapping_sub(b) } else { b }) as i128
-    }
-    (key(a) - key(b)).unsigned_abs() as f64
-}
-
-fn dist32(a: f32, b: f32) -> f64 {
-    if a.is_nan() && b.is_nan() {
-        return 0.0;
-    }
-    if a.to_bits() == b.to_bits() {
-        return 0.0;
-    }
-    if a.is_nan() || b.is_nan() || a.is_infinite() || b.is_infinite() || (a == 0.0 && b == 0.0) {
-        return f64::INFINITY;
-    }
-    fn key(x: f32) -> i64 {
-        let b = x.to_bits() as i32;
-        (if b < 0 { i32::MIN.wrapping_sub(b) } else { b }) as i64
-    }
-    (key(a) - key(b)).unsigned_abs() as f64
 }
 
 /// `op` over `n` contiguous elements (the vec4 path) of `inputs`.
@@ -280,17 +190,6 @@ fn on_gpu<T: bytemuck::Pod>(gpu: &GpuBackend, k: &Kernel, inputs: &[&[T]]) -> Ve
     out[0].typed::<T>().to_vec()
 }
 
-/// Max of `errs` with the index of the worst element.
-fn worst(errs: impl Iterator<Item = f64>) -> (f64, usize) {
-    let mut m = (0.0, 0);
-    for (i, e) in errs.enumerate() {
-        if e > m.0 || e.is_nan() {
-            m = (e, i);
-        }
-    }
-    m
-}
-
 type Ref = fn(f64) -> f64;
 type Cpu32 = fn(&[f32], &mut [f32]);
 type Cpu64 = fn(&[f64], &mut [f64]);
@@ -309,20 +208,21 @@ type UnaryCase = (UnaryOp, Ref, Cpu32, Cpu64, Vec<Gen>, Vec<Gen>);
 
 /// Every unary transcendental.
 fn unary_cases() -> Vec<UnaryCase> {
+    use std::f64::consts::FRAC_PI_2;
     use tandem_cpu::vmath as v;
     use Gen::*;
     let trig = vec![
         U(-4.0, 4.0),
         U(-100.0, 100.0),
         U(-70000.0, 70000.0),
-        NearPio2(40000.0, 1e-3),
+        Near(FRAC_PI_2, 40000.0, 1e-3),
         Log(16.0, 25.0),
         Log(20.0, 128.0),
     ];
     let trig64 = vec![
         U(-4.0, 4.0),
         U(-2e6, 2e6),
-        NearPio2(1e6, 1e-6),
+        Near(FRAC_PI_2, 1e6, 1e-6),
         Log(20.0, 40.0),
         Log(20.0, 1024.0),
     ];
@@ -524,54 +424,15 @@ fn selected(name: &str) -> bool {
         .unwrap_or(true)
 }
 
-/// What a sweep measures, by type: the float32 error in ULP of the exact
-/// result, or the float64 distance in ULP to glibc ([`ULP`] bounds
-/// either); and the distance in ULP between two results, the GPU's and the
-/// CPU backend's ([`CPU_ULP`]).
-trait Measure: bytemuck::Pod + std::fmt::LowerExp + Into<f64> {
-    /// The dtype.
-    const DTYPE: DType;
-    /// Its name in messages.
-    const LABEL: &'static str;
-    /// The reference's name in messages.
-    const REFERENCE: &'static str;
-    /// How far `got` is from the reference's result `want`.
-    fn error(got: Self, want: f64) -> f64;
-    /// How far apart two results are.
-    fn distance(a: Self, b: Self) -> f64;
-}
-
-impl Measure for f32 {
-    const DTYPE: DType = DType::F32;
-    const LABEL: &'static str = "f32";
-    const REFERENCE: &'static str = "exact";
-    fn error(got: f32, want: f64) -> f64 {
-        err32(got, want)
-    }
-    fn distance(a: f32, b: f32) -> f64 {
-        dist32(a, b)
-    }
-}
-
-impl Measure for f64 {
-    const DTYPE: DType = DType::F64;
-    const LABEL: &'static str = "f64";
-    const REFERENCE: &'static str = "glibc";
-    fn error(got: f64, want: f64) -> f64 {
-        dist64(got, want)
-    }
-    fn distance(a: f64, b: f64) -> f64 {
-        dist64(a, b)
-    }
-}
-
 /// One function (`Op::Unary(op, 0)` or `Op::Binary(op, 0, 1)`) over
 /// `inputs` (one slice per operand) on the GPU: its error against
 /// `reference` (of the operands as float64; the second is 0 for a unary
-/// function) must be within [`ULP`] and its distance to the CPU backend's
-/// results `cpu` within [`CPU_ULP`]. Prints both maxima; returns the
-/// failure, if any.
-fn sweep<T: Measure>(
+/// function), by the sweep's measure of its type ([`Sweep`]: the float32
+/// error in ULP of the exact result, the float64 distance in ULP to
+/// glibc), must be within [`ULP`], and its distance in ULP to the CPU
+/// backend's results `cpu` within [`CPU_ULP`]. Prints both maxima;
+/// returns the failure, if any.
+fn sweep<T: Sweep + bytemuck::Pod>(
     gpu: &GpuBackend,
     op: Op,
     inputs: &[&[T]],
@@ -594,7 +455,7 @@ fn sweep<T: Measure>(
         xs.join(", ")
     };
     let (e, i) = worst((0..n).map(|i| T::error(got[i], exact(i))));
-    let (d, j) = worst(got.iter().zip(cpu).map(|(&g, &c)| T::distance(g, c)));
+    let (d, j) = worst(got.iter().zip(cpu).map(|(&g, &c)| dist(g, c)));
     let (dt, what) = (T::LABEL, T::REFERENCE);
     println!(
         "{name:>8} {dt}: max {e:.3} ULP from {what} ({}: gpu {:e}, {what} {:e}); max {d} ULP from the CPU ({}: gpu {:e}, cpu {:e})",
@@ -698,7 +559,7 @@ fn float32_atan2_and_pow_within_2_ulp_of_exact() {
 
 /// The GPU's `cases` (atan2 and pow) against the reference and the CPU,
 /// over `pairs(is_pow)`: one failure message per function that fails.
-fn binary_sweeps<T: Measure>(
+fn binary_sweeps<T: Sweep + bytemuck::Pod>(
     gpu: &GpuBackend,
     cases: [Binary<T>; 2],
     pairs: impl Fn(bool) -> (Vec<T>, Vec<T>),
@@ -985,7 +846,7 @@ fn exhaustive_float32() {
                             let (e, i) = worst(
                                 g.iter()
                                     .zip(x)
-                                    .map(|(&g, &x)| err32(g, reference(x as f64))),
+                                    .map(|(&g, &x)| err_f32(g, reference(x as f64))),
                             );
                             (e, x[i])
                         })
@@ -1114,7 +975,7 @@ fn logaddexp_within_2_ulp() {
         let far = |i: usize| exact32[i].abs() >= LOGADDEXP_ABS_BELOW || !exact32[i].is_finite();
         let (e, i) = worst((0..a.len()).map(|i| {
             if far(i) {
-                err32(got[i], exact32[i])
+                err_f32(got[i], exact32[i])
             } else {
                 0.0
             }
@@ -1126,13 +987,16 @@ fn logaddexp_within_2_ulp() {
                 (got[i] as f64 - exact32[i]).abs()
             }
         }));
-        let (d, k) = worst(got.iter().zip(&cpu_r32).enumerate().map(|(i, (&g, &c))| {
-            if far(i) {
-                dist32(g, c)
-            } else {
-                0.0
-            }
-        }));
+        let (d, k) =
+            worst(got.iter().zip(&cpu_r32).enumerate().map(
+                |(i, (&g, &c))| {
+                    if far(i) {
+                        dist(g, c)
+                    } else {
+                        0.0
+                    }
+                },
+            ));
         println!(
             "{:>10} f32: max {e:.3} ULP from exact at ({:e}, {:e}); |result| < {LOGADDEXP_ABS_BELOW}: max absolute error {ea:e} at ({:e}, {:e}); max {d} ULP from the CPU at ({:e}, {:e})",
             op.name(), a32[i], b32[i], a32[j], b32[j], a32[k], b32[k]
@@ -1147,13 +1011,8 @@ fn logaddexp_within_2_ulp() {
                 &[&a, &b],
             );
             let far = |i: usize| exact[i].abs() >= LOGADDEXP_ABS_BELOW || !exact[i].is_finite();
-            let (e, i) = worst((0..a.len()).map(|i| {
-                if far(i) {
-                    dist64(got[i], exact[i])
-                } else {
-                    0.0
-                }
-            }));
+            let (e, i) =
+                worst((0..a.len()).map(|i| if far(i) { dist(got[i], exact[i]) } else { 0.0 }));
             let (ea, j) = worst((0..a.len()).map(|i| {
                 if far(i) {
                     0.0

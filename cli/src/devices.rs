@@ -2,7 +2,7 @@
 //! kind, the backend that drives it, its limits and other facts
 //! (`DeviceInfo::details`) and the dtypes it computes natively.
 
-use crate::Failure;
+use crate::failure::Failure;
 use tandem::{DeviceInfo, DeviceKind};
 
 /// A device kind as people say it.

@@ -3,7 +3,7 @@
 //! [`tandem::expr`], optionally prints its plan, forces it once, and prints
 //! or saves the result.
 
-use crate::Failure;
+use crate::failure::Failure;
 use std::collections::HashMap;
 use tandem::expr::{ExprErrorKind, Expression};
 use tandem::prelude::*;
@@ -62,7 +62,7 @@ impl EvalArgs {
     /// # Errors
     ///
     /// A usage error naming the input given twice.
-    fn check(&self) -> Result<(), Failure> {
+    pub fn check(&self) -> Result<(), Failure> {
         for (i, (name, _)) in self.inputs.iter().enumerate() {
             if self.inputs[..i].iter().any(|(n, _)| n == name) {
                 return Err(Failure::usage(format!("input '{name}' is given twice")));
@@ -172,42 +172,4 @@ pub fn run(args: EvalArgs) -> Result<(), Failure> {
         None => println!("{result}"),
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::{parse, Command};
-
-    fn eval_args(args: &[&str]) -> Result<super::EvalArgs, String> {
-        let cli = parse(["tandem", "eval"].iter().chain(args)).map_err(|e| e.to_string())?;
-        match cli.command {
-            Command::Eval(a) => a.check().map(|()| a).map_err(|f| f.message),
-            other => Err(format!("not eval: {other:?}")),
-        }
-    }
-
-    #[test]
-    fn arguments() {
-        let a = eval_args(&[
-            "-a * b",
-            "a=x.npy",
-            "--device=cpu",
-            "b=y.npy",
-            "-o",
-            "o.npy",
-        ])
-        .expect("parses");
-        assert_eq!(a.expr, "-a * b");
-        assert_eq!(a.inputs.len(), 2);
-        assert_eq!(a.device, tandem::Device::Cpu);
-        assert_eq!(a.out.as_deref(), Some("o.npy"));
-        let a = eval_args(&["a", "--output=o.npy", "--", "b=y.npy"]).expect("parses");
-        assert_eq!(a.out.as_deref(), Some("o.npy"));
-        assert_eq!(a.inputs, [("b".to_string(), "y.npy".to_string())]);
-        assert!(eval_args(&["a", "oops"]).is_err());
-        assert!(eval_args(&["a", "--bogus"]).is_err());
-        assert!(eval_args(&["a", "--device", "tpu"]).is_err());
-        assert!(eval_args(&[]).is_err());
-        assert!(eval_args(&["a", "a=1", "a=2"]).is_err());
-    }
 }

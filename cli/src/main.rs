@@ -19,6 +19,12 @@
 //! Arguments are parsed by clap from the types below (one `Args` struct per
 //! subcommand, in that subcommand's module), which also writes `--help`.
 //!
+//! The modules read in one direction: this root parses and dispatches to the
+//! subcommands (`devices`, `eval`, `bench`); `bench` measures and hands its
+//! [`results`] to `report` and `plot`; what several of them share sits in
+//! leaves that import none of them ([`failure`], [`results`], [`workloads`]).
+//! `scripts/check_module_cycles.py` keeps it so.
+//!
 //! Exit codes: 0 success; 1 a runtime error (unknown name, shapes that do not
 //! broadcast, a missing file, no GPU …); 2 a usage or syntax error (clap's
 //! own exit code for usage errors is 2 as well).
@@ -26,12 +32,14 @@
 mod bench;
 mod devices;
 mod eval;
+mod failure;
 mod plot;
 // The real-program suite, shared with `benches/programs.rs`.
 #[allow(dead_code)]
 #[path = "../../benches/programs/mod.rs"]
 mod programs;
 mod report;
+mod results;
 mod workloads;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -67,32 +75,6 @@ pub enum Command {
     /// python3 has NumPy) and the real-program suite against NumPy on the
     /// CPU; writes DIR/report.md and DIR/throughput.svg.
     Bench(bench::BenchArgs),
-}
-
-/// A command's failure: its message and exit code.
-pub struct Failure {
-    /// What to print on stderr.
-    pub message: String,
-    /// 1 for runtime errors, 2 for usage and syntax errors.
-    pub code: u8,
-}
-
-impl Failure {
-    /// A usage error (exit code 2).
-    pub fn usage(message: impl Into<String>) -> Failure {
-        Failure {
-            message: message.into(),
-            code: 2,
-        }
-    }
-
-    /// A runtime error (exit code 1).
-    pub fn runtime(message: impl Into<String>) -> Failure {
-        Failure {
-            message: message.into(),
-            code: 1,
-        }
-    }
 }
 
 /// The command-line interface, with the help texts that are computed at run
@@ -162,5 +144,38 @@ mod tests {
             parse(["tandem", "devices"]).map(|c| c.command),
             Ok(Command::Devices)
         ));
+    }
+
+    fn eval_args(args: &[&str]) -> Result<eval::EvalArgs, String> {
+        let cli = parse(["tandem", "eval"].iter().chain(args)).map_err(|e| e.to_string())?;
+        match cli.command {
+            Command::Eval(a) => a.check().map(|()| a).map_err(|f| f.message),
+            other => Err(format!("not eval: {other:?}")),
+        }
+    }
+
+    #[test]
+    fn eval_arguments() {
+        let a = eval_args(&[
+            "-a * b",
+            "a=x.npy",
+            "--device=cpu",
+            "b=y.npy",
+            "-o",
+            "o.npy",
+        ])
+        .expect("parses");
+        assert_eq!(a.expr, "-a * b");
+        assert_eq!(a.inputs.len(), 2);
+        assert_eq!(a.device, tandem::Device::Cpu);
+        assert_eq!(a.out.as_deref(), Some("o.npy"));
+        let a = eval_args(&["a", "--output=o.npy", "--", "b=y.npy"]).expect("parses");
+        assert_eq!(a.out.as_deref(), Some("o.npy"));
+        assert_eq!(a.inputs, [("b".to_string(), "y.npy".to_string())]);
+        assert!(eval_args(&["a", "oops"]).is_err());
+        assert!(eval_args(&["a", "--bogus"]).is_err());
+        assert!(eval_args(&["a", "--device", "tpu"]).is_err());
+        assert!(eval_args(&[]).is_err());
+        assert!(eval_args(&["a", "a=1", "a=2"]).is_err());
     }
 }

@@ -4,8 +4,8 @@
 //! crossover with the CPU as a vertical line. Drawn with plotters' SVG
 //! backend: text is emitted as SVG `<text>`, so no fonts are needed here.
 
-use crate::bench::Results;
 use crate::report::{elements, series, Crossover, CrossoverRow};
+use crate::results::Results;
 use crate::workloads::{formula, SWEPT};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -271,7 +271,7 @@ pub fn throughput_svg(path: &Path, r: &Results, crossovers: &[CrossoverRow]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::{Measurement, PeerTimes, Plan, Results};
+    use crate::results::{Measurement, PeerTimes, Plan, Results};
     use tandem::{Device, DeviceInfo, DeviceKind};
 
     fn info(device: Device, kind: DeviceKind) -> DeviceInfo {

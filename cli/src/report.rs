@@ -3,8 +3,8 @@
 //! ratios to NumPy and numexpr), the real-program suite against NumPy (its
 //! times, agreement and work counters), and where a GPU overtakes the CPU.
 
-use crate::bench::{Measurement, Results};
 use crate::devices::kind_name;
+use crate::results::{Measurement, Results};
 use crate::workloads::{formula, MATRIX, SWEPT};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -108,6 +108,10 @@ pub(crate) fn eval(node: &Ast, inputs: &HashMap<String, Array>) -> Result<Value,
         Kind::Int(v) => Ok(Value::Weak(Weak::Int(*v))),
         Kind::Float(v) => Ok(Value::Weak(Weak::Float(*v))),
         Kind::Name(name) => name_value(name, node.span, inputs),
+        Kind::Str(s) => Err(argument(
+            format!("a string ({s:?}) is only an einsum spec, as in einsum('ij,jk->ik', a, b)"),
+            node.span,
+        )),
         Kind::Unary { op, op_span, arg } => unary(*op, *op_span, eval(arg, inputs)?),
         Kind::Binary {
             op,
@@ -222,7 +226,7 @@ fn unary(op: UnOp, span: Span, v: Value) -> Result<Value, ExprError> {
 fn swapped(op: BinOp) -> Option<BinOp> {
     Some(match op {
         BinOp::Add | BinOp::Mul | BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or | BinOp::Xor => op,
-        BinOp::Shl | BinOp::Shr => return None,
+        BinOp::Shl | BinOp::Shr | BinOp::MatMul => return None,
         BinOp::Lt => BinOp::Gt,
         BinOp::Le => BinOp::Ge,
         BinOp::Gt => BinOp::Lt,
@@ -272,10 +276,22 @@ fn array_binary(op: BinOp, a: &Array, b: Operand) -> crate::Result<Array> {
         BinOp::Xor => a.bitwise_xor(b),
         BinOp::Shl => a.left_shift(b),
         BinOp::Shr => a.right_shift(b),
+        BinOp::MatMul => match b {
+            Operand::Array(b) => a.matmul(&b),
+            Operand::Scalar(s) => a.matmul(&Array::scalar(s)),
+        },
     }
 }
 
 fn binary(op: BinOp, span: Span, a: Value, b: Value) -> Result<Value, ExprError> {
+    if op == BinOp::MatMul {
+        // NumPy: `@` of a number is an error (matmul needs 1-d or more).
+        return a
+            .into_array()
+            .matmul(&b.into_array())
+            .map(Value::Arr)
+            .map_err(|e| ExprError::array(e, span));
+    }
     if matches!(
         op,
         BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Shl | BinOp::Shr
@@ -387,8 +403,8 @@ fn fold_binary(op: BinOp, x: Weak, y: Weak) -> Result<Weak, String> {
         BinOp::Sub => a - b,
         BinOp::Mul => a * b,
         BinOp::Div => a / b,
-        BinOp::FloorDiv => reference::divmod(a, b).0,
-        BinOp::Rem => reference::divmod(a, b).1,
+        BinOp::FloorDiv => reference::divmod_f64(a, b).0,
+        BinOp::Rem => reference::divmod_f64(a, b).1,
         BinOp::Pow => a.powf(b),
         _ => unreachable!("comparisons and logical operators returned above"),
     }))
@@ -405,6 +421,10 @@ enum Func {
     Clip,
     Cast(DType),
     Reduce(Reduction),
+    /// `matmul(a, b)`, `dot(a, b)`.
+    Product(fn(&Array, &Array) -> crate::Result<Array>),
+    /// `einsum('spec', a, b, …)`.
+    Einsum,
 }
 
 type Full = fn(&Array) -> crate::Result<Array>;
@@ -448,10 +468,13 @@ const OTHER_NAMES: &[&str] = &[
     "argmin",
     "bool",
     "clip",
+    "dot",
+    "einsum",
     "float32",
     "float64",
     "int32",
     "int64",
+    "matmul",
     "max",
     "mean",
     "min",
@@ -496,6 +519,9 @@ fn lookup(name: &str) -> Option<Func> {
     Some(match name {
         "where" => Func::Where,
         "clip" => Func::Clip,
+        "matmul" => Func::Product(Array::matmul),
+        "dot" => Func::Product(Array::dot),
+        "einsum" => Func::Einsum,
         "float32" => Func::Cast(DType::F32),
         "float64" => Func::Cast(DType::F64),
         "int32" => Func::Cast(DType::I32),
@@ -709,6 +735,30 @@ fn call(
             ))
         }
         Func::Reduce(r) => reduce(name, r, call_span, args, kwargs, inputs),
+        Func::Product(f) => {
+            expect_args(name, call_span, args, kwargs, 2, &format!("{name}(a, b)"))?;
+            let a = eval(&args[0], inputs)?.into_array();
+            let b = eval(&args[1], inputs)?.into_array();
+            f(&a, &b).map(Value::Arr).map_err(arr_err)
+        }
+        Func::Einsum => {
+            let usage = "einsum('ij,jk->ik', a, b)";
+            let spec = match args.first().map(|a| &a.kind) {
+                Some(Kind::Str(s)) if kwargs.is_empty() => s,
+                _ => {
+                    return Err(argument(
+                        format!("einsum() takes a quoted spec, then the operands; usage: {usage}"),
+                        call_span,
+                    ))
+                }
+            };
+            let operands = args[1..]
+                .iter()
+                .map(|a| eval(a, inputs).map(Value::into_array))
+                .collect::<Result<Vec<_>, _>>()?;
+            let refs: Vec<&Array> = operands.iter().collect();
+            Array::einsum(spec, &refs).map(Value::Arr).map_err(arr_err)
+        }
     }
 }
 

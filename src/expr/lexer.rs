@@ -31,6 +31,8 @@ pub(crate) enum Op {
     Tilde,
     Shl,
     Shr,
+    /// `@`, the matrix product.
+    At,
 }
 
 impl Op {
@@ -56,6 +58,7 @@ impl Op {
             Op::Tilde => "~",
             Op::Shl => "<<",
             Op::Shr => ">>",
+            Op::At => "@",
         }
     }
 }
@@ -66,6 +69,8 @@ pub(crate) enum Tok {
     Int(i64),
     Float(f64),
     Ident(String),
+    /// A quoted string (`'ij,jk->ik'`): only `einsum`'s spec takes one.
+    Str(String),
     Op(Op),
     LParen,
     RParen,
@@ -83,6 +88,7 @@ impl Tok {
             Tok::Int(v) => format!("number {v}"),
             Tok::Float(v) => format!("number {v}"),
             Tok::Ident(s) => format!("name '{s}'"),
+            Tok::Str(s) => format!("string {s:?}"),
             Tok::Op(op) => format!("'{}'", op.text()),
             Tok::LParen => "'('".into(),
             Tok::RParen => "')'".into(),
@@ -128,6 +134,25 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
             i = end;
             continue;
         }
+        if c == '\'' || c == '"' {
+            // A string, in either quote, with no escapes (an einsum spec
+            // needs none).
+            let close = chars[i + 1..].iter().position(|&d| d == c).ok_or_else(|| {
+                ExprError::syntax(
+                    format!("this string has no closing {c}"),
+                    start,
+                    chars.len(),
+                )
+            })?;
+            let end = i + 1 + close + 1;
+            out.push(Token {
+                tok: Tok::Str(chars[i + 1..end - 1].iter().collect()),
+                start,
+                end,
+            });
+            i = end;
+            continue;
+        }
         if is_ident_start(c) {
             while i < chars.len() && is_ident_char(chars[i]) {
                 i += 1;
@@ -160,6 +185,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ExprError> {
             ('&', _) => (Tok::Op(Op::Amp), 1),
             ('|', _) => (Tok::Op(Op::Pipe), 1),
             ('^', _) => (Tok::Op(Op::Caret), 1),
+            ('@', _) => (Tok::Op(Op::At), 1),
             ('~', _) => (Tok::Op(Op::Tilde), 1),
             ('(', _) => (Tok::LParen, 1),
             (')', _) => (Tok::RParen, 1),

@@ -146,7 +146,7 @@ impl Expression {
                         walk(&k.value, out);
                     }
                 }
-                parser::Kind::Int(_) | parser::Kind::Float(_) => {}
+                parser::Kind::Int(_) | parser::Kind::Float(_) | parser::Kind::Str(_) => {}
             }
         }
         let mut out = Vec::new();

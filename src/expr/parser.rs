@@ -8,7 +8,7 @@
 //! | xor | `^` | left |
 //! | and | `&` | left |
 //! | sum | `+ -` | left |
-//! | product | `* / // %` | left |
+//! | product | `* / // % @` | left |
 //! | unary | `- + ~` | prefix |
 //! | power | `**` | right; binds tighter than a unary on its left (`-a**2` is `-(a**2)`), looser than one on its right (`2**-1`) |
 //! | primary | numbers, names, `f(args, kw=value)`, `( … )` | |
@@ -61,6 +61,8 @@ pub(crate) enum BinOp {
     Xor,
     Shl,
     Shr,
+    /// `@`: NumPy's `matmul`.
+    MatMul,
 }
 
 impl BinOp {
@@ -73,6 +75,7 @@ impl BinOp {
             Op::SlashSlash => BinOp::FloorDiv,
             Op::Percent => BinOp::Rem,
             Op::StarStar => BinOp::Pow,
+            Op::At => BinOp::MatMul,
             Op::Lt => BinOp::Lt,
             Op::Le => BinOp::Le,
             Op::Gt => BinOp::Gt,
@@ -109,6 +112,7 @@ impl BinOp {
             BinOp::Xor => "^",
             BinOp::Shl => "<<",
             BinOp::Shr => ">>",
+            BinOp::MatMul => "@",
         }
     }
 
@@ -147,6 +151,8 @@ pub(crate) enum Kind {
     Int(i64),
     Float(f64),
     Name(String),
+    /// A quoted string: `einsum`'s spec.
+    Str(String),
     Unary {
         op: UnOp,
         op_span: Span,
@@ -334,7 +340,7 @@ impl Parser {
 
     fn product(&mut self) -> Result<Ast, ExprError> {
         self.left_assoc(
-            &[Op::Star, Op::Slash, Op::SlashSlash, Op::Percent],
+            &[Op::Star, Op::Slash, Op::SlashSlash, Op::Percent, Op::At],
             Parser::unary,
         )
     }
@@ -381,6 +387,7 @@ impl Parser {
         match t.tok {
             Tok::Int(v) => Ok(leaf(Kind::Int(v), &t)),
             Tok::Float(v) => Ok(leaf(Kind::Float(v), &t)),
+            Tok::Str(ref s) => Ok(leaf(Kind::Str(s.clone()), &t)),
             Tok::Ident(ref name) => {
                 if self.peek().tok == Tok::LParen {
                     self.call(name.clone(), &t)
@@ -552,6 +559,7 @@ mod tests {
             Kind::Int(v) => v.to_string(),
             Kind::Float(v) => format!("{v:?}"),
             Kind::Name(s) => s.clone(),
+            Kind::Str(s) => format!("{s:?}"),
             Kind::Unary { op, arg, .. } => {
                 let o = match op {
                     UnOp::Neg => "-",

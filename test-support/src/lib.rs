@@ -6,9 +6,10 @@
 //!   tables), which the CPU's vmath tests and the GPU's shader tests both
 //!   check bit for bit.
 //! - [`inputs`]: the deterministic random generator their accuracy sweeps
-//!   draw from.
+//!   draw from, and the families of inputs they sweep.
 //! - [`ulp`]: distances in units in the last place, the unit of every
-//!   accuracy tolerance.
+//!   accuracy tolerance, the sweeps' error measures, and the check of an
+//!   op table row's accuracy class.
 //!
 //! The crate is `publish = false`; `tandem-cpu`, `tandem-gpu` and `tandem`
 //! take it as a dev-dependency only (`cargo tree -p tandem -e normal` does

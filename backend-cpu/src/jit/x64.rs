@@ -1,11 +1,13 @@
 //! The x86-64 AVX code generator for `jit.rs`'s loops: register assignment
 //! over the lowered program, then the machine code (dynasm) for storing
 //! each vector of the value, or summing it into per-block lanes.
-use super::{Lowered, Output, Shape, MAX_STREAMS, SUM_BLOCK, SUM_LANES, UNROLL, VECTOR_BYTES};
+use super::{
+    Arith, Cmp, Logic, Lowered, Output, Shape, X64Binary, X64Unary, MAX_STREAMS, SUM_BLOCK,
+    SUM_LANES, UNROLL, VECTOR_BYTES,
+};
 use dynasmrt::{
     dynasm, x64::Assembler, AssemblyOffset, DynasmApi, DynasmLabelApi, ExecutableBuffer,
 };
-use tandem_core::ops::{BinaryOp, UnaryOp};
 
 /// What the compiled loop reads: pointers to element `start` of each
 /// stream, the output, the invariants (each a vector of copies), and the
@@ -92,12 +94,9 @@ pub(super) fn emit(shape: &Shape) -> Option<Code> {
     };
     // NaN-propagating max/min take three instructions and two registers
     // besides their operands and result.
-    let max_min = nodes.iter().any(|n| {
-        matches!(
-            n,
-            Lowered::Binary(BinaryOp::Maximum | BinaryOp::Minimum, ..)
-        )
-    });
+    let max_min = nodes
+        .iter()
+        .any(|n| matches!(n, Lowered::Binary(X64Binary::Max | X64Binary::Min, ..)));
     let temps = if max_min {
         [regs.take()?, regs.take()?]
     } else {
@@ -250,7 +249,7 @@ fn operands(n: &Lowered) -> Vec<u16> {
 /// A comparison the loop computes as a lane mask.
 #[derive(Clone, Copy)]
 enum Compare {
-    Op(BinaryOp),
+    Op(Cmp),
     /// True in NaN lanes (`x != x`).
     Unordered,
 }
@@ -269,26 +268,30 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
                 let g = STREAM_REGS[slot as usize];
                 dynasm!(ops ; .arch x64 ; vmovups Ry(d), [Rq(g) + rax + disp]);
             }
-            Lowered::Binary(op, a, b) => {
+            Lowered::Binary(form, a, b) => {
                 let (a, b) = (reg[a as usize], reg[b as usize]);
-                if op.is_comparison() {
-                    compare(ops, f64, d, a, b, Compare::Op(op));
-                    continue;
-                }
-                match op {
-                    BinaryOp::LogicalAnd => dynasm!(ops ; .arch x64 ; vandps Ry(d), Ry(a), Ry(b)),
-                    BinaryOp::LogicalOr => dynasm!(ops ; .arch x64 ; vorps Ry(d), Ry(a), Ry(b)),
-                    BinaryOp::LogicalXor => dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(b)),
+                match form {
+                    X64Binary::Arith(op) => binary(ops, f64, op, d, a, b),
+                    X64Binary::Compare(cmp) => compare(ops, f64, d, a, b, Compare::Op(cmp)),
+                    X64Binary::Logic(Logic::And) => {
+                        dynasm!(ops ; .arch x64 ; vandps Ry(d), Ry(a), Ry(b))
+                    }
+                    X64Binary::Logic(Logic::Or) => {
+                        dynasm!(ops ; .arch x64 ; vorps Ry(d), Ry(a), Ry(b))
+                    }
+                    X64Binary::Logic(Logic::Xor) => {
+                        dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(b))
+                    }
                     // NumPy's `x > y || isnan(x) ? x : y` (ties give y):
                     // `vmaxps` is `x > y ? x : y`, then NaN lanes of x
                     // are blended back in.
-                    BinaryOp::Maximum | BinaryOp::Minimum => {
+                    X64Binary::Max | X64Binary::Min => {
                         let [m, nan] = temps;
-                        match (op, f64) {
-                            (BinaryOp::Maximum, false) => {
+                        match (form, f64) {
+                            (X64Binary::Max, false) => {
                                 dynasm!(ops ; .arch x64 ; vmaxps Ry(m), Ry(a), Ry(b))
                             }
-                            (BinaryOp::Maximum, true) => {
+                            (X64Binary::Max, true) => {
                                 dynasm!(ops ; .arch x64 ; vmaxpd Ry(m), Ry(a), Ry(b))
                             }
                             (_, false) => dynasm!(ops ; .arch x64 ; vminps Ry(m), Ry(a), Ry(b)),
@@ -297,7 +300,6 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
                         compare(ops, f64, nan, a, a, Compare::Unordered);
                         blend(ops, f64, d, m, a, nan);
                     }
-                    _ => binary(ops, f64, op, d, a, b),
                 }
             }
             Lowered::Select(c, a, b) => blend(
@@ -308,36 +310,29 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
                 reg[a as usize],
                 reg[c as usize],
             ),
-            Lowered::Unary(op, a) => {
+            Lowered::Unary(form, a) => {
                 let a = reg[a as usize];
-                match op {
-                    UnaryOp::Neg => {
+                match form {
+                    X64Unary::FlipSign => {
                         let m = invariant_reg(shape.sign_mask?);
                         dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(m))
                     }
-                    UnaryOp::Abs => {
+                    X64Unary::ClearSign => {
                         let m = invariant_reg(shape.sign_mask?);
                         dynasm!(ops ; .arch x64 ; vandnps Ry(d), Ry(m), Ry(a))
                     }
-                    UnaryOp::IsNan => compare(ops, f64, d, a, a, Compare::Unordered),
-                    UnaryOp::LogicalNot => {
+                    X64Unary::Unordered => compare(ops, f64, d, a, a, Compare::Unordered),
+                    X64Unary::Not => {
                         let ones = invariant_reg(shape.ones?);
                         dynasm!(ops ; .arch x64 ; vxorps Ry(d), Ry(a), Ry(ones))
                     }
-                    UnaryOp::Recip => {
-                        binary(ops, f64, BinaryOp::Div, d, invariant_reg(shape.one?), a)
+                    X64Unary::Recip => {
+                        binary(ops, f64, Arith::Div, d, invariant_reg(shape.one?), a)
                     }
-                    UnaryOp::Square => binary(ops, f64, BinaryOp::Mul, d, a, a),
-                    UnaryOp::Sqrt if f64 => dynasm!(ops ; .arch x64 ; vsqrtpd Ry(d), Ry(a)),
-                    UnaryOp::Sqrt => dynasm!(ops ; .arch x64 ; vsqrtps Ry(d), Ry(a)),
-                    // Rounding-control immediates, with the precision
-                    // exception suppressed (bit 3): nearest-even, down,
-                    // up, toward zero.
-                    UnaryOp::Round => round(ops, f64, d, a, 8),
-                    UnaryOp::Floor => round(ops, f64, d, a, 9),
-                    UnaryOp::Ceil => round(ops, f64, d, a, 10),
-                    UnaryOp::Trunc => round(ops, f64, d, a, 11),
-                    _ => return None,
+                    X64Unary::Square => binary(ops, f64, Arith::Mul, d, a, a),
+                    X64Unary::Sqrt if f64 => dynasm!(ops ; .arch x64 ; vsqrtpd Ry(d), Ry(a)),
+                    X64Unary::Sqrt => dynasm!(ops ; .arch x64 ; vsqrtps Ry(d), Ry(a)),
+                    X64Unary::Round(mode) => round(ops, f64, d, a, mode),
                 }
             }
         }
@@ -345,17 +340,16 @@ fn body(ops: &mut Assembler, shape: &Shape, reg: &[u8], temps: [u8; 2], disp: i3
     Some(())
 }
 
-fn binary(ops: &mut Assembler, f64: bool, op: BinaryOp, d: u8, a: u8, b: u8) {
+fn binary(ops: &mut Assembler, f64: bool, op: Arith, d: u8, a: u8, b: u8) {
     match (op, f64) {
-        (BinaryOp::Add, false) => dynasm!(ops ; .arch x64 ; vaddps Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Add, true) => dynasm!(ops ; .arch x64 ; vaddpd Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Sub, false) => dynasm!(ops ; .arch x64 ; vsubps Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Sub, true) => dynasm!(ops ; .arch x64 ; vsubpd Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Mul, false) => dynasm!(ops ; .arch x64 ; vmulps Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Mul, true) => dynasm!(ops ; .arch x64 ; vmulpd Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Div, false) => dynasm!(ops ; .arch x64 ; vdivps Ry(d), Ry(a), Ry(b)),
-        (BinaryOp::Div, true) => dynasm!(ops ; .arch x64 ; vdivpd Ry(d), Ry(a), Ry(b)),
-        _ => unreachable!("lower admits only + - * / as binary ops"),
+        (Arith::Add, false) => dynasm!(ops ; .arch x64 ; vaddps Ry(d), Ry(a), Ry(b)),
+        (Arith::Add, true) => dynasm!(ops ; .arch x64 ; vaddpd Ry(d), Ry(a), Ry(b)),
+        (Arith::Sub, false) => dynasm!(ops ; .arch x64 ; vsubps Ry(d), Ry(a), Ry(b)),
+        (Arith::Sub, true) => dynasm!(ops ; .arch x64 ; vsubpd Ry(d), Ry(a), Ry(b)),
+        (Arith::Mul, false) => dynasm!(ops ; .arch x64 ; vmulps Ry(d), Ry(a), Ry(b)),
+        (Arith::Mul, true) => dynasm!(ops ; .arch x64 ; vmulpd Ry(d), Ry(a), Ry(b)),
+        (Arith::Div, false) => dynasm!(ops ; .arch x64 ; vdivps Ry(d), Ry(a), Ry(b)),
+        (Arith::Div, true) => dynasm!(ops ; .arch x64 ; vdivpd Ry(d), Ry(a), Ry(b)),
     }
 }
 
@@ -365,7 +359,7 @@ fn binary(ops: &mut Assembler, f64: bool, op: BinaryOp, d: u8, a: u8, b: u8) {
 /// Each predicate has its own mnemonic here: dynasm 5.1 encodes the
 /// generic `vcmpps d, a, b, imm` with `a` and `b` swapped.
 fn compare(ops: &mut Assembler, f64: bool, d: u8, a: u8, b: u8, cmp: Compare) {
-    use BinaryOp::*;
+    use Cmp::*;
     match (cmp, f64) {
         (Compare::Op(Eq), false) => dynasm!(ops ; .arch x64 ; vcmpeqps Ry(d), Ry(a), Ry(b)),
         (Compare::Op(Eq), true) => dynasm!(ops ; .arch x64 ; vcmpeqpd Ry(d), Ry(a), Ry(b)),
@@ -381,7 +375,6 @@ fn compare(ops: &mut Assembler, f64: bool, d: u8, a: u8, b: u8, cmp: Compare) {
         (Compare::Op(Ge), true) => dynasm!(ops ; .arch x64 ; vcmpge_oqpd Ry(d), Ry(a), Ry(b)),
         (Compare::Unordered, false) => dynasm!(ops ; .arch x64 ; vcmpunordps Ry(d), Ry(a), Ry(b)),
         (Compare::Unordered, true) => dynasm!(ops ; .arch x64 ; vcmpunordpd Ry(d), Ry(a), Ry(b)),
-        (Compare::Op(op), _) => unreachable!("{op:?} is not a comparison"),
     }
 }
 

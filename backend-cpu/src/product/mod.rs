@@ -175,9 +175,9 @@ fn position(layout: &Layout, mut i: usize) -> isize {
     at
 }
 
-/// One GEMM per matrix of the batch (the axes before the last two): large
-/// ones one after another (the GEMM has the machine), small ones spread
-/// over the threads.
+/// One GEMM per matrix of the batch (the axes before the last two): small
+/// ones spread over the threads, large ones one after another, each cut
+/// into one panel of rows per thread.
 fn batched(
     kernel: &Kernel,
     mm: MatmulAxes,
@@ -224,16 +224,60 @@ fn batched(
         gemm::gemm(dtype, d, inputs[mm.dot.a], ma, inputs[mm.dot.b], mb, c)
     };
     let chunk = d.m * d.n * dtype.size_of();
-    if d.m * d.n * d.k < SMALL && out.len() > chunk {
-        out.par_chunks_mut(chunk)
-            .enumerate()
-            .try_for_each(|(b, c)| one(b, c))
-    } else {
-        out.chunks_mut(chunk)
-            .enumerate()
-            .try_for_each(|(b, c)| one(b, c))
+    if d.m * d.n * d.k < SMALL {
+        return if out.len() > chunk {
+            out.par_chunks_mut(chunk)
+                .enumerate()
+                .try_for_each(|(b, c)| one(b, c))
+        } else {
+            out.chunks_mut(chunk)
+                .enumerate()
+                .try_for_each(|(b, c)| one(b, c))
+        };
     }
+    // A large product: its rows cut into one panel per thread, each a GEMM
+    // of its own on tandem's rayon pool (the GEMM's packed panels of `b`
+    // are packed per thread, a small cost next to the arithmetic).
+    let threads = rayon::current_num_threads().max(1);
+    let rows = d.m.div_ceil(threads).next_multiple_of(PANEL_ROWS).min(d.m);
+    let row_bytes = d.n * dtype.size_of();
+    out.chunks_mut(chunk)
+        .enumerate()
+        .try_for_each(|(batch, c)| {
+            let ma = Mat {
+                offset: at(la, batch),
+                rs: la.strides[r - 2],
+                cs: mm.dot.a_stride,
+            };
+            let mb = Mat {
+                offset: at(lb, batch),
+                rs: mm.dot.b_stride,
+                cs: lb.strides[r - 1],
+            };
+            c.par_chunks_mut(rows * row_bytes)
+                .enumerate()
+                .try_for_each(|(p, panel)| {
+                    let m = panel.len() / row_bytes;
+                    let pa = Mat {
+                        offset: ma.offset + (p * rows) as isize * ma.rs,
+                        ..ma
+                    };
+                    gemm::gemm(
+                        dtype,
+                        Dims { m, ..d },
+                        inputs[mm.dot.a],
+                        pa,
+                        inputs[mm.dot.b],
+                        mb,
+                        panel,
+                    )
+                })
+        })
 }
+
+/// Panels of a threaded product start at a multiple of this many rows (a
+/// multiple of every GEMM micro-kernel's row count).
+const PANEL_ROWS: usize = 32;
 
 /// A dot per element (a batch of vector dots): positions through the
 /// operands' layouts, spread over the threads in chunks.

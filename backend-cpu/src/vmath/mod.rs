@@ -232,49 +232,17 @@ mod tests {
 
     // ---- deterministic inputs -------------------------------------------
 
-    use tandem_test_support::inputs::Rng;
+    use tandem_test_support::inputs::{Gen, Rng};
     use tandem_test_support::special;
-
-    /// Inputs of one kind of test.
-    #[derive(Clone, Copy)]
-    enum Gen {
-        /// Uniform in `[lo, hi]`.
-        U(f64, f64),
-        /// `±2^e`, `e` uniform in `[lo, hi]`.
-        Log(f64, f64),
-        /// `k * step + d`, `k` uniform integer in `[0, kmax]`, `|d| <= dmax`:
-        /// near multiples of `step` (hard cases of range reduction).
-        Near(f64, f64, f64),
-        /// Uniformly random bit patterns (every class: NaN, inf,
-        /// subnormals, huge, negative).
-        Bits,
-    }
+    use tandem_test_support::ulp::{dist, err_f32, worst, Sweep};
 
     const N: usize = 200_000;
-
-    fn gen_f64(rng: &mut Rng, g: Gen) -> f64 {
-        match g {
-            Gen::U(lo, hi) => rng.uniform(lo, hi),
-            Gen::Log(lo, hi) => rng.log_uniform(lo, hi),
-            Gen::Near(step, kmax, dmax) => {
-                let k = (rng.unit() * kmax).round();
-                let s = if rng.next() & 1 == 1 { -1.0 } else { 1.0 };
-                s * (k * step + rng.uniform(-dmax, dmax))
-            }
-            Gen::Bits => f64::from_bits(rng.next()),
-        }
-    }
 
     fn inputs_f32(seed: u64, gens: &[Gen]) -> Vec<f32> {
         let mut rng = Rng(seed);
         let mut v = Vec::new();
         for &g in gens {
-            for _ in 0..N {
-                v.push(match g {
-                    Gen::Bits => f32::from_bits(rng.next() as u32),
-                    g => gen_f64(&mut rng, g) as f32,
-                });
-            }
+            v.extend((0..N).map(|_| rng.draw_f32(g)));
         }
         v
     }
@@ -283,198 +251,78 @@ mod tests {
         let mut rng = Rng(seed);
         let mut v = Vec::new();
         for &g in gens {
-            for _ in 0..N {
-                v.push(gen_f64(&mut rng, g));
-            }
+            v.extend((0..N).map(|_| rng.draw(g)));
         }
         v
     }
 
-    // ---- error measures -------------------------------------------------
-
-    /// Error of `got` in ULP of the exact result `exact` (an `f64`, far
-    /// more precise than `f32`). Infinite when classes differ (NaN, inf,
-    /// the sign of an exact zero).
-    fn err32(got: f32, exact: f64) -> f64 {
-        let want = exact as f32;
-        if want.is_nan() || got.is_nan() {
-            return if want.is_nan() && got.is_nan() {
-                0.0
-            } else {
-                f64::INFINITY
-            };
-        }
-        if want.is_infinite() || got.is_infinite() {
-            return if want == got { 0.0 } else { f64::INFINITY };
-        }
-        if exact == 0.0 {
-            return if got.to_bits() == want.to_bits() {
-                0.0
-            } else {
-                f64::INFINITY
-            };
-        }
-        let e = (((exact.to_bits() >> 52) & 0x7ff) as i32 - 1023).max(-126);
-        (got as f64 - exact).abs() / f64::powi(2.0, e - 23)
-    }
+    // ---- error measures (tandem_test_support::ulp) ----------------------
 
     fn ord64(x: f64) -> i128 {
         let b = x.to_bits() as i64;
         (if b < 0 { i64::MIN.wrapping_sub(b) } else { b }) as i128
     }
 
-    /// Distance in ULP between `got` and `std`'s `want`; classes must agree.
-    fn dist64(got: f64, want: f64) -> f64 {
-        if want.is_nan() || got.is_nan() {
-            return if want.is_nan() && got.is_nan() {
-                0.0
-            } else {
-                f64::INFINITY
-            };
-        }
-        if want.is_infinite() || got.is_infinite() || want == 0.0 || got == 0.0 {
-            if want.to_bits() == got.to_bits() {
-                return 0.0;
-            }
-            if want.is_infinite() || got.is_infinite() || want == 0.0 && got == 0.0 {
-                return f64::INFINITY;
-            }
-        }
-        (ord64(got) - ord64(want)).unsigned_abs() as f64
-    }
-
-    /// Max of `err` over the pairs, with the worst input.
-    fn worst<X: Copy>(xs: &[X], errs: impl Iterator<Item = f64>) -> (f64, Option<X>) {
-        let mut m = (0.0, None);
-        for (e, &x) in errs.zip(xs) {
-            if e > m.0 || e.is_nan() {
-                m = (e, Some(x));
-            }
-        }
-        m
-    }
-
-    /// Checks an `f32` function (the public, dispatched one and the
-    /// unfused lane variant) against `reference`; returns the max error.
-    fn check32(
+    /// Checks a function of one operand (the public, dispatched one and
+    /// the unfused lane variant) against `reference` by the sweep's measure
+    /// of its type ([`Sweep`]): at most 2 ULP. Returns the max error.
+    fn check<T: Sweep>(
         name: &str,
-        public: fn(&[f32], &mut [f32]),
-        unfused: impl Fn(&[f32], &mut [f32]),
+        public: fn(&[T], &mut [T]),
+        unfused: impl Fn(&[T], &mut [T]),
         reference: impl Fn(f64) -> f64,
-        xs: &[f32],
+        xs: &[T],
     ) -> f64 {
-        let exact: Vec<f64> = xs.iter().map(|&x| reference(x as f64)).collect();
-        let mut got = vec![0.0f32; xs.len()];
+        let want: Vec<f64> = xs.iter().map(|&x| reference(x.into())).collect();
+        let mut got = vec![T::default(); xs.len()];
         let mut total = 0.0f64;
+        let (dt, from) = (T::LABEL, T::REFERENCE);
         for (variant, run) in [
-            ("dispatched", &public as &dyn Fn(&[f32], &mut [f32])),
+            ("dispatched", &public as &dyn Fn(&[T], &mut [T])),
             ("unfused", &unfused),
         ] {
-            got.iter_mut().for_each(|g| *g = 0.0);
+            got.iter_mut().for_each(|g| *g = T::default());
             run(xs, &mut got);
-            let (e, x) = worst(xs, got.iter().zip(&exact).map(|(&g, &w)| err32(g, w)));
-            println!(
-                "{name:>12} f32 {variant:>10}: max error {e:.3} ULP (at x = {:e})",
-                x.unwrap_or(0.0)
+            let (e, i) = worst(got.iter().zip(&want).map(|(&g, &w)| T::error(g, w)));
+            let x = xs[i];
+            println!("{name:>12} {dt} {variant:>10}: max {e:.3} ULP from {from} (at x = {x:e})");
+            assert!(
+                e <= 2.0,
+                "{name} {dt} {variant}: {e} ULP at x = {x:e} ({:e} vs {from} {:e})",
+                got[i],
+                want[i]
             );
-            if let Some(x) = x {
-                assert!(
-                    e <= 2.0,
-                    "{name} f32 {variant}: {e} ULP at x = {x:e} ({:e} vs {:e})",
-                    got[xs.iter().position(|v| v.to_bits() == x.to_bits()).unwrap()],
-                    reference(x as f64)
-                );
-            }
             total = total.max(e);
         }
         total
     }
 
-    fn check64(
+    /// [`check`] for a function of two operands.
+    fn check2<T: Sweep>(
         name: &str,
-        public: fn(&[f64], &mut [f64]),
-        unfused: impl Fn(&[f64], &mut [f64]),
-        reference: impl Fn(f64) -> f64,
-        xs: &[f64],
-    ) -> f64 {
-        let want: Vec<f64> = xs.iter().map(|&x| reference(x)).collect();
-        let mut got = vec![0.0f64; xs.len()];
-        let mut total = 0.0f64;
-        for (variant, run) in [
-            ("dispatched", &public as &dyn Fn(&[f64], &mut [f64])),
-            ("unfused", &unfused),
-        ] {
-            got.iter_mut().for_each(|g| *g = 0.0);
-            run(xs, &mut got);
-            let (e, x) = worst(xs, got.iter().zip(&want).map(|(&g, &w)| dist64(g, w)));
-            println!(
-                "{name:>12} f64 {variant:>10}: max distance {e} ULP to std (at x = {:e})",
-                x.unwrap_or(0.0)
-            );
-            if let Some(x) = x {
-                let i = xs.iter().position(|v| v.to_bits() == x.to_bits()).unwrap();
-                assert!(
-                    e <= 2.0,
-                    "{name} f64 {variant}: {e} ULP at x = {x:e} ({:e} vs std {:e})",
-                    got[i],
-                    want[i]
-                );
-            }
-            total = total.max(e);
-        }
-        total
-    }
-
-    /// Binary `f32` check: `reference(a, b)` exact in `f64`.
-    fn check32_2(
-        name: &str,
-        public: fn(&[f32], &[f32], &mut [f32]),
-        unfused: impl Fn(&[f32], &[f32], &mut [f32]),
+        public: fn(&[T], &[T], &mut [T]),
+        unfused: impl Fn(&[T], &[T], &mut [T]),
         reference: impl Fn(f64, f64) -> f64,
-        a: &[f32],
-        b: &[f32],
+        a: &[T],
+        b: &[T],
     ) -> f64 {
-        let exact: Vec<f64> = a
+        let want: Vec<f64> = a
             .iter()
             .zip(b)
-            .map(|(&u, &v)| reference(u as f64, v as f64))
+            .map(|(&u, &v)| reference(u.into(), v.into()))
             .collect();
-        let pairs: Vec<(f32, f32)> = a.iter().copied().zip(b.iter().copied()).collect();
-        let mut got = vec![0.0f32; a.len()];
+        let mut got = vec![T::default(); a.len()];
         let mut total = 0.0f64;
+        let (dt, from) = (T::LABEL, T::REFERENCE);
         for (variant, run) in [
-            ("dispatched", &public as &dyn Fn(&[f32], &[f32], &mut [f32])),
+            ("dispatched", &public as &dyn Fn(&[T], &[T], &mut [T])),
             ("unfused", &unfused),
         ] {
             run(a, b, &mut got);
-            let (e, p) = worst(&pairs, got.iter().zip(&exact).map(|(&g, &w)| err32(g, w)));
-            println!("{name:>12} f32 {variant:>10}: max error {e:.3} ULP (at {p:?})");
-            assert!(e <= 2.0, "{name} f32 {variant}: {e} ULP at {p:?}");
-            total = total.max(e);
-        }
-        total
-    }
-
-    fn check64_2(
-        name: &str,
-        public: fn(&[f64], &[f64], &mut [f64]),
-        unfused: impl Fn(&[f64], &[f64], &mut [f64]),
-        reference: impl Fn(f64, f64) -> f64,
-        a: &[f64],
-        b: &[f64],
-    ) -> f64 {
-        let want: Vec<f64> = a.iter().zip(b).map(|(&u, &v)| reference(u, v)).collect();
-        let pairs: Vec<(f64, f64)> = a.iter().copied().zip(b.iter().copied()).collect();
-        let mut got = vec![0.0f64; a.len()];
-        let mut total = 0.0f64;
-        for (variant, run) in [
-            ("dispatched", &public as &dyn Fn(&[f64], &[f64], &mut [f64])),
-            ("unfused", &unfused),
-        ] {
-            run(a, b, &mut got);
-            let (e, p) = worst(&pairs, got.iter().zip(&want).map(|(&g, &w)| dist64(g, w)));
-            println!("{name:>12} f64 {variant:>10}: max distance {e} ULP to std (at {p:?})");
-            assert!(e <= 2.0, "{name} f64 {variant}: {e} ULP at {p:?}");
+            let (e, i) = worst(got.iter().zip(&want).map(|(&g, &w)| T::error(g, w)));
+            let p = (a[i], b[i]);
+            println!("{name:>12} {dt} {variant:>10}: max {e:.3} ULP from {from} (at {p:?})");
+            assert!(e <= 2.0, "{name} {dt} {variant}: {e} ULP at {p:?}");
             total = total.max(e);
         }
         total
@@ -609,7 +457,7 @@ mod tests {
                 let mut gens: Vec<Gen> = vec![$($g32),*];
                 gens.extend_from_slice(&COMMON);
                 let xs = with_specials32(inputs_f32(0x9e37_79b9_7f4a_7c15, &gens));
-                let e32 = check32(
+                let e32 = check(
                     stringify!($f32),
                     $f32,
                     |x, o| test_unary!(@unfused x, o, $lane32 $(, $bad32, $slow32)?),
@@ -619,7 +467,7 @@ mod tests {
                 let mut gens: Vec<Gen> = vec![$($g64),*];
                 gens.extend_from_slice(&COMMON64);
                 let xs = with_specials64(inputs_f64(0x2545_f491_4f6c_dd1d, &gens));
-                let e64 = check64(
+                let e64 = check(
                     stringify!($f64),
                     $f64,
                     |x, o| test_unary!(@unfused x, o, $lane64 $(, $bad64, $slow64)?),
@@ -773,7 +621,7 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            es[i] = check32_2(
+            es[i] = check2(
                 ["logaddexp_f32", "logaddexp2_f32"][i],
                 f32f,
                 |x, y, o| map2(x, y, o, lane32),
@@ -993,7 +841,7 @@ mod tests {
         let (y, x) = pair_inputs(7, gen);
         let y32: Vec<f32> = y.iter().map(|&v| v as f32).collect();
         let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
-        let e32 = check32_2(
+        let e32 = check2(
             "atan2_f32",
             atan2_f32,
             |a, b, o| map2(a, b, o, atan2_f32_lane::<false>),
@@ -1001,7 +849,7 @@ mod tests {
             &y32,
             &x32,
         );
-        let e64 = check64_2(
+        let e64 = check2(
             "atan2_f64",
             atan2_f64,
             |a, b, o| map2(a, b, o, atan2_f64_lane::<false>),
@@ -1051,7 +899,7 @@ mod tests {
         let (x, y) = pair_inputs(11, gen);
         let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
         let y32: Vec<f32> = y.iter().map(|&v| v as f32).collect();
-        let e32 = check32_2(
+        let e32 = check2(
             "pow_f32",
             pow_f32,
             |a, b, o| map2(a, b, o, pow_f32_lane::<false>),
@@ -1059,7 +907,7 @@ mod tests {
             &x32,
             &y32,
         );
-        let e64 = check64_2(
+        let e64 = check2(
             "pow_f64",
             pow_f64,
             |a, b, o| map2(a, b, o, pow_f64_lane::<false>),
@@ -1078,7 +926,7 @@ mod tests {
         exponents.extend((0..30).map(|_| rng.uniform(-60.0, 60.0)));
         for &e in &exponents {
             let ye = vec![e as f32; x32.len()];
-            let err = check32_2(
+            let err = check2(
                 "pow_f32 const",
                 pow_f32,
                 |a, b, o| {
@@ -1106,7 +954,7 @@ mod tests {
                     (0.0, f64::INFINITY)
                 }
             };
-            let err = check64_2(
+            let err = check2(
                 "pow_f64 const",
                 pow_f64,
                 |a, b, o| {
@@ -1190,7 +1038,7 @@ mod tests {
         let x: Vec<f32> = (0..3000).map(|i| i as f32 * 0.37 - 500.0).collect();
         let mut o = vec![7.0f32; 10];
         sin_f32(&x, &mut o);
-        assert!(err32(o[3], (x[3] as f64).sin()) <= 1.0);
+        assert!(err_f32(o[3], (x[3] as f64).sin()) <= 1.0);
         let mut o = vec![7.0f32; 3000];
         exp_f32(&x[..5], &mut o);
         assert_eq!(o[5], 7.0);
@@ -1206,7 +1054,7 @@ mod tests {
         cos_f64(&xs, &mut o);
         for (i, (&x, &g)) in xs.iter().zip(&o).enumerate() {
             assert!(
-                dist64(g, x.cos()) <= 1.0,
+                dist(g, x.cos()) <= 1.0,
                 "{i}: cos({x}) = {g} vs {}",
                 x.cos()
             );
@@ -1315,7 +1163,7 @@ mod tests {
                     f(&xs, &mut o);
                     let mut m = (0.0f64, 0.0f32);
                     for (&x, &g) in xs.iter().zip(&o) {
-                        let e = err32(g, reference(x as f64));
+                        let e = err_f32(g, reference(x as f64));
                         if e > m.0 || e.is_nan() {
                             m = (e, x);
                         }

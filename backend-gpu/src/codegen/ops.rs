@@ -12,7 +12,7 @@
 
 use super::helpers::Helpers;
 use super::types::{lit, splat, ty, Width};
-use tandem_core::ops::{BinaryOp, UnaryOp};
+use tandem_core::ops::{BinaryOp, Rule, UnaryOp};
 use tandem_core::DType;
 
 /// The WGSL expression for one op, or why the GPU has none.
@@ -33,75 +33,98 @@ fn bool_lit(w: Width, v: bool) -> String {
     lit(DType::Bool, w, if v { "true" } else { "false" })
 }
 
+/// `Err` unless `dt` is a dtype the op computes in: one its row's rule
+/// keeps (the core casts the others first, or rejects them). The matches
+/// below cover every op with no catch-all, each arm for the dtypes its row
+/// computes in, so a new row is a compile error here until its WGSL is
+/// written (or routed to a helper).
+fn computes_in(name: &str, rule: Rule, dt: DType) -> Result<(), String> {
+    match rule.resolve("", dt) {
+        Ok((compute, _)) if compute == dt => Ok(()),
+        _ if dt == DType::Bool => Err(format!("{name} is not defined for bool")),
+        _ => Err(format!(
+            "{name} does not compute in {} (its rule casts or rejects it)",
+            dt.name()
+        )),
+    }
+}
+
 /// `op(x)` where `x` has dtype `dt` (the op's compute dtype).
 pub(crate) fn unary(op: UnaryOp, dt: DType, w: Width, x: &str, h: &mut Helpers) -> Wgsl {
     use UnaryOp::*;
+    computes_in(op.name(), op.rule(), dt)?;
     let float = dt.is_float();
+    let boolean = dt == DType::Bool;
     let builtin = |f: &str| Ok(format!("{f}({x})"));
-    match (op, dt) {
-        (IsNan | IsInf, _) if !float => Ok(bool_lit(w, false)),
-        (IsFinite, _) if !float => Ok(bool_lit(w, true)),
-        (IsNan, _) => helper(h, "isnan", dt, w, &[x]),
-        (IsInf, _) => helper(h, "isinf", dt, w, &[x]),
-        (IsFinite, _) => helper(h, "isfinite", dt, w, &[x]),
-        (LogicalNot | BitwiseNot, DType::Bool) => Ok(format!("(!{x})")),
-        (Abs | Floor | Ceil | Trunc | Sign, DType::Bool) => Ok(x.to_string()),
-        (_, DType::Bool) => Err(format!("{} is not defined for bool", op.name())),
-        (Neg, DType::U32) => Ok(format!("({} - {x})", lit(dt, w, "0"))),
-        (Neg, _) => Ok(format!("(-{x})")),
-        (Abs, DType::U32) => Ok(x.to_string()),
-        (Abs, _) if !float => Ok(format!("select({x}, -{x}, {x} < {})", lit(dt, w, "0"))),
-        (Abs, _) => builtin("abs"),
-        (Floor | Ceil | Round | Trunc, _) if !float => Ok(x.to_string()),
-        (Floor, _) => builtin("floor"),
-        (Ceil, _) => builtin("ceil"),
+    match op {
+        IsNan | IsInf if !float => Ok(bool_lit(w, false)),
+        IsFinite if !float => Ok(bool_lit(w, true)),
+        IsNan => helper(h, "isnan", dt, w, &[x]),
+        IsInf => helper(h, "isinf", dt, w, &[x]),
+        IsFinite => helper(h, "isfinite", dt, w, &[x]),
+        // Bools only (the rule casts the others first).
+        LogicalNot => Ok(format!("(!{x})")),
+        BitwiseNot if boolean => Ok(format!("(!{x})")),
+        BitwiseNot => Ok(format!("(~{x})")),
+        Neg if dt == DType::U32 => Ok(format!("({} - {x})", lit(dt, w, "0"))),
+        Neg => Ok(format!("(-{x})")),
+        Abs if boolean || dt == DType::U32 => Ok(x.to_string()),
+        Abs if !float => Ok(format!("select({x}, -{x}, {x} < {})", lit(dt, w, "0"))),
+        Abs => builtin("abs"),
+        Floor | Ceil | Round | Trunc if !float => Ok(x.to_string()),
+        Floor => builtin("floor"),
+        Ceil => builtin("ceil"),
         // WGSL's round() rounds half to even, as np.round.
-        (Round, _) => builtin("round"),
-        (Trunc, _) => builtin("trunc"),
-        (Sign, DType::U32) => Ok(format!(
+        Round => builtin("round"),
+        Trunc => builtin("trunc"),
+        Sign if boolean => Ok(x.to_string()),
+        Sign if dt == DType::U32 => Ok(format!(
             "select({}, {}, {x} > {})",
             lit(dt, w, "0"),
             lit(dt, w, "1"),
             lit(dt, w, "0")
         )),
-        (Sign, _) if !float => {
+        Sign if !float => {
             let (z, o) = (lit(dt, w, "0"), lit(dt, w, "1"));
             Ok(format!(
                 "(select({z}, {o}, {x} > {z}) - select({z}, {o}, {x} < {z}))"
             ))
         }
-        (Sign, _) => helper(h, "sign", dt, w, &[x]),
-        (Square, _) => Ok(format!("({x} * {x})")),
-        (Recip, DType::U32) => Ok(format!(
+        Sign => helper(h, "sign", dt, w, &[x]),
+        Square => Ok(format!("({x} * {x})")),
+        Recip if dt == DType::U32 => Ok(format!(
             "select({}, {}, {x} == {})",
             lit(dt, w, "0"),
             lit(dt, w, "1"),
             lit(dt, w, "1")
         )),
         // NumPy computes 1.0/x and casts: 1/0 is the minimum, ±1 stay, else 0.
-        (Recip, DType::I32 | DType::I64) => {
+        Recip if !float => {
             let min = int_min(dt, w);
             let (z, o, m1) = (lit(dt, w, "0"), lit(dt, w, "1"), lit(dt, w, "-1"));
             Ok(format!(
                 "select(select(select({z}, {x}, {x} == {m1}), {o}, {x} == {o}), {min}, {x} == {z})"
             ))
         }
-        (Recip, _) => Ok(format!("({} / {x})", lit(dt, w, "1"))),
-        (Sqrt, _) if float => builtin("sqrt"),
-        (Fabs, _) if float => builtin("abs"),
+        Recip => Ok(format!("({} / {x})", lit(dt, w, "1"))),
+        Positive | Conj => Ok(x.to_string()),
+        // Floats only (their rules cast the others).
+        Sqrt => builtin("sqrt"),
+        Fabs => builtin("abs"),
         // WGSL's round() rounds half to even, as np.rint.
-        (Rint, _) if float => builtin("round"),
-        (Positive | Conj, _) => Ok(x.to_string()),
-        (BitwiseNot, _) if !float => Ok(format!("(~{x})")),
-        (LogicalNot, _) => Err("logical_not takes bool (the core casts first)".into()),
-        // Every other op is the helper named after its row of the op table:
-        // the transcendental functions are not WGSL's built-ins, which may
-        // be far less accurate than NumPy (WGSL allows sin an absolute error
-        // of 2^-11; llvmpipe's tanh(1e-30) is 3e-8) and have no float64
-        // forms; they port the CPU backend's vmath (shaders/vmath_f32.wgsl,
-        // vmath_f64.wgsl). A dtype without a template is routed to the CPU
-        // with the reason (and tests/op_table.rs fails on it).
-        (_, _) => helper(h, op.name(), dt, w, &[x]),
+        Rint => builtin("round"),
+        // The helper named after the op's row: the transcendental functions
+        // are not WGSL's built-ins, which may be far less accurate than
+        // NumPy (WGSL allows sin an absolute error of 2^-11; llvmpipe's
+        // tanh(1e-30) is 3e-8) and have no float64 forms; they port the CPU
+        // backend's vmath (shaders/vmath_f32.wgsl, vmath_f64.wgsl). A dtype
+        // without a template is routed to the CPU with the reason (and
+        // tests/op_table.rs fails on it).
+        Exp | Exp2 | Ln | Log2 | Log10 | Sin | Cos | Tan | Tanh | Asin | Acos | Atan | Sinh
+        | Cosh | Sigmoid | Log1p | Expm1 | Cbrt | Asinh | Acosh | Atanh | Deg2rad | Rad2deg
+        | Signbit | Spacing | BitwiseCount | ModfFraction | FrexpMantissa | FrexpExponent => {
+            helper(h, op.name(), dt, w, &[x])
+        }
     }
 }
 
@@ -117,60 +140,57 @@ fn int_min(dt: DType, w: Width) -> String {
 /// `a op b`, both of dtype `dt`.
 pub(crate) fn binary(op: BinaryOp, dt: DType, w: Width, a: &str, b: &str, h: &mut Helpers) -> Wgsl {
     use BinaryOp::*;
+    computes_in(op.name(), op.rule(), dt)?;
     let float = dt.is_float();
+    let boolean = dt == DType::Bool;
     let cmp = |o: &str| Ok(format!("({a} {o} {b})"));
-    if dt == DType::Bool {
-        return match op {
-            Add | Maximum | Fmax | LogicalOr | BitwiseOr => Ok(format!("({a} | {b})")),
-            Mul | Minimum | Fmin | LogicalAnd | BitwiseAnd => Ok(format!("({a} & {b})")),
-            LogicalXor | BitwiseXor | Ne => cmp("!="),
-            Eq => cmp("=="),
-            Lt => Ok(format!("((!{a}) & {b})")),
-            Le => Ok(format!("((!{a}) | {b})")),
-            Gt => Ok(format!("({a} & (!{b}))")),
-            Ge => Ok(format!("({a} | (!{b}))")),
-            _ => Err(format!("{} is not defined for bool", op.name())),
-        };
-    }
     match op {
+        // NumPy's bool arithmetic: + is or, * is and; max/min likewise.
+        Add | Maximum | Fmax if boolean => cmp("|"),
+        Mul | Minimum | Fmin if boolean => cmp("&"),
         Add => cmp("+"),
         Sub => cmp("-"),
         Mul => cmp("*"),
         Eq => cmp("=="),
+        Ne if boolean => cmp("!="),
         // NaN != anything; written `!(a == b)` because llvmpipe evaluates
         // float `!=` as an ordered comparison.
         Ne => Ok(format!("(!({a} == {b}))")),
+        // WGSL orders no bools: false < true.
+        Lt if boolean => Ok(format!("((!{a}) & {b})")),
+        Le if boolean => Ok(format!("((!{a}) | {b})")),
+        Gt if boolean => Ok(format!("({a} & (!{b}))")),
+        Ge if boolean => Ok(format!("({a} | (!{b}))")),
         Lt => cmp("<"),
         Le => cmp("<="),
         Gt => cmp(">"),
         Ge => cmp(">="),
-        Div if float => cmp("/"),
+        // Floats only (true division).
+        Div => cmp("/"),
         Rem if float => helper(h, "rem", dt, w, &[a, b]),
-        FloorDiv if float => helper(h, "floordiv", dt, w, &[a, b]),
-        Pow if float => helper(h, "pow", dt, w, &[a, b]),
-        Maximum if float => helper(h, "maximum", dt, w, &[a, b]),
-        Minimum if float => helper(h, "minimum", dt, w, &[a, b]),
-        Atan2 if float => helper(h, "atan2", dt, w, &[a, b]),
         Rem => helper(h, "irem", dt, w, &[a, b]),
+        FloorDiv if float => helper(h, "floordiv", dt, w, &[a, b]),
+        FloorDiv => helper(h, "ifloordiv", dt, w, &[a, b]),
+        Pow if float => helper(h, "pow", dt, w, &[a, b]),
+        Pow => helper(h, "ipow", dt, w, &[a, b]),
         Fmod if float => helper(h, "fmod", dt, w, &[a, b]),
         Fmod => helper(h, "ifmod", dt, w, &[a, b]),
-        FloorDiv => helper(h, "ifloordiv", dt, w, &[a, b]),
-        Pow => helper(h, "ipow", dt, w, &[a, b]),
+        Maximum if float => helper(h, "maximum", dt, w, &[a, b]),
+        Minimum if float => helper(h, "minimum", dt, w, &[a, b]),
         // NaN loses to a number; WGSL's max/min leave NaN unspecified.
         Fmax if float => helper(h, "fmax", dt, w, &[a, b]),
         Fmin if float => helper(h, "fmin", dt, w, &[a, b]),
         Maximum | Fmax => Ok(format!("max({a}, {b})")),
         Minimum | Fmin => Ok(format!("min({a}, {b})")),
-        BitwiseAnd if !float => cmp("&"),
-        BitwiseOr if !float => cmp("|"),
-        BitwiseXor if !float => cmp("^"),
-        LogicalAnd | LogicalOr | LogicalXor => Err(format!(
-            "{} on {} (the core casts its operands to bool first)",
-            op.name(),
-            dt.name()
-        )),
-        // Every other op is the helper named after its row (see `unary`).
-        _ => helper(h, op.name(), dt, w, &[a, b]),
+        // Bools only (the rule casts the others first), and integers and
+        // bools: WGSL's `&`, `|` take both; bools have no `^`.
+        LogicalAnd | BitwiseAnd => cmp("&"),
+        LogicalOr | BitwiseOr => cmp("|"),
+        LogicalXor | BitwiseXor if boolean => cmp("!="),
+        LogicalXor | BitwiseXor => cmp("^"),
+        // The helper named after the op's row (see `unary`).
+        Atan2 | Hypot | Copysign | Nextafter | Logaddexp | Logaddexp2 | Heaviside | FloatPower
+        | Ldexp | Gcd | Lcm | LeftShift | RightShift => helper(h, op.name(), dt, w, &[a, b]),
     }
 }
 

@@ -21,17 +21,24 @@ use super::types::{lit, scalar_ty, Width};
 use crate::key::{Access, KOp, PartialsKey, ReduceKey};
 use crate::params::{pw, ParamLayout, Slot, CHUNKS, FLAT_BASE, IN_BASE, OUT_BASE, ROW};
 use std::fmt::Write;
-use tandem_core::ops::ReduceOp;
+use tandem_core::ops::{Accumulate, ReduceOp};
 use tandem_core::DType;
 
 const TEMPLATE: &str = include_str!("../../shaders/reduce.wgsl");
 
+/// Whether `op` reduces truth values (`any`, `all`): its row accumulates
+/// in `Bool`.
+fn reduces_truth(op: ReduceOp) -> bool {
+    op.row().accumulate == Accumulate::Bool
+}
+
 /// The accumulator dtype of `op` over values of `dt` (what partial buffers
 /// hold): truth values and `Bool` as 0/1 in a `u32`, else the value's.
 pub(crate) fn acc_dtype(op: ReduceOp, dt: DType) -> DType {
-    match (op, dt) {
-        (ReduceOp::Any | ReduceOp::All, _) | (_, DType::Bool) => DType::U32,
-        _ => dt,
+    if reduces_truth(op) || dt == DType::Bool {
+        DType::U32
+    } else {
+        dt
     }
 }
 
@@ -54,7 +61,7 @@ fn op_fns(op: ReduceOp, dt: DType, h: &mut Helpers) -> Result<(String, String), 
     use ReduceOp::*;
     let a = acc_dtype(op, dt);
     let float = dt.is_float();
-    let truth = matches!(op, Any | All);
+    let truth = reduces_truth(op);
     // Bool sums and products are NumPy's bool add (or) and multiply (and).
     let logical = dt == DType::Bool && matches!(op, Sum | NanSum | Prod);
     let max_lit = match a {
@@ -142,7 +149,9 @@ fn op_fns(op: ReduceOp, dt: DType, h: &mut Helpers) -> Result<(String, String), 
         NanArgMin | NanArgMax if float => {
             format!("return Acc({x}, select(r, EMPTY, {isnan}(x)));")
         }
-        _ => format!("return Acc({x}, r);"),
+        // The value as it is: no NaN to skip, or `combine` skips it.
+        Sum | Prod | Min | Max | NanSum | NanMin | NanMax | Any | All | ArgMin | ArgMax
+        | NanArgMin | NanArgMax => format!("return Acc({x}, r);"),
     };
     let fns = format!(
         "fn identity() -> Acc {{\n    return Acc({identity}, EMPTY);\n}}\n\nfn combine(a: Acc, b: Acc) -> Acc {{\n    {combine}\n}}\n"
@@ -208,7 +217,7 @@ fn store_fn(
         "select(i64(a.i & 0x7fffffffu) + select(0li, 2147483648li, a.i >= 0x80000000u), -1li, a.i == EMPTY)".to_string()
     } else if odt == DType::Bool {
         "(a.v != 0u)".to_string()
-    } else if matches!(op, ReduceOp::Any | ReduceOp::All) {
+    } else if reduces_truth(op) {
         format!(
             "select({}, {}, a.v != 0u)",
             lit(odt, Width::Scalar, "0"),

@@ -467,9 +467,9 @@ impl Array {
     /// (`bool @ bool` is the logical or of ands; integers wrap on overflow);
     /// a length-0 contracted axis gives zeros.
     ///
-    /// Computed now, on the host (see the module docs of `products.rs`):
-    /// the result lives on the host even when the operands are on a GPU.
-    /// Transposed and sliced operands are read in place.
+    /// Lazy, like an elementwise op (see the module docs of `products.rs`):
+    /// transposed and sliced operands are read in place, and elementwise
+    /// work on the product or a reduction of it runs in the product's kernel.
     ///
     /// # Errors
     ///

@@ -2,14 +2,14 @@
 //! [`ops`](super) for what each column means and who reads it). Both
 //! operands arrive broadcast and promoted to the compute dtype.
 
-use super::reference::{self as r, compare, float2, float2_exact, keep2, logical2};
+use super::reference::{self as r, compare, float2, float2_exact, keep2, keep2_exact, logical2};
 use super::row::Accuracy::{Exact, Ulp};
 use super::row::Cost::{Arith, Cheap, Heavy};
 use super::row::NanRule::{Decided, Ignored, NoFloats, Propagates};
 use super::row::{op_table, row, BinaryRow};
 use super::rule::{
-    BITWISE, BOOL_AS_I32, F64_ONLY, FLOAT, INTEGER, LOGICAL, NUMERIC, PREDICATE, SAME, SHIFT,
-    TRUE_DIV,
+    Out, Take, BITWISE, BOOL_AS_I32, F64_ONLY, FLOAT, INTEGER, LOGICAL, NUMERIC, PREDICATE, SAME,
+    SHIFT, TRUE_DIV,
 };
 use std::cmp::Ordering;
 
@@ -36,10 +36,12 @@ op_table! {
             |x, y| float2(x, y, |a, b| a / b)),
         /// Remainder with the sign of the divisor (Python's `%`); `x % 0 == 0` for integers.
         Rem => row("rem", "remainder", &["mod"], BOOL_AS_I32, Propagates, Arith, Exact,
-            |x, y| keep2(x, y, |a, b| r::divmod(a, b).1, r::int_rem, |a, _| a)),
+            |x, y| keep2_exact(x, y, |a, b| r::divmod_f32(a, b).1, |a, b| r::divmod_f64(a, b).1,
+                r::int_rem, |a, _| a)),
         /// Floor division (Python's `//`); `x // 0 == 0` for integers.
         FloorDiv => row("floor_div", "floor_divide", &[], BOOL_AS_I32, Propagates, Arith,
-            Exact, |x, y| keep2(x, y, |a, b| r::divmod(a, b).0, r::int_floor_div, |a, _| a)),
+            Exact, |x, y| keep2_exact(x, y, |a, b| r::divmod_f32(a, b).0,
+                |a, b| r::divmod_f64(a, b).0, r::int_floor_div, |a, _| a)),
         /// `a ** b`.
         Pow => row("pow", "power", &[], BOOL_AS_I32, Propagates, Heavy, Ulp(2),
             |x, y| keep2(x, y, f64::powf, r::int_pow, |a, b| a | !b)),
@@ -138,16 +140,35 @@ op_table! {
 }
 
 impl BinaryOp {
-    /// `true` for the six comparisons (their weak-integer operands may lie
-    /// outside the array's range: NEP 50 defines the result instead of raising).
+    /// `true` for the comparisons, read from the row's dtype rule: they give
+    /// `Bool` from operands of the dtype they keep (the logical ops, which
+    /// also give `Bool`, turn their operands into `Bool` first). Their
+    /// weak-integer operands may lie outside the array's range: NEP 50
+    /// defines the result instead of raising.
     ///
     /// ```
-    /// assert!(tandem_core::ops::BinaryOp::Lt.is_comparison());
+    /// use tandem_core::ops::BinaryOp;
+    /// assert!(BinaryOp::Lt.is_comparison());
+    /// assert!(!BinaryOp::LogicalAnd.is_comparison());
     /// ```
     pub const fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
-        )
+        let rule = self.row().rule;
+        matches!(rule.out, Out::Bool) && matches!(rule.on_float, Take::Keep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BinaryOp;
+
+    #[test]
+    fn the_comparisons_are_the_six() {
+        let found: Vec<BinaryOp> = BinaryOp::ALL
+            .iter()
+            .copied()
+            .filter(|op| op.is_comparison())
+            .collect();
+        use BinaryOp::*;
+        assert_eq!(found, [Eq, Ne, Lt, Le, Gt, Ge]);
     }
 }

@@ -13,14 +13,10 @@
 //! | `Array` methods (`array/elementwise.rs`) | the rule (promotion, result dtype) |
 //! | fusion (`fuse.rs`) | the cost: cheap values are recomputed where read |
 //! | placement (each backend's `estimate_seconds`) | the cost |
-//! | CPU backend | dispatch keyed by the op; a test walks every row × dtype |
-//! | GPU code generator | transcendental rows call the WGSL helper named after the row |
+//! | CPU backend | the interpreter's loops and the JIT's instructions, one exhaustive `match` per layer keyed by the op; the rule (result dtype, what takes or gives `Bool`) picks the loop and the JIT's lanes; a test walks every row × dtype |
+//! | GPU code generator | one exhaustive `match` keyed by the op; the rule says which dtypes an op computes in; transcendental rows call the WGSL helper named after the row |
 //! | expression language | names and aliases (its function table), the reference (constant folding) |
 //! | tests | the accuracy class (exact or within *n* ULP) |
-//!
-//! Files: `rule.rs` (dtype rules), `row.rs` (the row type, its classes and
-//! the `op_table!` macro), `unary.rs` / `binary.rs` / `reduce.rs` (the
-//! tables), `reference.rs` (NumPy's scalar semantics the rows point at).
 //!
 //! Files: `rule.rs` (dtype rules), `row.rs` (the row type, its classes and
 //! the `op_table!` macro), `unary.rs` / `binary.rs` / `reduce.rs` (the

@@ -7,8 +7,10 @@
 //! wrapping result for every integer op here (their results are the same
 //! modulo 2^32); float functions compute in `f64` and round to the compute
 //! dtype, except the ops whose answer depends on the precision
-//! (`nextafter`, `spacing`, `frexp`, `ldexp`), which compute in the dtype
-//! itself.
+//! (`nextafter`, `spacing`, `frexp`, `ldexp`, and `remainder` and
+//! `floor_divide`, which round at each step of NumPy's algorithm), which
+//! compute in the dtype itself. The CPU backend's loops call these same
+//! functions where NumPy's semantics take more than an expression.
 //!
 //! Who reads it: the expression language folds a function of literals with
 //! it (`sin(1.0)` is a NumPy `float64` scalar, computed now), and the
@@ -96,6 +98,23 @@ pub fn keep2(
     }
 }
 
+/// [`keep2`] whose floats go through a function per precision, as
+/// [`float2_exact`]'s (`remainder` and `floor_divide` round at each step
+/// of NumPy's algorithm, so an `f32` computes in `f32`).
+pub fn keep2_exact(
+    x: Scalar,
+    y: Scalar,
+    f32s: fn(f32, f32) -> f32,
+    f64s: fn(f64, f64) -> f64,
+    i: fn(i64, i64) -> i64,
+    b: fn(bool, bool) -> bool,
+) -> Scalar {
+    match x {
+        Scalar::F32(_) | Scalar::F64(_) => float2_exact(x, y, f32s, f64s),
+        _ => keep2(x, y, f64s, i, b),
+    }
+}
+
 /// A comparison: `f` of the ordering, `false` when unordered (NaN), except
 /// that `ne` passes `unordered` as its answer.
 pub fn compare(x: Scalar, y: Scalar, f: fn(Ordering) -> bool, unordered: bool) -> Scalar {
@@ -154,37 +173,6 @@ pub fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// NumPy's float `divmod` (`npy_divmod`): `(floor_divide, remainder)`, the
-/// remainder with the divisor's sign.
-pub fn divmod(a: f64, b: f64) -> (f64, f64) {
-    if b == 0.0 {
-        return (a / b, a % b);
-    }
-    let m = a % b;
-    let mut div = (a - m) / b;
-    let m = if m != 0.0 {
-        if (b < 0.0) != (m < 0.0) {
-            div -= 1.0;
-            m + b
-        } else {
-            m
-        }
-    } else {
-        0.0f64.copysign(b)
-    };
-    let floordiv = if div != 0.0 {
-        let f = div.floor();
-        if div - f > 0.5 {
-            f + 1.0
-        } else {
-            f
-        }
-    } else {
-        0.0f64.copysign(a / b)
-    };
-    (floordiv, m)
-}
-
 /// Python's `//` for integers (NumPy's: `x // 0 == 0`).
 pub fn int_floor_div(a: i64, b: i64) -> i64 {
     if b == 0 {
@@ -221,7 +209,9 @@ pub fn int_fmod(a: i64, b: i64) -> i64 {
 }
 
 /// Integer `x ** y` by squaring, wrapping; a negative exponent gives the
-/// truncated true value (0, or ±1 for bases ±1).
+/// truncated true value (0, or ±1 for bases ±1). (`#[inline]`: the CPU
+/// backend's loops call it per element.)
+#[inline]
 pub fn int_pow(x: i64, y: i64) -> i64 {
     if y < 0 {
         return match x {
@@ -384,7 +374,40 @@ pub fn bitwise_count(a: i64) -> i64 {
 }
 
 macro_rules! per_float {
-    ($t:ty, $bits:ty, $next_after:ident, $spacing:ident, $frexp:ident, $ldexp:ident, $mant:expr, $bias:expr) => {
+    ($t:ty, $bits:ty, $divmod:ident, $next_after:ident, $spacing:ident, $frexp:ident, $ldexp:ident, $mant:expr, $bias:expr) => {
+        /// NumPy's float `divmod` (`npy_divmod`) in this precision:
+        /// `(floor_divide, remainder)`, the remainder with the divisor's
+        /// sign. (`#[inline]`: the CPU backend's loops call it per element.)
+        #[inline]
+        pub fn $divmod(a: $t, b: $t) -> ($t, $t) {
+            if b == 0.0 {
+                return (a / b, a % b);
+            }
+            let m = a % b;
+            let mut div = (a - m) / b;
+            let m = if m != 0.0 {
+                if (b < 0.0) != (m < 0.0) {
+                    div -= 1.0;
+                    m + b
+                } else {
+                    m
+                }
+            } else {
+                (0.0 as $t).copysign(b)
+            };
+            let floordiv = if div != 0.0 {
+                let f = div.floor();
+                if div - f > 0.5 {
+                    f + 1.0
+                } else {
+                    f
+                }
+            } else {
+                (0.0 as $t).copysign(a / b)
+            };
+            (floordiv, m)
+        }
+
         /// `np.nextafter`: the next representable value after `x` toward `y`.
         pub fn $next_after(x: $t, y: $t) -> $t {
             if x.is_nan() || y.is_nan() {
@@ -474,6 +497,7 @@ macro_rules! per_float {
 per_float!(
     f32,
     u32,
+    divmod_f32,
     next_after_f32,
     spacing_f32,
     frexp_f32,
@@ -484,6 +508,7 @@ per_float!(
 per_float!(
     f64,
     u64,
+    divmod_f64,
     next_after_f64,
     spacing_f64,
     frexp_f64,
@@ -532,7 +557,8 @@ mod tests {
 
     #[test]
     fn float_semantics_follow_numpy() {
-        assert_eq!(divmod(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(divmod_f64(-7.0, 2.0), (-4.0, 1.0));
+        assert_eq!(divmod_f32(-7.0, 2.0), (-4.0, 1.0));
         assert_eq!(fmax(f64::NAN, 1.0), 1.0);
         assert!(maximum(f64::NAN, 1.0).is_nan());
         assert_eq!(heaviside(0.0, 0.5), 0.5);
