@@ -574,6 +574,18 @@ fn products_beyond_a_binding_are_cut_into_windows() {
             false,
         ),
     );
+    // Blocks of 128 rows do not fit, blocks of 32 do: the small tile runs.
+    let big_tile = GpuOptions {
+        product_kernel: ProductKernel::Tiled(Tile::CANDIDATES[0]),
+        ..opts.clone()
+    };
+    if let Some(g) = tandem_gpu::backends_with(&big_tile).into_iter().next() {
+        case(
+            &g,
+            "tall, big tile",
+            matmul(DType::F32, &[], (300, 40, 50), sa, sb, Epi::Plain, 5, false),
+        );
+    }
     // One matrix of `b` larger than a binding: refused, with the reason.
     let (k, _, _) = matmul(DType::F32, &[], (8, 100, 60), sa, sb, Epi::Plain, 4, false);
     let e = gpu.check(&k).expect_err("b spans more than a binding");
@@ -694,4 +706,28 @@ fn a_products_estimate_counts_its_flops() {
     let (flat, _, _) = matmul(DType::F32, &[], (512, 1, 512), sa, sb, Epi::Plain, 0, false);
     let (d, f) = (gpu.estimate_seconds(&deep), gpu.estimate_seconds(&flat));
     assert!(d > 10.0 * f, "{d} vs {f}");
+}
+
+/// On an adapter without float64 shaders, a float64 product is refused
+/// with the reason (so the core runs it on the CPU and `explain()` says
+/// why); float32 products still run there.
+#[test]
+fn float64_products_without_the_feature_are_refused_with_the_reason() {
+    let Some(_) = gpu() else { return };
+    let opts = GpuOptions {
+        without_f64: true,
+        ..Default::default()
+    };
+    let Some(g) = tandem_gpu::backends_with(&opts).into_iter().next() else {
+        return;
+    };
+    let (sa, sb) = LAYOUTS[0];
+    let (k, _, _) = matmul(DType::F64, &[], (20, 30, 40), sa, sb, Epi::Plain, 1, false);
+    let e = g.check(&k).expect_err("no f64 on this adapter");
+    assert!(e.to_string().contains("float64"), "{e}");
+    case(
+        &g,
+        "f32 without f64",
+        matmul(DType::F32, &[], (20, 30, 40), sa, sb, Epi::Plain, 1, false),
+    );
 }

@@ -6,7 +6,7 @@
 use super::plan::Plan;
 use crate::command::{Bound, Dispatch};
 use crate::context::DeviceContext;
-use crate::dispatch::{grid, too_big};
+use crate::dispatch::grid;
 use crate::exec::bind_kinds;
 use crate::key::ShaderKey;
 use crate::pipeline_cache::Compiled;
@@ -53,21 +53,18 @@ pub(crate) fn prepare<'a>(
     Ok(Some((compiled, dispatches)))
 }
 
-/// Records `plan` over `inputs` into `outputs` in the pending batch.
+/// Records the dispatches `ds` of `compiled` in the pending batch.
 pub(crate) fn record(
     inner: &DeviceContext,
-    plan: &Plan,
-    inputs: &[&GpuBuffer],
-    outputs: &[&GpuBuffer],
+    compiled: &Arc<Compiled>,
+    ds: &[Dispatch],
 ) -> Result<()> {
-    let gpu = &inner.gpu;
-    let (compiled, ds) = prepare(inner, plan, inputs, outputs)?
-        .ok_or_else(|| too_big(gpu, "a matrix product's operand"))?;
     if ds.is_empty() {
         return Ok(());
     }
+    let gpu = &inner.gpu;
     gpu.scoped("matrix product", 0, || {
         let mut rec = inner.batch.record(gpu);
-        record::encode(inner, rec.encoder(), &compiled, &ds);
+        record::encode(inner, rec.encoder(), compiled, ds);
     })
 }

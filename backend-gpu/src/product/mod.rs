@@ -27,7 +27,9 @@
 //!   a measurement asks for it.
 //!
 //! `plan.rs` normalises a kernel and cuts it into dispatches within the
-//! limits; `launch.rs` compiles and records them.
+//! limits (when the tuned tile's row blocks do not fit a binding, the
+//! smallest tile, then the naive form, is tried); `launch.rs` compiles and
+//! records them.
 
 mod launch;
 mod plan;
@@ -37,6 +39,7 @@ pub(crate) use tune::{known as known_tile, tuned as tune_tile};
 
 use crate::context::DeviceContext;
 use crate::device::Limits;
+use crate::dispatch::too_big;
 use crate::key::ShaderKey;
 use crate::pool::{GpuBuffer, STORAGE};
 use crate::reduce;
@@ -149,24 +152,28 @@ fn product(
         return Ok(());
     }
     let limits = &inner.gpu.limits;
-    let naive = || Plan::naive(kernel, limits.workgroup);
-    let plan = match (kernel.matmul_axes(), inner.gpu.product_kernel) {
-        (Some(mm), ProductKernel::Tuned | ProductKernel::Tiled(_)) => {
-            let dt = kernel.instrs[mm.value].dtype;
-            let work = kernel.size().saturating_mul(mm.dot.len);
-            let tile = tune::tile_for(inner, dt, work);
-            let tiled = Plan::tiled(kernel, mm, tile, limits);
-            // A unit of the tiled form needs one whole matrix of `b` in a
-            // binding; the naive form only lines of it.
-            if launch::prepare(inner, &tiled, inputs, outputs)?.is_some() {
-                tiled
-            } else {
-                naive()
-            }
+    let mut plans = Vec::new();
+    if let (Some(mm), ProductKernel::Tuned | ProductKernel::Tiled(_)) =
+        (kernel.matmul_axes(), inner.gpu.product_kernel)
+    {
+        let dt = kernel.instrs[mm.value].dtype;
+        let work = kernel.size().saturating_mul(mm.dot.len);
+        let tile = tune::tile_for(inner, dt, work);
+        plans.push(Plan::tiled(kernel, mm, tile, limits));
+        // A unit of the tiled form needs `bm` rows of `a` and one whole
+        // matrix of `b` in a binding: smaller blocks, then the naive form
+        // (lines of each operand), when that is too much.
+        if tile != Tile::SMALL {
+            plans.push(Plan::tiled(kernel, mm, Tile::SMALL, limits));
         }
-        _ => naive(),
-    };
-    launch::record(inner, &plan, inputs, outputs)
+    }
+    plans.push(Plan::naive(kernel, limits.workgroup));
+    for plan in &plans {
+        if let Some((compiled, ds)) = launch::prepare(inner, plan, inputs, outputs)? {
+            return launch::record(inner, &compiled, &ds);
+        }
+    }
+    Err(too_big(&inner.gpu, "a matrix product's operand"))
 }
 
 /// The plans `check` tries: the tiled one with the smallest tile for a
