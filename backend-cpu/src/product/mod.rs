@@ -72,7 +72,18 @@ pub(crate) fn describe(kernel: &Kernel) -> String {
                 DType::F32 | DType::F64 => "matrixmultiply's packed SIMD GEMM",
                 _ => "a blocked wrapping i-k-j loop",
             };
-            format!("{batch} × ({m}×{} @ {}×{n}) by {gemm}", dot.len, dot.len)
+            let threads = rayon::current_num_threads().max(1);
+            let split = if batch > 1 && (batch >= threads || m * n * dot.len < SMALL) {
+                ", one product per thread"
+            } else if m * n * dot.len >= SMALL {
+                ", one panel of rows per thread"
+            } else {
+                ""
+            };
+            format!(
+                "{batch} × ({m}×{} @ {}×{n}) by {gemm}{split}",
+                dot.len, dot.len
+            )
         }
         None => format!(
             "{} dots of length {}, element by element",
@@ -175,9 +186,9 @@ fn position(layout: &Layout, mut i: usize) -> isize {
     at
 }
 
-/// One GEMM per matrix of the batch (the axes before the last two): small
-/// ones spread over the threads, large ones one after another, each cut
-/// into one panel of rows per thread.
+/// One GEMM per matrix of the batch (the axes before the last two): spread
+/// over the threads when there are enough of them, else one after another,
+/// a large one cut into one panel of rows per thread.
 fn batched(
     kernel: &Kernel,
     mm: MatmulAxes,
@@ -224,8 +235,12 @@ fn batched(
         gemm::gemm(dtype, d, inputs[mm.dot.a], ma, inputs[mm.dot.b], mb, c)
     };
     let chunk = d.m * d.n * dtype.size_of();
-    if d.m * d.n * d.k < SMALL {
-        return if out.len() > chunk {
+    let threads = rayon::current_num_threads().max(1);
+    let count = out.len() / chunk;
+    // A batch with a product per thread at least runs one product per
+    // thread; a single small product runs on the calling thread.
+    if d.m * d.n * d.k < SMALL || count >= threads {
+        return if count > 1 {
             out.par_chunks_mut(chunk)
                 .enumerate()
                 .try_for_each(|(b, c)| one(b, c))
@@ -238,7 +253,6 @@ fn batched(
     // A large product: its rows cut into one panel per thread, each a GEMM
     // of its own on tandem's rayon pool (the GEMM's packed panels of `b`
     // are packed per thread, a small cost next to the arithmetic).
-    let threads = rayon::current_num_threads().max(1);
     let rows = d.m.div_ceil(threads).next_multiple_of(PANEL_ROWS).min(d.m);
     let row_bytes = d.n * dtype.size_of();
     out.chunks_mut(chunk)
