@@ -229,14 +229,20 @@ impl Layout {
         if self.size() == 0 {
             return None;
         }
-        let (mut lo, mut hi) = (self.offset as isize, self.offset as isize);
+        // In i128: a hostile layout (an offset or strides near the ends of
+        // the address space) cannot wrap; one reaching below 0 or past
+        // `usize::MAX` spans everything, so any bounds check rejects it.
+        let (mut lo, mut hi) = (self.offset as i128, self.offset as i128);
         for (&n, &s) in self.shape.iter().zip(&self.strides) {
-            let reach = (n as isize - 1) * s;
+            let reach = (n as i128 - 1) * s as i128;
             if reach < 0 {
                 lo += reach;
             } else {
                 hi += reach;
             }
+        }
+        if lo < 0 || hi >= usize::MAX as i128 {
+            return Some((0, usize::MAX));
         }
         Some((lo as usize, hi as usize + 1))
     }
