@@ -2,7 +2,9 @@
 //! through element strides (a transposed, sliced, reversed or broadcast
 //! operand costs no copy), into a C-contiguous `m × n` output.
 //!
-//! - `F32`/`F64`: the `matrixmultiply` crate (packed, SIMD micro-kernels).
+//! - `F32`/`F64`: tandem's AVX-512 packed GEMM (`packed.rs`) where the CPU
+//!   has AVX-512F, else the `matrixmultiply` crate (packed, AVX2/FMA
+//!   micro-kernels).
 //! - `I32`, `I64`, `U32`: a blocked i-k-j loop with wrapping arithmetic,
 //!   which is what NumPy's integer matmul computes (it wraps).
 //! - `Bool`: the same loop with `or` for `+` and `and` for `*` (NumPy's
@@ -43,12 +45,17 @@ pub(crate) fn within(len: usize, m: Mat, rows: usize, cols: usize) -> bool {
 }
 
 /// `c = a @ b` for `dtype`: `a` and `b` are buffers of `dtype` elements,
-/// `c` holds exactly `m · n` of them, written C-contiguously.
+/// `c` holds exactly `m · n` of them, written C-contiguously. A GEMM that
+/// [`spreads_itself`] uses up to `threads` threads; the others run on the
+/// calling thread.
 ///
 /// # Errors
 ///
 /// `InvalidArgument` if an operand reaches outside its buffer or `c` has
 /// the wrong length; nothing is written then.
+// The two operands are each a buffer and its matrix layout, as the GEMM
+// crates take them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn gemm(
     dtype: DType,
     d: Dims,
@@ -57,6 +64,7 @@ pub(crate) fn gemm(
     b: &[u8],
     mb: Mat,
     c: &mut [u8],
+    threads: usize,
 ) -> Result<()> {
     let size = dtype.size_of();
     let fits = within(a.len() / size, ma, d.m, d.k)
@@ -72,14 +80,29 @@ pub(crate) fn gemm(
         ));
     }
     match dtype {
-        DType::F32 => f32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
-        DType::F64 => f64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
-        DType::I32 => i32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
-        DType::I64 => i64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
-        DType::U32 => u32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
-        DType::Bool => u8::gemm(d, a, ma, b, mb, c),
+        DType::F32 => f32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
+        DType::F64 => f64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
+        DType::I32 => i32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
+        DType::I64 => i64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
+        DType::U32 => u32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
+        DType::Bool => u8::gemm(d, a, ma, b, mb, c, threads),
     }
     Ok(())
+}
+
+/// Whether `dtype`'s GEMM spreads one product over the threads itself (the
+/// AVX-512 GEMM shares its packed block of `b` between them); the others
+/// are given one panel of rows per thread by the caller.
+pub(crate) fn spreads_itself(dtype: DType) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        matches!(dtype, DType::F32 | DType::F64) && super::packed::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = dtype;
+        false
+    }
 }
 
 fn cast<T: bytemuck::Pod>(b: &[u8]) -> &[T] {
@@ -93,18 +116,24 @@ fn cast_mut<T: bytemuck::Pod>(b: &mut [u8]) -> &mut [T] {
 /// A dtype's matrix product of one `m × k` by `k × n` pair into a
 /// C-contiguous `c` (bounds already checked by [`gemm`]).
 trait Gemm: bytemuck::Pod {
-    fn gemm(d: Dims, a: &[Self], ma: Mat, b: &[Self], mb: Mat, c: &mut [Self]);
+    fn gemm(d: Dims, a: &[Self], ma: Mat, b: &[Self], mb: Mat, c: &mut [Self], threads: usize);
 }
 
 macro_rules! float_gemm {
     ($t:ty, $f:ident) => {
         impl Gemm for $t {
-            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t]) {
+            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t], threads: usize) {
                 debug_assert_eq!(c.len(), d.m * d.n);
                 if d.k == 0 {
                     c.fill(0.0);
                     return;
                 }
+                #[cfg(target_arch = "x86_64")]
+                if super::packed::available() {
+                    // `gemm` checked the operands lie inside their slices.
+                    return super::packed::gemm(d, a, ma, b, mb, c, threads);
+                }
+                let _ = threads;
                 // SAFETY: `gemm` checked (`within`) that every element
                 // `offset + i * rs + j * cs` of both operands lies inside its
                 // slice, and `c` holds exactly `m * n` elements, written
@@ -153,7 +182,7 @@ macro_rules! int_ring {
             }
         }
         impl Gemm for $t {
-            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t]) {
+            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t], _: usize) {
                 ring_gemm(d, a, ma, b, mb, c)
             }
         }
@@ -184,7 +213,7 @@ impl Ring for u8 {
 }
 
 impl Gemm for u8 {
-    fn gemm(d: Dims, a: &[u8], ma: Mat, b: &[u8], mb: Mat, c: &mut [u8]) {
+    fn gemm(d: Dims, a: &[u8], ma: Mat, b: &[u8], mb: Mat, c: &mut [u8], _: usize) {
         ring_gemm(d, a, ma, b, mb, c)
     }
 }
@@ -268,6 +297,7 @@ mod tests {
             bytemuck::cast_slice(&fb),
             mb,
             bytemuck::cast_slice_mut(&mut c),
+            1,
         )
         .unwrap();
         assert_eq!(c, want.iter().map(|&x| x as f64).collect::<Vec<_>>());
@@ -280,6 +310,7 @@ mod tests {
             bytemuck::cast_slice(&b),
             mb,
             bytemuck::cast_slice_mut(&mut ci),
+            1,
         )
         .unwrap();
         assert_eq!(ci, want);
@@ -298,6 +329,7 @@ mod tests {
             bytemuck::cast_slice(&b),
             mb,
             bytemuck::cast_slice_mut(&mut ci),
+            1,
         )
         .unwrap();
         assert_eq!(ci, want);
@@ -318,7 +350,7 @@ mod tests {
             cs: 1,
         };
         let mut c = [0u8; 16];
-        assert!(gemm(DType::F32, d, &a, far, &a, ok, &mut c).is_err());
-        assert!(gemm(DType::F32, d, &a, ok, &a, ok, &mut c).is_ok());
+        assert!(gemm(DType::F32, d, &a, far, &a, ok, &mut c, 1).is_err());
+        assert!(gemm(DType::F32, d, &a, ok, &a, ok, &mut c, 1).is_ok());
     }
 }

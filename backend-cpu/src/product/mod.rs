@@ -12,6 +12,8 @@
 //! or broadcast operand (`a.t().matmul(&b)`) costs no copy.
 
 mod gemm;
+#[cfg(target_arch = "x86_64")]
+mod packed;
 
 use crate::{exec, reduce};
 use gemm::{Dims, Mat, Ring};
@@ -69,12 +71,17 @@ pub(crate) fn describe(kernel: &Kernel) -> String {
         Some(MatmulAxes { m, n, .. }) => {
             let batch: usize = kernel.shape[..kernel.shape.len() - 2].iter().product();
             let gemm = match dtype {
+                DType::F32 | DType::F64 if gemm::spreads_itself(dtype) => {
+                    "tandem's AVX-512 packed GEMM"
+                }
                 DType::F32 | DType::F64 => "matrixmultiply's packed SIMD GEMM",
                 _ => "a blocked wrapping i-k-j loop",
             };
             let threads = rayon::current_num_threads().max(1);
             let split = if batch > 1 && (batch >= threads || m * n * dot.len < SMALL) {
                 ", one product per thread"
+            } else if m * n * dot.len >= SMALL && gemm::spreads_itself(dtype) {
+                ", its rows spread over the threads, sharing the packed b"
             } else if m * n * dot.len >= SMALL {
                 ", one panel of rows per thread"
             } else {
@@ -236,7 +243,8 @@ fn batched(
             b,
         )
     };
-    let one = |b: usize, c: &mut [u8]| {
+    // Matrix `b` of the batch: where each operand's matrix starts.
+    let mats = |b: usize| {
         let ma = Mat {
             offset: at(la, b),
             rs: la.strides[r - 2],
@@ -247,7 +255,20 @@ fn batched(
             rs: mm.dot.b_stride,
             cs: lb.strides[r - 1],
         };
-        gemm::gemm(dtype, d, inputs[mm.dot.a], ma, inputs[mm.dot.b], mb, c)
+        (ma, mb)
+    };
+    let one = |b: usize, c: &mut [u8], threads: usize| {
+        let (ma, mb) = mats(b);
+        gemm::gemm(
+            dtype,
+            d,
+            inputs[mm.dot.a],
+            ma,
+            inputs[mm.dot.b],
+            mb,
+            c,
+            threads,
+        )
     };
     let chunk = d.m * d.n * dtype.size_of();
     let threads = rayon::current_num_threads().max(1);
@@ -258,31 +279,29 @@ fn batched(
         return if count > 1 {
             out.par_chunks_mut(chunk)
                 .enumerate()
-                .try_for_each(|(b, c)| one(b, c))
+                .try_for_each(|(b, c)| one(b, c, 1))
         } else {
             out.chunks_mut(chunk)
                 .enumerate()
-                .try_for_each(|(b, c)| one(b, c))
+                .try_for_each(|(b, c)| one(b, c, 1))
         };
     }
-    // A large product: its rows cut into one panel per thread, each a GEMM
-    // of its own on tandem's rayon pool (the GEMM's packed panels of `b`
-    // are packed per thread, a small cost next to the arithmetic).
+    // A large product whose GEMM spreads itself over the threads.
+    if gemm::spreads_itself(dtype) {
+        return out
+            .chunks_mut(chunk)
+            .enumerate()
+            .try_for_each(|(b, c)| one(b, c, threads));
+    }
+    // Else its rows cut into one panel per thread, each a GEMM of its own
+    // on tandem's rayon pool (the GEMM's packed panels of `b` are packed
+    // per thread, a small cost next to the arithmetic).
     let rows = d.m.div_ceil(threads).next_multiple_of(PANEL_ROWS).min(d.m);
     let row_bytes = d.n * dtype.size_of();
     out.chunks_mut(chunk)
         .enumerate()
         .try_for_each(|(batch, c)| {
-            let ma = Mat {
-                offset: at(la, batch),
-                rs: la.strides[r - 2],
-                cs: mm.dot.a_stride,
-            };
-            let mb = Mat {
-                offset: at(lb, batch),
-                rs: mm.dot.b_stride,
-                cs: lb.strides[r - 1],
-            };
+            let (ma, mb) = mats(batch);
             c.par_chunks_mut(rows * row_bytes)
                 .enumerate()
                 .try_for_each(|(p, panel)| {
@@ -299,6 +318,7 @@ fn batched(
                         inputs[mm.dot.b],
                         mb,
                         panel,
+                        1,
                     )
                 })
         })
