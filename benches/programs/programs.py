@@ -576,13 +576,19 @@ def gray_scott(n, frames):
 
 
 # ---------------------------------------------------------------------------
-# gpt2: Jay Mody's picoGPT gpt2.py (gelu, layer_norm, the block loop), the
-# matmuls left out: x = x + gelu(layer_norm(x)) per block, then ln_f
+# gpt2: Jay Mody's picoGPT gpt2.py: the transformer blocks (mha, ffn,
+# layer_norm, gelu) and ln_f; token/position embeddings and the projection to
+# the vocabulary left out (the input is the embedded sequence)
 # https://github.com/jaymody/picoGPT/blob/main/gpt2.py
 
 
 def gelu(x):
     return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def gpt_softmax(x):
+    exp_x = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return exp_x / np.sum(exp_x, axis=-1, keepdims=True)
 
 
 def layer_norm(x, g, b, eps: float = 1e-5):
@@ -592,22 +598,77 @@ def layer_norm(x, g, b, eps: float = 1e-5):
     return g * x + b  # scale and offset with gamma/beta params
 
 
-def gpt2_forward(x, blocks, ln_f):
-    for g, b in blocks:
-        x = x + gelu(layer_norm(x, g, b))
-    return layer_norm(x, *ln_f)
+def linear(x, w, b):  # [m, in], [in, out], [out] -> [m, out]
+    return x @ w + b
 
 
-def gpt2(seq, embd, layers):
+def ffn(x, c_fc, c_proj):  # [n_seq, n_embd] -> [n_seq, n_embd]
+    # project up
+    a = gelu(linear(x, **c_fc))  # [n_seq, n_embd] -> [n_seq, 4*n_embd]
+    # project back down
+    x = linear(a, **c_proj)  # [n_seq, 4*n_embd] -> [n_seq, n_embd]
+    return x
+
+
+def attention(q, k, v, mask):  # [n_q, d_k], [n_k, d_k], [n_k, d_v], [n_q, n_k] -> [n_q, d_v]
+    return gpt_softmax(q @ k.T / np.sqrt(q.shape[-1]) + mask) @ v
+
+
+def mha(x, c_attn, c_proj, n_head):  # [n_seq, n_embd] -> [n_seq, n_embd]
+    # qkv projection
+    x = linear(x, **c_attn)  # [n_seq, n_embd] -> [n_seq, 3*n_embd]
+    # split into qkv
+    qkv = np.split(x, 3, axis=-1)  # [n_seq, 3*n_embd] -> [3, n_seq, n_embd]
+    # split into heads
+    qkv_heads = list(map(lambda x: np.split(x, n_head, axis=-1), qkv))  # [3, n_head, n_seq, n_embd/n_head]
+    # causal mask to hide future inputs from being attended to
+    causal_mask = (1 - np.tri(x.shape[0], dtype=x.dtype)) * -1e10  # [n_seq, n_seq]
+    # perform attention over each head
+    out_heads = [attention(q, k, v, causal_mask) for q, k, v in zip(*qkv_heads)]  # [n_head, n_seq, n_embd/n_head]
+    # merge heads
+    x = np.hstack(out_heads)  # [n_head, n_seq, n_embd/n_head] -> [n_seq, n_embd]
+    # out projection
+    x = linear(x, **c_proj)  # [n_seq, n_embd] -> [n_seq, n_embd]
+    return x
+
+
+def transformer_block(x, mlp, attn, ln_1, ln_2, n_head):  # [n_seq, n_embd] -> [n_seq, n_embd]
+    # multi-head causal self attention
+    x = x + mha(layer_norm(x, **ln_1), **attn, n_head=n_head)  # [n_seq, n_embd] -> [n_seq, n_embd]
+    # position-wise feed forward network
+    x = x + ffn(layer_norm(x, **ln_2), **mlp)  # [n_seq, n_embd] -> [n_seq, n_embd]
+    return x
+
+
+def gpt2_forward(x, blocks, ln_f, n_head):
+    for block in blocks:
+        x = transformer_block(x, **block, n_head=n_head)
+    return layer_norm(x, **ln_f)
+
+
+def gpt2(seq, embd, heads, layers):
     x = (weyl(seq * embd, 0) * 4.0 - 2.0).reshape(seq, embd).astype(np.float32)
 
-    def param(layer):
-        c = layer * embd
-        return ((1.0 + 0.2 * (weyl(embd, 1, c) - 0.5)).astype(np.float32),
-                (0.1 * (weyl(embd, 2, c) - 0.5)).astype(np.float32))
-    blocks = [param(layer) for layer in range(layers)]
-    ln_f = param(layers)
-    return lambda: (gpt2_forward(x, blocks, ln_f),)
+    def draw(layer, which, n):
+        return weyl(n, 3, (layer * 12 + which) * 12 * embd * embd)
+
+    def norm(layer, which):
+        return {"g": (1.0 + 0.2 * (draw(layer, which, embd) - 0.5)).astype(np.float32),
+                "b": (0.1 * (draw(layer, which + 1, embd) - 0.5)).astype(np.float32)}
+
+    def lin(layer, which, n_in, n_out):
+        w = ((draw(layer, which, n_in * n_out) - 0.5) * 0.04).reshape(n_in, n_out)
+        return {"w": w.astype(np.float32),
+                "b": (0.02 * (draw(layer, which + 1, n_out) - 0.5)).astype(np.float32)}
+
+    def block(l):
+        return {"ln_1": norm(l, 0),
+                "attn": {"c_attn": lin(l, 2, embd, 3 * embd), "c_proj": lin(l, 4, embd, embd)},
+                "ln_2": norm(l, 6),
+                "mlp": {"c_fc": lin(l, 8, embd, 4 * embd), "c_proj": lin(l, 10, 4 * embd, embd)}}
+    blocks = [block(l) for l in range(layers)]
+    ln_f = norm(layers, 0)
+    return lambda: (gpt2_forward(x, blocks, ln_f, heads),)
 
 
 # ---------------------------------------------------------------------------
