@@ -490,12 +490,14 @@ fn lower(
             }
         };
         nodes.push(node);
-    }
-    if streams.len() > MAX_STREAMS {
-        return Err(format!("it streams more than {MAX_STREAMS} inputs"));
-    }
-    if invariants.len() > MAX_INVARIANTS || nodes.len() > u16::MAX as usize {
-        return Err("it has too many constants or instructions".into());
+        // Checked as the loop goes, so a kernel of a million inputs is
+        // refused after a dozen (the slot lookups above stay this short).
+        if streams.len() > MAX_STREAMS {
+            return Err(format!("it streams more than {MAX_STREAMS} inputs"));
+        }
+        if invariants.len() > MAX_INVARIANTS || nodes.len() > u16::MAX as usize {
+            return Err("it has too many constants or instructions".into());
+        }
     }
     let shape = Shape {
         f64: dtype == DType::F64,
