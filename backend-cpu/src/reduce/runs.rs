@@ -31,22 +31,36 @@ struct Acc<T> {
 /// The block sums of one output. Most runs are one block, so the first sum
 /// is kept inline: a `Vec` per output cost a tenth of `sum(axis=1)` of a
 /// 1000² matrix in `malloc` and `free`.
+///
+/// Memory follows the output, not the work: past [`PARTIALS_HELD`] block
+/// sums, the held ones are summed (pairwise, as always) into one value that
+/// joins a binary counter of sums of equal weight, combined pairwise as
+/// they pair up (a balanced tree over the chunks, O(log n) values). So a
+/// sum over 2^36 broadcast elements holds a few KiB, not 2^26 block sums;
+/// sums of up to `PARTIALS_HELD` blocks are unchanged, bit for bit.
 #[derive(Clone, Debug)]
 struct Partials<T> {
     first: Option<T>,
     rest: Vec<T>,
+    /// Sums of earlier chunks of `PARTIALS_HELD · 2^level` blocks, oldest
+    /// first, levels strictly decreasing.
+    chunks: Vec<(u32, T)>,
 }
+
+/// Block sums held before they are summed into one chunk.
+const PARTIALS_HELD: usize = 4096;
 
 impl<T: Red> Partials<T> {
     fn new() -> Partials<T> {
         Partials {
             first: None,
             rest: Vec::new(),
+            chunks: Vec::new(),
         }
     }
 
     fn push(&mut self, x: T) {
-        if self.first.is_none() && self.rest.is_empty() {
+        if self.first.is_none() && self.rest.is_empty() && self.chunks.is_empty() {
             self.first = Some(x);
             return;
         }
@@ -54,29 +68,58 @@ impl<T: Red> Partials<T> {
             self.rest.push(f);
         }
         self.rest.push(x);
+        if self.rest.len() == PARTIALS_HELD {
+            let chunk = T::sum(&self.rest);
+            self.rest.clear();
+            self.chunks.push((0, chunk));
+            // Carry: two sums of equal weight become one of the next.
+            while let [.., (l1, a), (l2, b)] = self.chunks[..] {
+                if l1 != l2 {
+                    break;
+                }
+                self.chunks.truncate(self.chunks.len() - 2);
+                self.chunks.push((l1 + 1, a.add(b)));
+            }
+        }
     }
 
     fn extend(&mut self, xs: impl IntoIterator<Item = T>) {
         xs.into_iter().for_each(|x| self.push(x));
     }
 
-    /// `T::sum` of the sums, in order.
+    /// `T::sum` of the sums, in order (chunks first, then the held sums).
     fn sum(self) -> T {
-        match self.first {
-            // `T::sum` of one value, `0 + x` (pairwise's one leaf), without
-            // its 64 lanes.
-            Some(x) => T::ZERO.add(x),
-            None => T::sum(&self.rest),
+        if self.chunks.is_empty() {
+            return match self.first {
+                // `T::sum` of one value, `0 + x` (pairwise's one leaf),
+                // without its 64 lanes.
+                Some(x) => T::ZERO.add(x),
+                None => T::sum(&self.rest),
+            };
         }
+        let mut sums: Vec<T> = self.chunks.into_iter().map(|(_, s)| s).collect();
+        if !self.rest.is_empty() {
+            sums.push(T::sum(&self.rest));
+        }
+        // The smallest (latest) sums first, as the balanced tree would.
+        sums.into_iter()
+            .rev()
+            .reduce(|later, earlier| earlier.add(later))
+            .unwrap_or(T::ZERO)
     }
 }
 
 impl<T: Red> IntoIterator for Partials<T> {
     type Item = T;
-    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
+    type IntoIter = std::iter::Chain<
+        std::iter::Chain<std::vec::IntoIter<T>, std::option::IntoIter<T>>,
+        std::vec::IntoIter<T>,
+    >;
 
+    /// The chunk sums (oldest first), then the held block sums.
     fn into_iter(self) -> Self::IntoIter {
-        self.first.into_iter().chain(self.rest)
+        let chunks: Vec<T> = self.chunks.into_iter().map(|(_, s)| s).collect();
+        chunks.into_iter().chain(self.first).chain(self.rest)
     }
 }
 
@@ -311,5 +354,28 @@ mod tests {
         let mut p = Partials::new();
         p.push(7i64);
         assert_eq!(p.sum(), 7);
+    }
+
+    #[test]
+    fn partials_hold_a_bounded_number_of_sums() {
+        // 1000 chunks' worth of block sums: held sums stay under the cap and
+        // the chunk counter holds one sum per set bit of 1000 (six).
+        let n = PARTIALS_HELD * 1000 + 17;
+        let (mut ints, mut floats) = (Partials::new(), Partials::new());
+        for i in 0..n {
+            ints.push(i as i64);
+            floats.push(0.1f64);
+        }
+        assert!(ints.rest.len() < PARTIALS_HELD && ints.chunks.len() <= 10);
+        assert_eq!(ints.chunks.len(), 1000u32.count_ones() as usize);
+        // Exact for integers whatever the order; close for floats.
+        assert_eq!(ints.clone().sum(), (n as i64) * (n as i64 - 1) / 2);
+        let want = 0.1 * n as f64;
+        assert!((floats.sum() - want).abs() / want < 1e-12);
+        // Merging two (the threads' ranges) keeps the total.
+        let mut more = Partials::new();
+        more.extend([1i64, 2, 3]);
+        more.extend(ints);
+        assert_eq!(more.sum(), (n as i64) * (n as i64 - 1) / 2 + 6);
     }
 }
