@@ -104,17 +104,58 @@ pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
         })?;
         host
     } else {
-        let mut data = Vec::new();
-        (&mut file)
-            .take(header.data_len as u64)
-            .read_to_end(&mut data)
-            .map_err(|e| io("read the data", e))?;
-        if data.len() < header.data_len {
-            return Err(Fail::Io(data_too_short(&header, data.len())).into_error(OP, &shown));
+        let (host, got) = read_stream(&mut file, header.data_len, OP).map_err(|e| match e {
+            StreamFail::Io(e) => io("read the data", e),
+            StreamFail::Alloc(e) => e,
+        })?;
+        if got < header.data_len {
+            return Err(Fail::Io(data_too_short(&header, got)).into_error(OP, &shown));
         }
-        HostBuffer::from_bytes(&data)
+        host
     };
     finish(&header, host)
+}
+
+/// Why reading a stream stopped.
+enum StreamFail {
+    Io(std::io::Error),
+    Alloc(Error),
+}
+
+/// Reads up to `len` bytes from a stream of unknown length (a pipe, a
+/// device) into a buffer that grows with the bytes that arrive, doubling
+/// from 1 MiB, each allocation fallible ([`Error::OutOfMemory`]). So a
+/// header that claims more than the stream holds costs what was sent, not
+/// what was claimed, and a stream too big for memory is an error, never an
+/// abort; the final buffer is tandem's own (no copy into one at the end).
+/// Returns the buffer and how many bytes arrived (fewer than `len` if the
+/// stream ended first).
+fn read_stream(
+    r: &mut impl Read,
+    len: usize,
+    op: &'static str,
+) -> std::result::Result<(HostBuffer, usize), StreamFail> {
+    let mut cap = len.min(1 << 20);
+    let mut buf = HostBuffer::try_for_overwrite(op, cap).map_err(StreamFail::Alloc)?;
+    let mut got = 0;
+    loop {
+        while got < cap {
+            match r.read(&mut buf.as_bytes_mut()[got..cap]) {
+                Ok(0) => return Ok((buf, got)),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(StreamFail::Io(e)),
+            }
+        }
+        if got == len {
+            return Ok((buf, got));
+        }
+        let next = cap.saturating_mul(2).min(len);
+        let mut bigger = HostBuffer::try_for_overwrite(op, next).map_err(StreamFail::Alloc)?;
+        bigger.as_bytes_mut()[..got].copy_from_slice(&buf.as_bytes()[..got]);
+        buf = bigger;
+        cap = next;
+    }
 }
 
 /// Reads an array from the bytes of a `.npy` file (as [`load_npy`] does).
@@ -544,5 +585,56 @@ fn excerpt(text: &[char]) -> String {
         format!("{shown}…")
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stream that hands out at most `step` bytes per read and is
+    /// interrupted before every other read, as a pipe may be.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+        interrupt: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_stream_is_read_into_a_buffer_that_grows_with_what_arrives() {
+        // 3 MiB + 5 bytes, in pieces: the buffer doubles twice past 1 MiB.
+        let data: Vec<u8> = (0..(3 << 20) + 5).map(|i| (i % 251) as u8).collect();
+        let stream = |step| Trickle {
+            data: &data,
+            step,
+            interrupt: false,
+        };
+        let (buf, got) = read_stream(&mut stream(70_001), data.len(), "t")
+            .ok()
+            .unwrap();
+        assert_eq!((got, buf.as_bytes()), (data.len(), &data[..]));
+        // Asked for less than the stream holds: exactly that much is read.
+        let (buf, got) = read_stream(&mut stream(4096), 10, "t").ok().unwrap();
+        assert_eq!((got, buf.as_bytes()), (10, &data[..10]));
+        // A stream shorter than claimed ends early, having allocated about
+        // what arrived (never the 2^50 bytes claimed).
+        let (buf, got) = read_stream(&mut stream(1 << 16), 1 << 50, "t")
+            .ok()
+            .unwrap();
+        assert_eq!(got, data.len());
+        assert!(buf.len() <= 4 << 20, "{}", buf.len());
     }
 }
