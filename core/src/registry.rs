@@ -12,7 +12,7 @@
 
 use crate::backend::{Backend, Device, DeviceInfo, DeviceKind, Memory};
 use crate::error::{Error, Result};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 extern "Rust" {
@@ -74,6 +74,9 @@ static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 /// The default device, encoded by [`encode_device`] (0: not yet read from
 /// `TANDEM_DEVICE`): read on every force, so a lock-free word.
 static DEFAULT_DEVICE: AtomicU64 = AtomicU64::new(0);
+/// Whether `TANDEM_DEVICE` names no device (and no [`set_default_device`]
+/// has chosen one since): every force reports it. A flag, as forces read it.
+static ENV_DEVICE_INVALID: AtomicBool = AtomicBool::new(false);
 
 fn encode_device(d: Device) -> u64 {
     match d {
@@ -153,7 +156,9 @@ pub fn devices() -> Vec<DeviceInfo> {
     runtime().entries().iter().map(|e| e.info.clone()).collect()
 }
 
-/// Sets the process-wide default device (initially `TANDEM_DEVICE`, or `Auto`).
+/// Sets the process-wide default device (initially `TANDEM_DEVICE`, or
+/// `Auto`). Choosing one also clears an invalid `TANDEM_DEVICE` (see
+/// [`default_device`]).
 ///
 /// ```
 /// # use tandem::prelude::*;
@@ -162,10 +167,19 @@ pub fn devices() -> Vec<DeviceInfo> {
 /// tandem::set_default_device(Device::Auto);
 /// ```
 pub fn set_default_device(device: Device) {
+    // Read the environment first, so a later first read cannot undo this.
+    let _ = default_device();
+    ENV_DEVICE_INVALID.store(false, Ordering::Relaxed);
     DEFAULT_DEVICE.store(encode_device(device), Ordering::Relaxed);
 }
 
-/// The process-wide default device.
+/// The process-wide default device: [`set_default_device`]'s choice, else
+/// `TANDEM_DEVICE` (`cpu`, `gpu`, `gpu:N`, `auto`), else `Auto`.
+///
+/// A `TANDEM_DEVICE` that names no device reads as `Auto` here, but is not
+/// ignored: every force (a read, `eval`) fails with
+/// [`Error::InvalidArgument`] naming the variable and its value, until
+/// [`set_default_device`] chooses a device.
 ///
 /// ```
 /// # use tandem::prelude::*;
@@ -174,10 +188,13 @@ pub fn set_default_device(device: Device) {
 pub fn default_device() -> Device {
     match DEFAULT_DEVICE.load(Ordering::Relaxed) {
         0 => {
-            let d = std::env::var("TANDEM_DEVICE")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(Device::Auto);
+            let d = match std::env::var("TANDEM_DEVICE") {
+                Ok(v) => v.parse().unwrap_or_else(|_| {
+                    ENV_DEVICE_INVALID.store(true, Ordering::Relaxed);
+                    Device::Auto
+                }),
+                Err(_) => Device::Auto,
+            };
             // A concurrent `set_default_device` wins over the environment.
             let _ = DEFAULT_DEVICE.compare_exchange(
                 0,
@@ -189,6 +206,23 @@ pub fn default_device() -> Device {
         }
         w => decode_device(w),
     }
+}
+
+/// The default device for a force: [`default_device`], or the error an
+/// invalid `TANDEM_DEVICE` is.
+pub(crate) fn default_device_checked() -> Result<Device> {
+    let d = default_device();
+    if !ENV_DEVICE_INVALID.load(Ordering::Relaxed) {
+        return Ok(d);
+    }
+    let v = std::env::var("TANDEM_DEVICE").unwrap_or_default();
+    Err(Error::invalid(
+        "TANDEM_DEVICE",
+        format!(
+            "{v:?} is not a device: use cpu, gpu, gpu:N or auto (or unset it; \
+             tandem::set_default_device overrides it)"
+        ),
+    ))
 }
 
 impl Runtime {

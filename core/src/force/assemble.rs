@@ -10,7 +10,7 @@ use crate::buffer::HostBuffer;
 use crate::error::Result;
 use crate::graph::{Node, Storage};
 use crate::layout::Layout;
-use crate::registry::{default_device, runtime};
+use crate::registry::{default_device_checked, runtime};
 use crate::run::batch;
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ fn assemble_parts(
     let nodes: Vec<&Arc<Node>> = parts.iter().map(|(n, _)| n).collect();
     if share_work(&nodes) {
         let lazy: Vec<&Arc<Node>> = nodes.into_iter().filter(|n| n.is_lazy()).collect();
-        force_all(&lazy, default_device())?;
+        force_all(&lazy, default_device_checked()?)?;
     }
     let mut buffer = None;
     let mut backend = None;
@@ -54,7 +54,7 @@ fn assemble_parts(
             size,
             backend,
             &mut buffer,
-            default_device(),
+            default_device_checked()?,
         )?;
         if backend.is_none() {
             let on = s.copies().devices.first().map(|(b, _)| *b);
@@ -119,7 +119,7 @@ fn write_in_place_now(storage: &Storage, value: &Arc<Node>, region: Layout) -> R
         storage.len,
         Some(backend),
         &mut slot,
-        default_device(),
+        default_device_checked()?,
     )
     .map(drop);
     if let Some(buf) = slot {

@@ -13,14 +13,19 @@ use crate::fuse::{plan, Target};
 use crate::graph::walk::Walk;
 use crate::graph::{Node, Storage};
 use crate::layout::Layout;
-use crate::registry::default_device;
+use crate::registry::default_device_checked;
 use crate::run::batch;
 use crate::stats::record;
 use std::sync::Arc;
 
 /// Computes `node` if it is lazy; afterwards it holds data.
 pub(crate) fn force(node: &Arc<Node>) -> Result<()> {
-    force_on(node, default_device())
+    match default_device_checked() {
+        Ok(want) => force_on(node, want),
+        // Data already computed reads whatever the configuration.
+        Err(_) if !node.is_lazy() => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// [`force`] with an explicit device choice.

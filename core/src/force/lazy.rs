@@ -10,7 +10,7 @@ use super::pending::{connected_heads, register};
 use crate::dtype::DType;
 use crate::graph::{Node, NodeDef, MAX_LAZY_DEPTH};
 use crate::layout::checked_bytes;
-use crate::registry::default_device;
+use crate::registry::default_device_checked;
 use crate::run::batch;
 use std::sync::Arc;
 
@@ -84,10 +84,12 @@ impl Node {
 pub(crate) fn flush(deep: &Arc<Node>) {
     let heads = connected_heads(deep, false);
     let refs: Vec<&Arc<Node>> = heads.iter().collect();
-    if batch(|| force_all(&refs, default_device())).is_ok() || !deep.is_lazy() {
+    if batch(|| default_device_checked().and_then(|d| force_all(&refs, d))).is_ok()
+        || !deep.is_lazy()
+    {
         return;
     }
-    if let Err(e) = batch(|| force_all(&[deep], default_device())) {
+    if let Err(e) = batch(|| default_device_checked().and_then(|d| force_all(&[deep], d))) {
         deep.set_failed(e);
     }
 }
