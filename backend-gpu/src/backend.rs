@@ -42,11 +42,12 @@ pub struct GpuBackend {
 
 impl GpuBackend {
     pub(crate) fn new(gpu: Gpu, index: usize) -> GpuBackend {
+        let pipelines = gpu.max_pipelines;
         GpuBackend {
             inner: Arc::new(DeviceContext {
                 gpu,
                 pool: Arc::new(Pool::default()),
-                cache: PipelineCache::default(),
+                cache: PipelineCache::new(pipelines),
                 binds: BindCache::default(),
                 batch: Batch::default(),
                 index,
@@ -87,6 +88,18 @@ impl GpuBackend {
     /// ```
     pub fn cached_pipelines(&self) -> usize {
         self.inner.cache.len()
+    }
+
+    /// Number of bind groups in the cache (at most 4096, the most recently
+    /// used).
+    ///
+    /// ```
+    /// for b in tandem_gpu::gpu_backends() {
+    ///     assert!(b.cached_bind_groups() <= 4096);
+    /// }
+    /// ```
+    pub fn cached_bind_groups(&self) -> usize {
+        self.inner.binds.len()
     }
 
     /// A device buffer of at least `bytes` bytes from this backend's pool

@@ -10,13 +10,14 @@
 //! a cached group can be recorded any number of times, in any batch,
 //! without ordering hazards. A group keeps its buffers alive, so groups
 //! binding a buffer the pool gave back to the driver are dropped, and the
-//! cache is cleared when it reaches [`CAPACITY`] entries.
+//! cache keeps the most recently used [`CAPACITY`] groups at most
+//! ([`Recent`]).
 
 use crate::command::Dispatch;
 use crate::device::Gpu;
 use crate::pipeline_cache::Compiled;
 use crate::pool::Pool;
-use rustc_hash::FxHashMap;
+use crate::recent::Recent;
 use std::num::NonZeroU64;
 use std::sync::{Arc, Mutex};
 use wgpu::util::DeviceExt;
@@ -24,20 +25,26 @@ use wgpu::util::DeviceExt;
 /// Most groups kept; a workload cycling through more simply rebuilds them.
 const CAPACITY: usize = 4096;
 
-/// What a bind group binds: the pipeline (by address: compiled pipelines
-/// are never evicted), the uniform words, and each buffer's serial number
-/// and window.
+/// What a bind group binds: the pipeline (by serial number), the uniform
+/// words, and each buffer's serial number and window.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
-    pipeline: usize,
+    pipeline: u64,
     words: Vec<u32>,
     bound: Vec<(u64, u64, u64)>,
 }
 
 /// One device's cache.
-#[derive(Default)]
 pub(crate) struct BindCache {
-    map: Mutex<FxHashMap<Key, wgpu::BindGroup>>,
+    map: Mutex<Recent<Key, wgpu::BindGroup>>,
+}
+
+impl Default for BindCache {
+    fn default() -> BindCache {
+        BindCache {
+            map: Mutex::new(Recent::new(CAPACITY)),
+        }
+    }
 }
 
 impl BindCache {
@@ -50,7 +57,7 @@ impl BindCache {
         d: &Dispatch<'_>,
     ) -> wgpu::BindGroup {
         let key = Key {
-            pipeline: Arc::as_ptr(compiled) as usize,
+            pipeline: compiled.serial,
             words: d.words.clone(),
             bound: d
                 .bound
@@ -66,12 +73,14 @@ impl BindCache {
         if let Some(g) = map.get(&key) {
             return g.clone();
         }
-        if map.len() >= CAPACITY {
-            map.clear();
-        }
         let group = create(gpu, compiled, d);
         map.insert(key, group.clone());
         group
+    }
+
+    /// Number of cached groups.
+    pub fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// Drops every cached group (after an out-of-memory error).

@@ -83,6 +83,10 @@ pub struct GpuOptions {
     /// How matrix products run: tiled with the autotuned tile (the
     /// default), naive, or tiled with a fixed tile.
     pub product_kernel: ProductKernel,
+    /// Keep at most this many compiled pipelines, the most recently used
+    /// (default 512): a program generating endless distinct kernels levels
+    /// off instead of growing.
+    pub max_cached_pipelines: Option<usize>,
 }
 
 /// One opened adapter.
@@ -107,6 +111,8 @@ pub(crate) struct Gpu {
     pub uncaptured: Arc<Mutex<Option<String>>>,
     /// How matrix products run ([`GpuOptions::product_kernel`]).
     pub product_kernel: ProductKernel,
+    /// [`GpuOptions::max_cached_pipelines`], or the default.
+    pub max_pipelines: usize,
 }
 
 fn kind_of(t: wgpu::DeviceType) -> DeviceKind {
@@ -238,6 +244,9 @@ fn open(
         lost,
         uncaptured,
         product_kernel: opts.product_kernel,
+        max_pipelines: opts
+            .max_cached_pipelines
+            .unwrap_or(crate::pipeline_cache::DEFAULT_PIPELINES),
     })
 }
 

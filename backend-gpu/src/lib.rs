@@ -8,7 +8,8 @@
 //! - `key.rs`: a kernel normalised into its structure (the cache key) and its sizes.
 //! - `codegen/`: WGSL from the templates in `shaders/` (this crate's, so
 //!   they ship in its package; the workspace's `shaders/` links to them).
-//! - `pipeline_cache.rs`: compiled pipelines by structure.
+//! - `pipeline_cache.rs`: compiled pipelines by structure; `recent.rs`: the
+//!   capped, most-recently-used map the caches keep their entries in.
 //! - `params.rs`: the uniform block; `dispatch.rs`: fitting work into the limits.
 //! - `context.rs`: the state a device's backend shares; `command.rs`: what one
 //!   dispatch binds; `record.rs`: recording dispatches into the batch.
@@ -45,6 +46,7 @@ mod params;
 mod pipeline_cache;
 mod pool;
 mod product;
+mod recent;
 mod record;
 mod reduce;
 mod tile;

@@ -3,11 +3,15 @@
 //! constant values, which travel in the uniform block). A loop running one
 //! expression compiles once; hits and misses are reported through
 //! `tandem_core::stats::record` (lavapipe spends ~10 ms per new shader).
+//! Both maps keep the most recently used entries up to a capacity
+//! ([`Recent`]), so a program generating endless distinct kernels levels
+//! off instead of growing.
 
 use crate::codegen;
 use crate::device::Gpu;
 use crate::key::{ShaderKey, Signature};
-use rustc_hash::FxHashMap;
+use crate::recent::Recent;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tandem_core::{Error, Result};
 
@@ -26,17 +30,35 @@ pub(crate) enum BindKind {
 pub(crate) struct Compiled {
     pub pipeline: wgpu::ComputePipeline,
     pub layout: wgpu::BindGroupLayout,
+    /// Unique for the process's lifetime: bind groups are cached by it
+    /// (an address could be reused once a pipeline is evicted).
+    pub serial: u64,
 }
 
+/// Pipelines kept per device by default (a few MiB of driver objects).
+pub const DEFAULT_PIPELINES: usize = 512;
+
+/// Kernel signatures whose verdict is kept (cheap to recompute).
+const VERDICTS: usize = 8192;
+
 /// One device's cache.
-#[derive(Default)]
 pub(crate) struct PipelineCache {
-    map: Mutex<FxHashMap<ShaderKey, Arc<Compiled>>>,
+    map: Mutex<Recent<ShaderKey, Arc<Compiled>>>,
     /// Whether a shader can be generated, per kernel [`Signature`] seen by
     /// `check` (`Err`: why not). Placement asks for every kernel, and
     /// normalising it and generating its source each time cost about as
     /// much as a small kernel's whole dispatch on lavapipe.
-    verdicts: Mutex<FxHashMap<Signature, std::result::Result<(), String>>>,
+    verdicts: Mutex<Recent<Signature, std::result::Result<(), String>>>,
+}
+
+impl PipelineCache {
+    /// A cache keeping at most `pipelines` compiled pipelines.
+    pub fn new(pipelines: usize) -> PipelineCache {
+        PipelineCache {
+            map: Mutex::new(Recent::new(pipelines)),
+            verdicts: Mutex::new(Recent::new(VERDICTS)),
+        }
+    }
 }
 
 impl PipelineCache {
@@ -136,7 +158,12 @@ fn compile(gpu: &Gpu, src: &str, bindings: &[BindKind]) -> Result<Compiled> {
                 compilation_options: Default::default(),
                 cache: None,
             });
-        Compiled { pipeline, layout }
+        static SERIAL: AtomicU64 = AtomicU64::new(0);
+        Compiled {
+            pipeline,
+            layout,
+            serial: SERIAL.fetch_add(1, Ordering::Relaxed),
+        }
     })
     .map_err(|e| match e {
         Error::Device { device, message } => Error::Device {

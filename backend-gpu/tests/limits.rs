@@ -4,7 +4,9 @@
 //! matrices larger than a binding, including a reduced axis whose stride
 //! alone spans more than a binding; a launch of more than 65,535 × 256
 //! invocations (a 2-D grid); on a backend opened with tiny limits, strided
-//! kernels and reductions split across many windows and grid rows; and
+//! kernels and reductions split across many windows and grid rows; a long
+//! run of distinct kernels whose pipeline and bind group caches level off
+//! at their caps; and
 //! (ignored by default: tens of seconds on lavapipe) reductions of more
 //! than 2^31 elements.
 
@@ -637,4 +639,70 @@ fn reductions_of_more_than_2_pow_31_elements_run() {
     let want = ((rows - 1) * n) as i64;
     assert!(want > 1 << 31);
     assert_eq!(got.typed::<i64>()[0], want, "argmax");
+}
+
+#[test]
+fn the_caches_level_off_in_a_long_run_of_distinct_kernels() {
+    // A backend keeping 6 pipelines runs 24 kernels of distinct structure
+    // (x + c, then x * c + c, … : one more op each), twice: the pipeline
+    // cache never holds more than 6, evicted pipelines are compiled again,
+    // bind groups stay under their cap, and every result matches the CPU.
+    let opts = GpuOptions {
+        max_cached_pipelines: Some(6),
+        ..Default::default()
+    };
+    let Some(gpu) = tandem_gpu::backends_with(&opts).into_iter().next() else {
+        let _ = common::gpu();
+        return;
+    };
+    let n = 1000usize;
+    let x: Vec<f32> = (0..n).map(|i| i as f32 * 0.5 - 100.0).collect();
+    let ops = [
+        BinaryOp::Add,
+        BinaryOp::Mul,
+        BinaryOp::Sub,
+        BinaryOp::Maximum,
+    ];
+    for round in 0..2 {
+        for len in 1..=24usize {
+            let mut instrs = vec![Instr {
+                op: Op::Load(0),
+                dtype: DType::F32,
+            }];
+            for i in 0..len {
+                instrs.push(Instr {
+                    op: Op::Const(Scalar::F32(1.0 + i as f32)),
+                    dtype: DType::F32,
+                });
+                let (a, b) = (instrs.len() - 2, instrs.len() - 1);
+                instrs.push(Instr {
+                    op: Op::Binary(ops[(i + len) % ops.len()], a, b),
+                    dtype: DType::F32,
+                });
+            }
+            let k = Kernel {
+                shape: vec![n],
+                inputs: vec![contiguous_in(DType::F32, n)],
+                outputs: vec![KernelOutput {
+                    value: instrs.len() - 1,
+                    dtype: DType::F32,
+                    layout: Layout::contiguous(&[n]),
+                    buffer_len: n,
+                }],
+                instrs,
+                reduction: None,
+            };
+            let (g, c) = both(&gpu, &k, &[host(&x)], &[HostBuffer::zeroed(n * 4)]);
+            assert_eq!(g[0].as_bytes(), c[0].as_bytes(), "round {round}, {len} ops");
+            assert!(
+                gpu.cached_pipelines() <= 6,
+                "{} pipelines",
+                gpu.cached_pipelines()
+            );
+            assert!(gpu.cached_bind_groups() <= 4096);
+        }
+    }
+    // The second round found none of the first round's early kernels.
+    let misses = tandem_core::stats().pipeline_cache_misses;
+    assert!(misses >= 2 * 24 - 6, "{misses} compilations");
 }
