@@ -44,18 +44,14 @@ pub(crate) fn within(len: usize, m: Mat, rows: usize, cols: usize) -> bool {
     lo >= 0 && (hi as usize) < len
 }
 
-/// `c = a @ b` for `dtype`: `a` and `b` are buffers of `dtype` elements,
-/// `c` holds exactly `m · n` of them, written C-contiguously. A GEMM that
-/// [`spreads_itself`] uses up to `threads` threads; the others run on the
-/// calling thread.
+/// `c = a @ b` for `dtype`, on the calling thread: `a` and `b` are buffers
+/// of `dtype` elements, `c` holds exactly `m · n` of them, written
+/// C-contiguously.
 ///
 /// # Errors
 ///
 /// `InvalidArgument` if an operand reaches outside its buffer or `c` has
 /// the wrong length; nothing is written then.
-// The two operands are each a buffer and its matrix layout, as the GEMM
-// crates take them.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn gemm(
     dtype: DType,
     d: Dims,
@@ -64,7 +60,6 @@ pub(crate) fn gemm(
     b: &[u8],
     mb: Mat,
     c: &mut [u8],
-    threads: usize,
 ) -> Result<()> {
     let size = dtype.size_of();
     let fits = within(a.len() / size, ma, d.m, d.k)
@@ -80,27 +75,24 @@ pub(crate) fn gemm(
         ));
     }
     match dtype {
-        DType::F32 => f32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
-        DType::F64 => f64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
-        DType::I32 => i32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
-        DType::I64 => i64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
-        DType::U32 => u32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c), threads),
-        DType::Bool => u8::gemm(d, a, ma, b, mb, c, threads),
+        DType::F32 => f32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
+        DType::F64 => f64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
+        DType::I32 => i32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
+        DType::I64 => i64::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
+        DType::U32 => u32::gemm(d, cast(a), ma, cast(b), mb, cast_mut(c)),
+        DType::Bool => u8::gemm(d, a, ma, b, mb, c),
     }
     Ok(())
 }
 
-/// Whether `dtype`'s GEMM spreads one product over the threads itself (the
-/// AVX-512 GEMM shares its packed block of `b` between them); the others
-/// are given one panel of rows per thread by the caller.
-pub(crate) fn spreads_itself(dtype: DType) -> bool {
+/// Whether the f32/f64 products run on tandem's AVX-512 GEMM here.
+pub(crate) fn avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        matches!(dtype, DType::F32 | DType::F64) && super::packed::available()
+        super::packed::available()
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = dtype;
         false
     }
 }
@@ -116,13 +108,13 @@ fn cast_mut<T: bytemuck::Pod>(b: &mut [u8]) -> &mut [T] {
 /// A dtype's matrix product of one `m × k` by `k × n` pair into a
 /// C-contiguous `c` (bounds already checked by [`gemm`]).
 trait Gemm: bytemuck::Pod {
-    fn gemm(d: Dims, a: &[Self], ma: Mat, b: &[Self], mb: Mat, c: &mut [Self], threads: usize);
+    fn gemm(d: Dims, a: &[Self], ma: Mat, b: &[Self], mb: Mat, c: &mut [Self]);
 }
 
 macro_rules! float_gemm {
     ($t:ty, $f:ident) => {
         impl Gemm for $t {
-            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t], threads: usize) {
+            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t]) {
                 debug_assert_eq!(c.len(), d.m * d.n);
                 if d.k == 0 {
                     c.fill(0.0);
@@ -131,9 +123,8 @@ macro_rules! float_gemm {
                 #[cfg(target_arch = "x86_64")]
                 if super::packed::available() {
                     // `gemm` checked the operands lie inside their slices.
-                    return super::packed::gemm(d, a, ma, b, mb, c, threads);
+                    return super::packed::gemm(d, a, ma, b, mb, c);
                 }
-                let _ = threads;
                 // SAFETY: `gemm` checked (`within`) that every element
                 // `offset + i * rs + j * cs` of both operands lies inside its
                 // slice, and `c` holds exactly `m * n` elements, written
@@ -182,7 +173,7 @@ macro_rules! int_ring {
             }
         }
         impl Gemm for $t {
-            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t], _: usize) {
+            fn gemm(d: Dims, a: &[$t], ma: Mat, b: &[$t], mb: Mat, c: &mut [$t]) {
                 ring_gemm(d, a, ma, b, mb, c)
             }
         }
@@ -213,7 +204,7 @@ impl Ring for u8 {
 }
 
 impl Gemm for u8 {
-    fn gemm(d: Dims, a: &[u8], ma: Mat, b: &[u8], mb: Mat, c: &mut [u8], _: usize) {
+    fn gemm(d: Dims, a: &[u8], ma: Mat, b: &[u8], mb: Mat, c: &mut [u8]) {
         ring_gemm(d, a, ma, b, mb, c)
     }
 }
@@ -297,7 +288,6 @@ mod tests {
             bytemuck::cast_slice(&fb),
             mb,
             bytemuck::cast_slice_mut(&mut c),
-            1,
         )
         .unwrap();
         assert_eq!(c, want.iter().map(|&x| x as f64).collect::<Vec<_>>());
@@ -310,7 +300,6 @@ mod tests {
             bytemuck::cast_slice(&b),
             mb,
             bytemuck::cast_slice_mut(&mut ci),
-            1,
         )
         .unwrap();
         assert_eq!(ci, want);
@@ -329,7 +318,6 @@ mod tests {
             bytemuck::cast_slice(&b),
             mb,
             bytemuck::cast_slice_mut(&mut ci),
-            1,
         )
         .unwrap();
         assert_eq!(ci, want);
@@ -350,7 +338,7 @@ mod tests {
             cs: 1,
         };
         let mut c = [0u8; 16];
-        assert!(gemm(DType::F32, d, &a, far, &a, ok, &mut c, 1).is_err());
-        assert!(gemm(DType::F32, d, &a, ok, &a, ok, &mut c, 1).is_ok());
+        assert!(gemm(DType::F32, d, &a, far, &a, ok, &mut c).is_err());
+        assert!(gemm(DType::F32, d, &a, ok, &a, ok, &mut c).is_ok());
     }
 }

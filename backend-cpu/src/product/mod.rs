@@ -71,17 +71,13 @@ pub(crate) fn describe(kernel: &Kernel) -> String {
         Some(MatmulAxes { m, n, .. }) => {
             let batch: usize = kernel.shape[..kernel.shape.len() - 2].iter().product();
             let gemm = match dtype {
-                DType::F32 | DType::F64 if gemm::spreads_itself(dtype) => {
-                    "tandem's AVX-512 packed GEMM"
-                }
+                DType::F32 | DType::F64 if gemm::avx512() => "tandem's AVX-512 packed GEMM",
                 DType::F32 | DType::F64 => "matrixmultiply's packed SIMD GEMM",
                 _ => "a blocked wrapping i-k-j loop",
             };
             let threads = rayon::current_num_threads().max(1);
             let split = if batch > 1 && (batch >= threads || m * n * dot.len < SMALL) {
                 ", one product per thread"
-            } else if m * n * dot.len >= SMALL && gemm::spreads_itself(dtype) {
-                ", its rows spread over the threads, sharing the packed b"
             } else if m * n * dot.len >= SMALL {
                 ", one panel of rows per thread"
             } else {
@@ -257,18 +253,9 @@ fn batched(
         };
         (ma, mb)
     };
-    let one = |b: usize, c: &mut [u8], threads: usize| {
+    let one = |b: usize, c: &mut [u8]| {
         let (ma, mb) = mats(b);
-        gemm::gemm(
-            dtype,
-            d,
-            inputs[mm.dot.a],
-            ma,
-            inputs[mm.dot.b],
-            mb,
-            c,
-            threads,
-        )
+        gemm::gemm(dtype, d, inputs[mm.dot.a], ma, inputs[mm.dot.b], mb, c)
     };
     let chunk = d.m * d.n * dtype.size_of();
     let threads = rayon::current_num_threads().max(1);
@@ -279,23 +266,16 @@ fn batched(
         return if count > 1 {
             out.par_chunks_mut(chunk)
                 .enumerate()
-                .try_for_each(|(b, c)| one(b, c, 1))
+                .try_for_each(|(b, c)| one(b, c))
         } else {
             out.chunks_mut(chunk)
                 .enumerate()
-                .try_for_each(|(b, c)| one(b, c, 1))
+                .try_for_each(|(b, c)| one(b, c))
         };
     }
-    // A large product whose GEMM spreads itself over the threads.
-    if gemm::spreads_itself(dtype) {
-        return out
-            .chunks_mut(chunk)
-            .enumerate()
-            .try_for_each(|(b, c)| one(b, c, threads));
-    }
-    // Else its rows cut into one panel per thread, each a GEMM of its own
-    // on tandem's rayon pool (the GEMM's packed panels of `b` are packed
-    // per thread, a small cost next to the arithmetic).
+    // A large product: its rows cut into one panel per thread, each a GEMM
+    // of its own on tandem's rayon pool (each packs its own `b`: measured
+    // faster than threads sharing one packed `b`, see `packed.rs`).
     let rows = d.m.div_ceil(threads).next_multiple_of(PANEL_ROWS).min(d.m);
     let row_bytes = d.n * dtype.size_of();
     out.chunks_mut(chunk)
@@ -318,7 +298,6 @@ fn batched(
                         inputs[mm.dot.b],
                         mb,
                         panel,
-                        1,
                     )
                 })
         })
