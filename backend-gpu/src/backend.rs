@@ -256,11 +256,12 @@ impl GpuBackend {
             (Some(red), None) => Ok(ShaderKey::Reduce(reduce::first_key(kernel, red, limits)?)),
             // The product alone always has a shader (for the dtypes the
             // adapter has); the rest of the kernel is a reduction's.
-            (Some(red), Some((value, _))) => Ok(ShaderKey::Reduce(reduce::first_key(
-                &product::lowered(kernel, value),
-                red,
-                limits,
-            )?)),
+            (Some(red), Some(_)) => {
+                let (rest, _) = kernel.with_product_loaded().ok_or_else(|| {
+                    Error::invalid("gpu matmul", "a product kernel without a product")
+                })?;
+                Ok(ShaderKey::Reduce(reduce::first_key(&rest, red, limits)?))
+            }
         }
     }
 

@@ -285,6 +285,68 @@ impl Kernel {
         n.saturating_mul(per)
     }
 
+    /// The kernel with its product read from one more input instead
+    /// (contiguous over the kernel's shape: a buffer the product was
+    /// written into), so a backend runs the rest of the kernel (its
+    /// epilogue or reduction) on its ordinary paths; and the indices of
+    /// the inputs it keeps, in order, the new one last. The product's
+    /// operands are dropped unless the rest also loads them (they were
+    /// read, and checked, by the product). `None` without a product.
+    ///
+    /// ```
+    /// use tandem_core::kernel::{Dot, Instr, Kernel, KernelInput, KernelOutput, Op};
+    /// use tandem_core::{layout::Layout, ops::BinaryOp, DType};
+    /// let input = |strides: Vec<isize>| KernelInput {
+    ///     dtype: DType::F32,
+    ///     layout: Layout { shape: vec![2, 2], strides, offset: 0 },
+    ///     buffer_len: 4,
+    /// };
+    /// // relu-like epilogue over [2, 2] @ [2, 2], plus a third input c
+    /// let k = Kernel {
+    ///     shape: vec![2, 2],
+    ///     inputs: vec![input(vec![2, 0]), input(vec![0, 1]), input(vec![2, 1])],
+    ///     instrs: vec![
+    ///         Instr { op: Op::Dot(Dot { a: 0, b: 1, len: 2, a_stride: 1, b_stride: 2 }), dtype: DType::F32 },
+    ///         Instr { op: Op::Load(2), dtype: DType::F32 },
+    ///         Instr { op: Op::Binary(BinaryOp::Add, 0, 1), dtype: DType::F32 },
+    ///     ],
+    ///     outputs: vec![KernelOutput { value: 2, dtype: DType::F32, layout: Layout::contiguous(&[2, 2]), buffer_len: 4 }],
+    ///     reduction: None,
+    /// };
+    /// let (rest, kept) = k.with_product_loaded().unwrap();
+    /// assert_eq!(kept, vec![2]); // the operands are dropped, c is kept
+    /// assert_eq!(rest.inputs.len(), 2); // c, then the product's buffer
+    /// assert_eq!(rest.instrs[0].op, Op::Load(1));
+    /// assert_eq!(rest.instrs[1].op, Op::Load(0));
+    /// ```
+    pub fn with_product_loaded(&self) -> Option<(Kernel, Vec<usize>)> {
+        let (value, _) = self.dot()?;
+        let mut k = self.clone();
+        let dtype = k.instrs[value].dtype;
+        let loaded = |i: usize| self.instrs.iter().any(|x| x.op == Op::Load(i));
+        let kept: Vec<usize> = (0..self.inputs.len()).filter(|&i| loaded(i)).collect();
+        let mut index = vec![usize::MAX; self.inputs.len()];
+        for (new, &old) in kept.iter().enumerate() {
+            index[old] = new;
+        }
+        k.inputs = kept.iter().map(|&i| self.inputs[i].clone()).collect();
+        for ins in &mut k.instrs {
+            if let Op::Load(i) = ins.op {
+                ins.op = Op::Load(index[i]);
+            }
+        }
+        k.inputs.push(KernelInput {
+            dtype,
+            layout: Layout::contiguous(&k.shape),
+            buffer_len: k.size(),
+        });
+        k.instrs[value] = Instr {
+            op: Op::Load(k.inputs.len() - 1),
+            dtype,
+        };
+        Some((k, kept))
+    }
+
     /// Number of iterations (output elements).
     ///
     /// ```

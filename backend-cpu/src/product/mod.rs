@@ -19,7 +19,7 @@ use crate::{exec, reduce};
 use gemm::{Dims, Mat, Ring};
 use rayon::prelude::*;
 use tandem_core::buffer::HostBuffer;
-use tandem_core::kernel::{Dot, Instr, Kernel, KernelInput, MatmulAxes, Op, ValueId};
+use tandem_core::kernel::{Dot, Kernel, MatmulAxes, Op, ValueId};
 use tandem_core::layout::Layout;
 use tandem_core::{DType, Error, Result};
 
@@ -48,7 +48,9 @@ pub(crate) fn run(kernel: &Kernel, inputs: &[&[u8]], outputs: &mut [&mut [u8]]) 
     let dtype = kernel.instrs[value].dtype;
     let mut temp = HostBuffer::try_for_overwrite("matmul", kernel.size() * dtype.size_of())?;
     product(kernel, value, dot, inputs, temp.as_bytes_mut())?;
-    let (lowered, kept) = lowered(kernel, value);
+    let (lowered, kept) = kernel
+        .with_product_loaded()
+        .ok_or_else(|| Error::invalid("cpu matmul", "a product kernel without a product"))?;
     let mut all: Vec<&[u8]> = kept.iter().map(|&i| inputs[i]).collect();
     all.push(temp.as_bytes());
     match (&lowered.reduction, outputs) {
@@ -133,38 +135,6 @@ fn check(kernel: &Kernel, value: ValueId, dot: Dot, inputs: &[&[u8]]) -> Result<
         ));
     }
     Ok(())
-}
-
-/// `kernel` with its product read from one more input (contiguous over the
-/// kernel's shape), so the ordinary paths run the rest of it, and the
-/// indices of the inputs it keeps: the product's operands are dropped
-/// unless the epilogue loads them too (they were read, and checked, by the
-/// product).
-fn lowered(kernel: &Kernel, value: ValueId) -> (Kernel, Vec<usize>) {
-    let mut k = kernel.clone();
-    let dtype = k.instrs[value].dtype;
-    let loaded = |i: usize| k.instrs.iter().any(|x| x.op == Op::Load(i));
-    let kept: Vec<usize> = (0..k.inputs.len()).filter(|&i| loaded(i)).collect();
-    let mut index = vec![usize::MAX; k.inputs.len()];
-    for (new, &old) in kept.iter().enumerate() {
-        index[old] = new;
-    }
-    k.inputs = kept.iter().map(|&i| kernel.inputs[i].clone()).collect();
-    for ins in &mut k.instrs {
-        if let Op::Load(i) = ins.op {
-            ins.op = Op::Load(index[i]);
-        }
-    }
-    k.inputs.push(KernelInput {
-        dtype,
-        layout: Layout::contiguous(&k.shape),
-        buffer_len: k.size(),
-    });
-    k.instrs[value] = Instr {
-        op: Op::Load(k.inputs.len() - 1),
-        dtype,
-    };
-    (k, kept)
 }
 
 /// The product's value at every index of the kernel, C-contiguously into `out`.

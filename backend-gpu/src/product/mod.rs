@@ -45,7 +45,7 @@ use crate::pool::{GpuBuffer, STORAGE};
 use crate::reduce;
 use crate::tile::{ProductKernel, Tile};
 use plan::Plan;
-use tandem_core::kernel::{Instr, Kernel, KernelInput, KernelOutput, Op, ValueId};
+use tandem_core::kernel::{Instr, Kernel, KernelOutput, Op};
 use tandem_core::layout::Layout;
 use tandem_core::{Error, Result};
 
@@ -56,8 +56,8 @@ pub(crate) fn run(
     inputs: &[&GpuBuffer],
     outputs: &[&GpuBuffer],
 ) -> Result<()> {
-    let (value, _) = kernel
-        .dot()
+    let (lowered, kept) = kernel
+        .with_product_loaded()
         .ok_or_else(|| Error::invalid("gpu matmul", "a product kernel without a product"))?;
     let Some(red) = &kernel.reduction else {
         return product(inner, kernel, inputs, outputs);
@@ -69,7 +69,7 @@ pub(crate) fn run(
         ));
     };
     if kernel.size() == 0 {
-        return reduce::run(inner, &lowered(kernel, value), red, &with(inputs, out), out);
+        return reduce::run(inner, &lowered, red, &with(&kept, inputs, out), out);
     }
     let alone = alone(kernel);
     let temp = inner.pool.get(
@@ -79,13 +79,7 @@ pub(crate) fn run(
         "matrix product",
     )?;
     product(inner, &alone, inputs, &[&temp])?;
-    reduce::run(
-        inner,
-        &lowered(kernel, value),
-        red,
-        &with(inputs, &temp),
-        out,
-    )
+    reduce::run(inner, &lowered, red, &with(&kept, inputs, &temp), out)
 }
 
 /// Bytes per element of `kernel`'s product.
@@ -117,28 +111,10 @@ fn alone(kernel: &Kernel) -> Kernel {
     }
 }
 
-/// `inputs` and one more.
-fn with<'a>(inputs: &[&'a GpuBuffer], last: &'a GpuBuffer) -> Vec<&'a GpuBuffer> {
-    let mut v = inputs.to_vec();
-    v.push(last);
-    v
-}
-
-/// `kernel` with its product read from one more input (contiguous over
-/// the kernel's shape), for the reduction kernels.
-pub(crate) fn lowered(kernel: &Kernel, value: ValueId) -> Kernel {
-    let mut k = kernel.clone();
-    let dtype = k.instrs[value].dtype;
-    k.inputs.push(KernelInput {
-        dtype,
-        layout: Layout::contiguous(&k.shape),
-        buffer_len: k.size(),
-    });
-    k.instrs[value] = Instr {
-        op: Op::Load(k.inputs.len() - 1),
-        dtype,
-    };
-    k
+/// The `kept` ones of `inputs`, then `last` (the inputs of
+/// [`Kernel::with_product_loaded`]'s kernel).
+fn with<'a>(kept: &[usize], inputs: &[&'a GpuBuffer], last: &'a GpuBuffer) -> Vec<&'a GpuBuffer> {
+    kept.iter().map(|&i| inputs[i]).chain([last]).collect()
 }
 
 /// The product kernel `kernel` (no reduction), tiled or naive.
