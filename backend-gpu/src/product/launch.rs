@@ -1,9 +1,9 @@
-//! Compiling a [`Plan`]'s shader and turning its dispatch ranges into
+//! Compiling a [`Units`]'s shader and turning its dispatch ranges into
 //! [`Dispatch`]es (uniform words, buffer windows, a 2-D grid), recorded into
 //! the device's pending batch or, for the autotuner, into an encoder of its
 //! own.
 
-use super::plan::Plan;
+use super::units::Units;
 use crate::command::{Bound, Dispatch};
 use crate::context::DeviceContext;
 use crate::dispatch::grid;
@@ -15,11 +15,11 @@ use crate::record;
 use std::sync::Arc;
 use tandem_core::Result;
 
-/// The compiled shader of `plan` and its dispatches over `inputs` and
+/// The compiled shader of `units` and its dispatches over `inputs` and
 /// `outputs`; `Ok(None)` when one unit's windows exceed a binding.
 pub(crate) fn prepare<'a>(
     inner: &DeviceContext,
-    plan: &Plan,
+    units: &Units,
     inputs: &[&'a GpuBuffer],
     outputs: &[&'a GpuBuffer],
 ) -> Result<Option<(Arc<Compiled>, Vec<Dispatch<'a>>)>> {
@@ -27,26 +27,26 @@ pub(crate) fn prepare<'a>(
     let limits = &gpu.limits;
     let bufs: Vec<&GpuBuffer> = inputs.iter().chain(outputs).copied().collect();
     let phys: Vec<u64> = bufs.iter().map(|b| b.raw().size()).collect();
-    let Some(ranges) = plan.split(&phys, limits) else {
+    let Some(ranges) = units.split(&phys, limits) else {
         return Ok(None);
     };
     let compiled = inner.cache.get(
         gpu,
-        &ShaderKey::Gemm(plan.key.clone()),
+        &ShaderKey::Gemm(units.key.clone()),
         &bind_kinds(inputs.len(), outputs.len()),
     )?;
     let dispatches = ranges
         .into_iter()
         .map(|(u0, u1)| {
-            let ws = plan.windows(u0, u1, &phys, limits);
+            let ws = units.windows(u0, u1, &phys, limits);
             Dispatch {
-                words: plan.words(u0, u1, &ws),
+                words: units.words(u0, u1, &ws),
                 bound: bufs
                     .iter()
                     .zip(ws)
                     .map(|(b, window)| Bound { buffer: b, window })
                     .collect(),
-                grid: grid(plan.workgroups(u0, u1), limits),
+                grid: grid(units.workgroups(u0, u1), limits),
             }
         })
         .collect();

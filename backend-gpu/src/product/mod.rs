@@ -26,14 +26,14 @@
 //!   of a second set of reduction kernels over register blocks; left until
 //!   a measurement asks for it.
 //!
-//! `plan.rs` normalises a kernel and cuts it into dispatches within the
+//! `units.rs` normalises a kernel and cuts it into dispatches within the
 //! limits (when the tuned tile's row blocks do not fit a binding, the
 //! smallest tile, then the naive form, is tried); `launch.rs` compiles and
 //! records them.
 
 mod launch;
-mod plan;
 mod tune;
+mod units;
 
 pub(crate) use tune::{known as known_tile, tuned as tune_tile};
 
@@ -44,10 +44,10 @@ use crate::key::ShaderKey;
 use crate::pool::{GpuBuffer, STORAGE};
 use crate::reduce;
 use crate::tile::{ProductKernel, Tile};
-use plan::Plan;
 use tandem_core::kernel::{Instr, Kernel, KernelOutput, Op};
 use tandem_core::layout::Layout;
 use tandem_core::{Error, Result};
+use units::Units;
 
 /// Runs `kernel` (which has a product) on `inputs` into `outputs`.
 pub(crate) fn run(
@@ -128,46 +128,46 @@ fn product(
         return Ok(());
     }
     let limits = &inner.gpu.limits;
-    let mut plans = Vec::new();
+    let mut forms = Vec::new();
     if let (Some(mm), ProductKernel::Tuned | ProductKernel::Tiled(_)) =
         (kernel.matmul_axes(), inner.gpu.product_kernel)
     {
         let dt = kernel.instrs[mm.value].dtype;
         let work = kernel.size().saturating_mul(mm.dot.len);
         let tile = tune::tile_for(inner, dt, work);
-        plans.push(Plan::tiled(kernel, mm, tile, limits));
+        forms.push(Units::tiled(kernel, mm, tile, limits));
         // A unit of the tiled form needs `bm` rows of `a` and one whole
         // matrix of `b` in a binding: smaller blocks, then the naive form
         // (lines of each operand), when that is too much.
         if tile != Tile::SMALL {
-            plans.push(Plan::tiled(kernel, mm, Tile::SMALL, limits));
+            forms.push(Units::tiled(kernel, mm, Tile::SMALL, limits));
         }
     }
-    plans.push(Plan::naive(kernel, limits.workgroup));
-    for plan in &plans {
-        if let Some((compiled, ds)) = launch::prepare(inner, plan, inputs, outputs)? {
+    forms.push(Units::naive(kernel, limits.workgroup));
+    for units in &forms {
+        if let Some((compiled, ds)) = launch::prepare(inner, units, inputs, outputs)? {
             return launch::record(inner, &compiled, &ds);
         }
     }
     Err(too_big(&inner.gpu, "a matrix product's operand"))
 }
 
-/// The plans `check` tries: the tiled one with the smallest tile for a
+/// The forms `check` tries: the tiled one with the smallest tile for a
 /// matrix product, and the naive one.
-fn plans(kernel: &Kernel, limits: &Limits) -> Vec<Plan> {
+fn forms(kernel: &Kernel, limits: &Limits) -> Vec<Units> {
     let mut v = Vec::new();
     if let Some(mm) = kernel.matmul_axes() {
-        v.push(Plan::tiled(kernel, mm, Tile::SMALL, limits));
+        v.push(Units::tiled(kernel, mm, Tile::SMALL, limits));
     }
-    v.push(Plan::naive(kernel, limits.workgroup));
+    v.push(Units::naive(kernel, limits.workgroup));
     v
 }
 
 /// The shader `check` generates for a product kernel without a reduction
 /// (with one, the reduction's shader over [`lowered`] is the one to check).
 pub(crate) fn check_key(kernel: &Kernel, limits: &Limits) -> ShaderKey {
-    let plan = plans(kernel, limits).swap_remove(0);
-    ShaderKey::Gemm(plan.key)
+    let units = forms(kernel, limits).swap_remove(0);
+    ShaderKey::Gemm(units.key)
 }
 
 /// `Err(why)` if `kernel`'s product cannot be cut into dispatches within
@@ -202,7 +202,7 @@ pub(crate) fn fits(kernel: &Kernel, limits: &Limits) -> std::result::Result<(), 
     if k.size() == 0 || phys.iter().all(|&p| p <= limits.max_binding) {
         return Ok(());
     }
-    if plans(&k, limits)
+    if forms(&k, limits)
         .iter()
         .any(|p| p.split(&phys, limits).is_some())
     {

@@ -23,7 +23,7 @@
 //! blocks give small products enough workgroups.
 
 use super::launch::prepare;
-use super::plan::Plan;
+use super::units::Units;
 use crate::context::DeviceContext;
 use crate::pool::{GpuBuffer, STORAGE};
 use crate::record;
@@ -143,8 +143,8 @@ fn measure(inner: &DeviceContext, dt: DType) -> Result<Tile> {
         if best.is_some() && start.elapsed() > BUDGET {
             break;
         }
-        let plan = Plan::tiled(&kernel, mm, tile, &gpu.limits);
-        let Ok(Some((compiled, ds))) = prepare(inner, &plan, &[&bufs[0], &bufs[1]], &[&bufs[2]])
+        let units = Units::tiled(&kernel, mm, tile, &gpu.limits);
+        let Ok(Some((compiled, ds))) = prepare(inner, &units, &[&bufs[0], &bufs[1]], &[&bufs[2]])
         else {
             continue;
         };

@@ -1,4 +1,5 @@
-//! A product kernel normalised for the GPU ([`Plan`]): its shader key, its
+//! A product kernel normalised for the GPU and cut into units of work
+//! ([`Units`]): its shader key, its
 //! operands' strides over the normalised shape, and how its work is cut
 //! into dispatches that fit the device's limits.
 //!
@@ -31,7 +32,7 @@ use tandem_core::{DType, Scalar};
 
 /// A product kernel ready to dispatch.
 #[derive(Clone, Debug)]
-pub(crate) struct Plan {
+pub(crate) struct Units {
     /// The shader.
     pub key: GemmKey,
     /// The normalised shape (tiled: `[batch…, m, n]`).
@@ -92,18 +93,18 @@ fn operands(kernel: &Kernel, shape: &[usize], strides: Vec<Vec<isize>>) -> Vec<O
         .collect()
 }
 
-impl Plan {
+impl Units {
     /// The naive plan of `kernel` (which has a product), with workgroups
     /// of `wg` invocations.
-    pub fn naive(kernel: &Kernel, wg: u32) -> Plan {
+    pub fn naive(kernel: &Kernel, wg: u32) -> Units {
         let (_, dot) = kernel.dot().expect("a product kernel");
         let rank = kernel.shape.len();
         let (shape, strides, _) = collapse(&kernel.shape, &all_strides(kernel), rank);
-        Plan::new(kernel, shape, strides, GemmForm::Naive, wg, dot)
+        Units::new(kernel, shape, strides, GemmForm::Naive, wg, dot)
     }
 
     /// The tiled plan of `kernel`, a matrix product `mm`, with `tile`.
-    pub fn tiled(kernel: &Kernel, mm: MatmulAxes, tile: Tile, limits: &Limits) -> Plan {
+    pub fn tiled(kernel: &Kernel, mm: MatmulAxes, tile: Tile, limits: &Limits) -> Units {
         let r = kernel.shape.len();
         let all = all_strides(kernel);
         let batch: Vec<Vec<isize>> = all.iter().map(|s| s[..r - 2].to_vec()).collect();
@@ -156,7 +157,7 @@ impl Plan {
             a: fetch(dot.a, br, dot.a_stride, mm.m),
             b: fetch(dot.b, br + 1, dot.b_stride, mm.n),
         };
-        Plan::new(kernel, shape, strides, form, tile.invocations(), dot)
+        Units::new(kernel, shape, strides, form, tile.invocations(), dot)
     }
 
     fn new(
@@ -166,7 +167,7 @@ impl Plan {
         form: GemmForm,
         workgroup: u32,
         dot: tandem_core::kernel::Dot,
-    ) -> Plan {
+    ) -> Units {
         let operands = operands(kernel, &shape, strides);
         let inputs = kernel.inputs.len();
         let (body, consts) = body_of(kernel, shape.len(), &operands[..inputs]);
@@ -175,7 +176,7 @@ impl Plan {
             outputs: kernel.outputs.iter().map(|o| (o.value, o.dtype)).collect(),
             form,
         };
-        Plan {
+        Units {
             key,
             shape,
             operands,
