@@ -49,15 +49,23 @@ pub(crate) struct Blocking {
     pub nc: usize,
 }
 
+/// The blocking of both dtypes: measured on this project's machine (48 KiB
+/// L1, 2 MiB L2 per core), a panel of `b` (`kc · NR` elements, 24 KiB at
+/// `kc` 192) fills half of L1; `kc` from 128 to 320 were within a few per
+/// cent, 192 best.
+const BLOCKING: Blocking = Blocking {
+    kc: 192,
+    mc: 240,
+    nc: 2048,
+};
+
 /// An element type with an AVX-512 micro-kernel.
 pub(crate) trait Micro:
     bytemuck::Pod + Default + Send + Sync + std::ops::Add<Output = Self>
 {
     /// Columns of `c` per micro-tile: two vector registers.
     const NR: usize;
-    /// Measured on this project's machine (48 KiB L1, 2 MiB L2 per core):
-    /// a panel of `b` (`kc · NR` elements, 24 KiB at `kc` 192) fills half
-    /// of L1; `kc` from 128 to 320 were within a few per cent, 192 best.
+    /// Its cache blocking ([`BLOCKING`]).
     const BLOCKING: Blocking;
     /// `c[0..MR, 0..NR]` (rows `rsc` apart, columns contiguous) is set to,
     /// or with `accumulate` increased by, the product of the packed panel
@@ -146,6 +154,23 @@ macro_rules! micro_kernel {
                 }
             }
         }
+
+        impl Micro for $t {
+            const NR: usize = 2 * $lanes;
+            const BLOCKING: Blocking = BLOCKING;
+            unsafe fn kernel(
+                kc: usize,
+                a: *const $t,
+                b: *const $t,
+                c: *mut $t,
+                rsc: usize,
+                accumulate: bool,
+                next: *const $t,
+            ) {
+                // SAFETY: forwarded from this function's own contract.
+                unsafe { $name(kc, a, b, c, rsc, accumulate, next) }
+            }
+        }
     };
 }
 
@@ -171,48 +196,6 @@ micro_kernel!(
     _mm512_fmadd_pd,
     _mm512_add_pd
 );
-
-impl Micro for f32 {
-    const NR: usize = 32;
-    const BLOCKING: Blocking = Blocking {
-        kc: 192,
-        mc: 240,
-        nc: 2048,
-    };
-    unsafe fn kernel(
-        kc: usize,
-        a: *const f32,
-        b: *const f32,
-        c: *mut f32,
-        rsc: usize,
-        accumulate: bool,
-        next: *const f32,
-    ) {
-        // SAFETY: forwarded from this function's own contract.
-        unsafe { kernel_f32(kc, a, b, c, rsc, accumulate, next) }
-    }
-}
-
-impl Micro for f64 {
-    const NR: usize = 16;
-    const BLOCKING: Blocking = Blocking {
-        kc: 192,
-        mc: 240,
-        nc: 2048,
-    };
-    unsafe fn kernel(
-        kc: usize,
-        a: *const f64,
-        b: *const f64,
-        c: *mut f64,
-        rsc: usize,
-        accumulate: bool,
-        next: *const f64,
-    ) {
-        // SAFETY: forwarded from this function's own contract.
-        unsafe { kernel_f64(kc, a, b, c, rsc, accumulate, next) }
-    }
-}
 
 /// `c = a @ b` on the calling thread (the caller gives each thread a
 /// panel of rows: measured faster here than threads sharing one packed
