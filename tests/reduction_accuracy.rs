@@ -1,6 +1,7 @@
 //! Accuracy of long float reductions: `sum` and `mean` of 10^7 float32
 //! values (uniform in [0, 1), and mixed signs and magnitudes) and of 10^7
-//! float64 values, on every device, against the exact sum.
+//! float64 values, and `sum_axis(1)` of the float32 values as 10 rows of
+//! 10^6, on every device, against the exact sum.
 //!
 //! The bound is NumPy's own error on the same data: tandem's absolute error
 //! must not exceed the larger of NumPy's (pairwise summation) and 4 units in
@@ -286,6 +287,83 @@ fn float64_uniform_sum_and_mean() {
                 "f64 mean on {l}: {m} vs exact {exact_mean}: error {em:e} > bound {mean_bound:e} (NumPy's error {:e}, NumPy's mean {})",
                 ds.numpy_mean_err, ds.numpy_mean
             ));
+        }
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// NumPy's `pairwise_sum` for float32 (numpy/_core/src/umath/loops_utils.h):
+/// sequential below 8 values, 8 accumulators up to 128, else the halves
+/// (the first a multiple of 8) summed recursively; all in float32.
+fn numpy_pairwise_f32(v: &[f32]) -> f32 {
+    let n = v.len();
+    if n < 8 {
+        // NumPy starts from -0.0 for an empty run; a sum of a row is never empty here.
+        let mut s = -0.0f32;
+        for &x in v {
+            s += x;
+        }
+        s
+    } else if n <= 128 {
+        let mut r = [0f32; 8];
+        r.copy_from_slice(&v[..8]);
+        let mut i = 8;
+        while i < n - n % 8 {
+            for (k, acc) in r.iter_mut().enumerate() {
+                *acc += v[i + k];
+            }
+            i += 8;
+        }
+        let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for &x in &v[i..] {
+            s += x;
+        }
+        s
+    } else {
+        let half = (n / 2) - (n / 2) % 8;
+        numpy_pairwise_f32(&v[..half]) + numpy_pairwise_f32(&v[half..])
+    }
+}
+
+/// The 10^7 uniform float32 values as 10 rows of 10^6: `sum_axis(1)` of
+/// each row on every device (the GPU's row reduction included) as accurate
+/// as NumPy's pairwise sum of that row (reproduced above), or 4 ulp.
+#[test]
+fn float32_row_sums_as_accurate_as_numpy_pairwise() {
+    let (n, ds) = dataset("f32_uniform");
+    let (data, exact) = f32_data(&ds, n);
+    let first: Vec<f64> = data[..ds.first.len()].iter().map(|&x| x as f64).collect();
+    check_generated(&ds, &first, exact);
+    let rows = 10usize;
+    let cols = n / rows;
+    assert_eq!(rows * cols, n);
+    // Each row's exact sum in units of 2^-24 (the values are m · 2^-24).
+    let row_exact: Vec<i128> = data
+        .chunks(cols)
+        .map(|r| r.iter().map(|&x| (x as f64 * 2f64.powi(24)) as i128).sum())
+        .collect();
+    let bounds: Vec<f64> = data
+        .chunks(cols)
+        .zip(&row_exact)
+        .map(|(r, &e)| {
+            let numpy = abs_err(numpy_pairwise_f32(r) as f64, 1, e, 24);
+            numpy.max(ULPS * ulp(e as f64 / 2f64.powi(24), 23))
+        })
+        .collect();
+    let host = Array::from_vec(data, &[rows, cols]).unwrap();
+    let mut failures = Vec::new();
+    for_each_device(|info| {
+        let a = on(info, &host).eval().unwrap();
+        let sums = ran_on(info, || a.sum_axis(1, false).unwrap().eval().unwrap());
+        let got = sums.to_vec::<f32>().unwrap();
+        for (r, ((&g, &e), &bound)) in got.iter().zip(&row_exact).zip(&bounds).enumerate() {
+            let err = abs_err(g as f64, 1, e, 24);
+            if err > bound {
+                failures.push(format!(
+                    "row {r} on {}: error {err:e} > bound {bound:e}",
+                    label(info)
+                ));
+            }
         }
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
