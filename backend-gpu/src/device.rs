@@ -89,6 +89,9 @@ pub struct GpuOptions {
     pub max_cached_pipelines: Option<usize>,
 }
 
+/// Pipelines kept per device by default (a few MiB of driver objects).
+const DEFAULT_PIPELINES: usize = 512;
+
 /// One opened adapter.
 pub(crate) struct Gpu {
     pub device: wgpu::Device,
@@ -244,9 +247,7 @@ fn open(
         lost,
         uncaptured,
         product_kernel: opts.product_kernel,
-        max_pipelines: opts
-            .max_cached_pipelines
-            .unwrap_or(crate::pipeline_cache::DEFAULT_PIPELINES),
+        max_pipelines: opts.max_cached_pipelines.unwrap_or(DEFAULT_PIPELINES),
     })
 }
 

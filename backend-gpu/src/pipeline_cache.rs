@@ -35,9 +35,6 @@ pub(crate) struct Compiled {
     pub serial: u64,
 }
 
-/// Pipelines kept per device by default (a few MiB of driver objects).
-pub const DEFAULT_PIPELINES: usize = 512;
-
 /// Kernel signatures whose verdict is kept (cheap to recompute).
 const VERDICTS: usize = 8192;
 

@@ -10,39 +10,9 @@
 //! - `Bool`: the same loop with `or` for `+` and `and` for `*` (NumPy's
 //!   `bool @ bool` is the logical or of ands).
 
+use super::matrix::within;
+pub(crate) use super::matrix::{Dims, Mat};
 use tandem_core::{DType, Error, Result};
-
-/// The sizes of one product: `[m, k] @ [k, n]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Dims {
-    pub m: usize,
-    pub k: usize,
-    pub n: usize,
-}
-
-/// One operand matrix: where element `[0, 0]` is and the row and column
-/// strides, in elements of a buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Mat {
-    pub offset: isize,
-    pub rs: isize,
-    pub cs: isize,
-}
-
-/// Whether every element of the `rows × cols` matrix `m` lies in a buffer
-/// of `len` elements (the guard of the raw-pointer GEMM).
-pub(crate) fn within(len: usize, m: Mat, rows: usize, cols: usize) -> bool {
-    if rows == 0 || cols == 0 {
-        return true;
-    }
-    let reach = |n: usize, s: isize| (n as isize - 1).checked_mul(s);
-    let (Some(r), Some(c)) = (reach(rows, m.rs), reach(cols, m.cs)) else {
-        return false;
-    };
-    let lo = m.offset + r.min(0) + c.min(0);
-    let hi = m.offset + r.max(0) + c.max(0);
-    lo >= 0 && (hi as usize) < len
-}
 
 /// `c = a @ b` for `dtype`, on the calling thread: `a` and `b` are buffers
 /// of `dtype` elements, `c` holds exactly `m · n` of them, written

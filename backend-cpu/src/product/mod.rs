@@ -12,6 +12,7 @@
 //! or broadcast operand (`a.t().matmul(&b)`) costs no copy.
 
 mod gemm;
+mod matrix;
 #[cfg(target_arch = "x86_64")]
 mod packed;
 

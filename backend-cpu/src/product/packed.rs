@@ -26,7 +26,7 @@
 
 #![allow(unsafe_code)]
 
-use super::gemm::{Dims, Mat};
+use super::matrix::{Dims, Mat};
 use std::arch::x86_64::*;
 use std::cell::RefCell;
 use std::sync::OnceLock;
