@@ -122,18 +122,47 @@ enum Epi {
     SumRows,
 }
 
-/// A matmul kernel `[batch…, m, k] @ [batch…, k, n]` and its inputs.
-#[allow(clippy::too_many_arguments)]
-fn matmul(
+/// One product to check: a matmul `[batch…, m, k] @ [batch…, k, n]`
+/// with `dims = (m, k, n)`, operands stored as `layouts` says, `epi` after
+/// it, values from `seed` (wide, wrapping ones with `big`).
+#[derive(Clone, Copy, Debug)]
+struct Case<'a> {
     dt: DType,
-    batch: &[usize],
-    (m, k, n): (usize, usize, usize),
-    sa: Store,
-    sb: Store,
+    batch: &'a [usize],
+    dims: (usize, usize, usize),
+    layouts: (Store, Store),
     epi: Epi,
     seed: u64,
     big: bool,
-) -> (Kernel, Vec<HostBuffer>, Vec<HostBuffer>) {
+}
+
+impl<'a> Case<'a> {
+    /// A plain product of C-contiguous operands, seed 0; the other fields
+    /// are set with `Case { epi, .., ..Case::of(..) }`.
+    fn of(dt: DType, batch: &'a [usize], dims: (usize, usize, usize)) -> Case<'a> {
+        Case {
+            dt,
+            batch,
+            dims,
+            layouts: LAYOUTS[0],
+            epi: Epi::Plain,
+            seed: 0,
+            big: false,
+        }
+    }
+}
+
+/// The kernel of `case` and its inputs and initial outputs.
+fn matmul(case: &Case) -> (Kernel, Vec<HostBuffer>, Vec<HostBuffer>) {
+    let Case {
+        dt,
+        batch,
+        dims: (m, k, n),
+        layouts: (sa, sb),
+        epi,
+        seed,
+        big,
+    } = *case;
     let nb: usize = batch.iter().product();
     let (oa, rsa, csa, bsa, la) = placement(sa, m, k, nb, true);
     let (ob, rsb, csb, bsb, lb) = placement(sb, k, n, nb, false);
@@ -246,8 +275,9 @@ fn compare(what: &str, dt: DType, got: &HostBuffer, want: &HostBuffer, tol: f64)
     }
 }
 
-/// Runs the case on `gpu` and the CPU; exact comparison.
-fn case(
+/// Runs a hand-built kernel (with its inputs and initial outputs) on
+/// `gpu` and the CPU; exact comparison.
+fn matches_cpu(
     gpu: &GpuBackend,
     what: &str,
     (k, data, initial): (Kernel, Vec<HostBuffer>, Vec<HostBuffer>),
@@ -258,123 +288,97 @@ fn case(
     compare(what, k.outputs[0].dtype, &g[0], &c[0], 0.0);
 }
 
+/// Runs every case on `gpu` and the CPU, exactly (a failure names the
+/// case after `label`); how many ran.
+fn run_cases<'a>(
+    gpu: &GpuBackend,
+    label: &str,
+    cases: impl IntoIterator<Item = Case<'a>>,
+) -> usize {
+    cases
+        .into_iter()
+        .map(|c| matches_cpu(gpu, &format!("{label}: {c:?}"), matmul(&c)))
+        .count()
+}
+
+/// The cases `each(dtype, i, LAYOUTS[i])` gives, for every layout of
+/// [`LAYOUTS`] and every dtype of `dtypes` the adapter has, run as
+/// [`run_cases`] does; how many ran.
+fn every_layout<'a>(
+    gpu: &GpuBackend,
+    label: &str,
+    dtypes: &[DType],
+    each: impl Fn(DType, usize, (Store, Store)) -> Vec<Case<'a>>,
+) -> usize {
+    let mut ran = 0;
+    for &dt in dtypes {
+        if !gpu.info().dtypes.contains(&dt) {
+            eprintln!("{} not on this adapter: skipped", dt.name());
+            continue;
+        }
+        for (i, &layouts) in LAYOUTS.iter().enumerate() {
+            ran += run_cases(gpu, label, each(dt, i, layouts));
+        }
+    }
+    ran
+}
+
+/// `Store { t, rev, pad, bcast }`, short enough for a table.
+const fn store(t: bool, rev: bool, pad: usize, bcast: bool) -> Store {
+    Store { t, rev, pad, bcast }
+}
+
+/// The operand layouts every test draws from: plain, `a` transposed after
+/// a pad, `b` transposed after a pad, both transposed with `a` reversed
+/// and `b` shared by the batch, both reversed with `a` shared.
 const LAYOUTS: [(Store, Store); 5] = [
-    (
-        Store {
-            t: false,
-            rev: false,
-            pad: 0,
-            bcast: false,
-        },
-        Store {
-            t: false,
-            rev: false,
-            pad: 0,
-            bcast: false,
-        },
-    ),
-    (
-        Store {
-            t: true,
-            rev: false,
-            pad: 3,
-            bcast: false,
-        },
-        Store {
-            t: false,
-            rev: false,
-            pad: 0,
-            bcast: false,
-        },
-    ),
-    (
-        Store {
-            t: false,
-            rev: false,
-            pad: 0,
-            bcast: false,
-        },
-        Store {
-            t: true,
-            rev: false,
-            pad: 5,
-            bcast: false,
-        },
-    ),
-    (
-        Store {
-            t: true,
-            rev: true,
-            pad: 1,
-            bcast: false,
-        },
-        Store {
-            t: true,
-            rev: false,
-            pad: 0,
-            bcast: true,
-        },
-    ),
-    (
-        Store {
-            t: false,
-            rev: true,
-            pad: 0,
-            bcast: true,
-        },
-        Store {
-            t: false,
-            rev: true,
-            pad: 8,
-            bcast: false,
-        },
-    ),
+    // a: t, rev, pad, bcast            b: t, rev, pad, bcast
+    (store(false, false, 0, false), store(false, false, 0, false)),
+    (store(true, false, 3, false), store(false, false, 0, false)),
+    (store(false, false, 0, false), store(true, false, 5, false)),
+    (store(true, true, 1, false), store(true, false, 0, true)),
+    (store(false, true, 0, true), store(false, true, 8, false)),
 ];
 
 #[test]
 fn every_dtype_layout_and_epilogue_matches_the_cpu() {
     let Some(gpu) = gpu() else { return };
-    let mut ran = 0;
-    for dt in DType::ALL {
-        if !gpu.info().dtypes.contains(&dt) {
-            eprintln!("{} not on this adapter: skipped", dt.name());
-            continue;
-        }
-        for (i, &(sa, sb)) in LAYOUTS.iter().enumerate() {
-            for (batch, dims) in [
-                (&[][..], (67, 45, 70)),
-                (&[3][..], (33, 8, 40)),
-                (&[2, 2][..], (5, 12, 36)),
-            ] {
-                let epis: &[Epi] = if dt == DType::Bool {
-                    &[Epi::Plain]
-                } else {
-                    &[Epi::Plain, Epi::BiasRelu, Epi::Compare, Epi::SumRows]
-                };
-                for &epi in epis {
-                    let what =
-                        format!("{} layouts {i} batch {batch:?} {dims:?} {epi:?}", dt.name());
-                    case(
-                        &gpu,
-                        &what,
-                        matmul(dt, batch, dims, sa, sb, epi, i as u64, false),
-                    );
-                    ran += 1;
-                }
+    let shapes: [(&[usize], _); 3] = [
+        (&[], (67, 45, 70)),
+        (&[3], (33, 8, 40)),
+        (&[2, 2], (5, 12, 36)),
+    ];
+    let ran = every_layout(&gpu, "every dtype", &DType::ALL, |dt, i, layouts| {
+        let epis: &[Epi] = if dt == DType::Bool {
+            &[Epi::Plain]
+        } else {
+            &[Epi::Plain, Epi::BiasRelu, Epi::Compare, Epi::SumRows]
+        };
+        let mut cases = Vec::new();
+        for &(batch, dims) in &shapes {
+            for &epi in epis {
+                cases.push(Case {
+                    layouts,
+                    epi,
+                    seed: i as u64,
+                    ..Case::of(dt, batch, dims)
+                });
             }
         }
-        // Products that wrap.
-        if matches!(dt, DType::I32 | DType::I64 | DType::U32) {
-            let what = format!("{} wrapping", dt.name());
-            let (sa, sb) = LAYOUTS[1];
-            case(
-                &gpu,
-                &what,
-                matmul(dt, &[2], (40, 50, 36), sa, sb, Epi::Plain, 9, true),
-            );
-        }
-    }
+        cases
+    });
     assert!(ran >= 4 * 5 * 3 * 4, "{ran}");
+    // Products that wrap.
+    let wrapping = [DType::I32, DType::I64, DType::U32]
+        .into_iter()
+        .filter(|dt| gpu.info().dtypes.contains(dt))
+        .map(|dt| Case {
+            layouts: LAYOUTS[1],
+            seed: 9,
+            big: true,
+            ..Case::of(dt, &[2], (40, 50, 36))
+        });
+    run_cases(&gpu, "wrapping", wrapping);
 }
 
 /// Every tile candidate, and the naive form, compute the same products.
@@ -394,21 +398,21 @@ fn every_tile_and_the_naive_form_agree() {
         let Some(gpu) = tandem_gpu::backends_with(&opts).into_iter().next() else {
             continue;
         };
-        for dt in [DType::F32, DType::I32, DType::Bool] {
-            for (i, &(sa, sb)) in LAYOUTS.iter().enumerate() {
-                let what = format!("{kind:?} {} layouts {i}", dt.name());
-                let epi = if dt == DType::Bool {
-                    Epi::Plain
-                } else {
-                    Epi::BiasRelu
-                };
-                case(
-                    &gpu,
-                    &what,
-                    matmul(dt, &[2], (130, 20, 129), sa, sb, epi, 3, false),
-                );
-            }
-        }
+        let label = format!("{kind:?}");
+        let dtypes = [DType::F32, DType::I32, DType::Bool];
+        every_layout(&gpu, &label, &dtypes, |dt, _, layouts| {
+            let epi = if dt == DType::Bool {
+                Epi::Plain
+            } else {
+                Epi::BiasRelu
+            };
+            vec![Case {
+                layouts,
+                epi,
+                seed: 3,
+                ..Case::of(dt, &[2], (130, 20, 129))
+            }]
+        });
     }
 }
 
@@ -466,7 +470,7 @@ fn vector_products_run_naive() {
         assert!(mv.matmul_axes().is_none());
         let data = vec![values(dt, m * k, 1, false), values(dt, 2 + 2 * k, 2, false)];
         let init = vec![HostBuffer::from_bytes(&vec![0x5Au8; m * dt.size_of()])];
-        case(
+        matches_cpu(
             &gpu,
             &format!("matvec {}", dt.name()),
             (mv.clone(), data.clone(), init),
@@ -481,7 +485,7 @@ fn vector_products_run_naive() {
         vd.outputs[0].layout = Layout::contiguous(&[]);
         vd.outputs[0].buffer_len = 1;
         let init = vec![HostBuffer::from_bytes(&vec![0x5Au8; dt.size_of()])];
-        case(&gpu, &format!("vdot {}", dt.name()), (vd, data, init));
+        matches_cpu(&gpu, &format!("vdot {}", dt.name()), (vd, data, init));
     }
 }
 
@@ -490,39 +494,30 @@ fn vector_products_run_naive() {
 #[test]
 fn degenerate_matrix_shapes_match() {
     let Some(gpu) = gpu() else { return };
-    let (sa, sb) = LAYOUTS[1];
+    let mut cases = Vec::new();
     for dims in [(1, 7, 9), (9, 7, 1), (1, 1, 1), (5, 1, 6)] {
         for dt in [DType::F32, DType::I32] {
-            let what = format!("{dims:?} {}", dt.name());
-            case(
-                &gpu,
-                &what,
-                matmul(dt, &[2], dims, sa, sb, Epi::BiasRelu, 4, false),
-            );
+            cases.push(Case {
+                layouts: LAYOUTS[1],
+                epi: Epi::BiasRelu,
+                seed: 4,
+                ..Case::of(dt, &[2], dims)
+            });
         }
     }
     // An empty contracted axis: zeros (then the epilogue).
-    let (sa0, sb0) = LAYOUTS[0];
-    case(
-        &gpu,
-        "k = 0",
-        matmul(
-            DType::F32,
-            &[2],
-            (5, 0, 6),
-            sa0,
-            sb0,
-            Epi::BiasRelu,
-            2,
-            false,
-        ),
-    );
+    cases.push(Case {
+        epi: Epi::BiasRelu,
+        seed: 2,
+        ..Case::of(DType::F32, &[2], (5, 0, 6))
+    });
     // An empty batch.
-    case(
-        &gpu,
-        "empty batch",
-        matmul(DType::F32, &[0], (4, 3, 5), sa, sb, Epi::Plain, 1, false),
-    );
+    cases.push(Case {
+        layouts: LAYOUTS[1],
+        seed: 1,
+        ..Case::of(DType::F32, &[0], (4, 3, 5))
+    });
+    run_cases(&gpu, "degenerate", cases);
 }
 
 /// Operands and outputs larger than a storage binding, and grids wider
@@ -538,56 +533,44 @@ fn products_beyond_a_binding_are_cut_into_windows() {
     let Some(gpu) = tandem_gpu::backends_with(&opts).into_iter().next() else {
         return;
     };
-    let (sa, sb) = LAYOUTS[0];
-    // `a` [300, 40] f32 is 48 KB, the output [300, 50] 60 KB: row blocks.
-    case(
-        &gpu,
-        "tall",
-        matmul(
-            DType::F32,
-            &[],
-            (300, 40, 50),
-            sa,
-            sb,
-            Epi::BiasRelu,
-            1,
-            false,
-        ),
-    );
-    // A batch whose `b` (64 KB) spans bindings, each of its matrices does not.
-    case(
-        &gpu,
-        "batched",
-        matmul(DType::I32, &[8], (40, 40, 50), sa, sb, Epi::Plain, 2, false),
-    );
-    case(
-        &gpu,
-        "reduced",
-        matmul(
-            DType::F32,
-            &[8],
-            (40, 40, 50),
-            LAYOUTS[1].0,
-            sb,
-            Epi::SumRows,
-            3,
-            false,
-        ),
-    );
+    let cases = [
+        // `a` [300, 40] f32 is 48 KB, the output [300, 50] 60 KB: row blocks.
+        Case {
+            epi: Epi::BiasRelu,
+            seed: 1,
+            ..Case::of(DType::F32, &[], (300, 40, 50))
+        },
+        // A batch whose `b` (64 KB) spans bindings, each of its matrices does not.
+        Case {
+            seed: 2,
+            ..Case::of(DType::I32, &[8], (40, 40, 50))
+        },
+        // The same reduced, `a` transposed.
+        Case {
+            layouts: (LAYOUTS[1].0, LAYOUTS[0].1),
+            epi: Epi::SumRows,
+            seed: 3,
+            ..Case::of(DType::F32, &[8], (40, 40, 50))
+        },
+    ];
+    run_cases(&gpu, "beyond a binding", cases);
     // Blocks of 128 rows do not fit, blocks of 32 do: the small tile runs.
     let big_tile = GpuOptions {
         product_kernel: ProductKernel::Tiled(Tile::CANDIDATES[0]),
         ..opts.clone()
     };
     if let Some(g) = tandem_gpu::backends_with(&big_tile).into_iter().next() {
-        case(
-            &g,
-            "tall, big tile",
-            matmul(DType::F32, &[], (300, 40, 50), sa, sb, Epi::Plain, 5, false),
-        );
+        let tall = Case {
+            seed: 5,
+            ..Case::of(DType::F32, &[], (300, 40, 50))
+        };
+        run_cases(&g, "tall, big tile", [tall]);
     }
     // One matrix of `b` larger than a binding: refused, with the reason.
-    let (k, _, _) = matmul(DType::F32, &[], (8, 100, 60), sa, sb, Epi::Plain, 4, false);
+    let (k, _, _) = matmul(&Case {
+        seed: 4,
+        ..Case::of(DType::F32, &[], (8, 100, 60))
+    });
     let e = gpu.check(&k).expect_err("b spans more than a binding");
     assert!(e.to_string().contains("storage bindings"), "{e}");
 }
@@ -601,35 +584,20 @@ fn the_tuner_picks_a_candidate_and_remembers_it() {
     assert!(Tile::CANDIDATES.contains(&t), "{t}");
     assert_eq!(gpu.product_tile(DType::F32), Some(t));
     assert_eq!(gpu.tune_products(DType::F32).unwrap(), t);
-    let (sa, sb) = LAYOUTS[2];
-    case(
-        &gpu,
-        "tuned",
-        matmul(
-            DType::F32,
-            &[],
-            (260, 250, 270),
-            sa,
-            sb,
-            Epi::BiasRelu,
-            5,
-            false,
-        ),
-    );
+    let large = Case {
+        layouts: LAYOUTS[2],
+        epi: Epi::BiasRelu,
+        seed: 5,
+        ..Case::of(DType::F32, &[], (260, 250, 270))
+    };
+    run_cases(&gpu, "tuned", [large]);
 }
 
 /// Random floats: within `k · ε · Σ|a||b|` of the CPU (per element; here
 /// bounded by `k · ε · k · max|a| · max|b|`).
-fn float_case(
-    gpu: &Arc<GpuBackend>,
-    dt: DType,
-    batch: &[usize],
-    dims: (usize, usize, usize),
-    sa: Store,
-    sb: Store,
-    seed: u64,
-) {
-    let (k, _, init) = matmul(dt, batch, dims, sa, sb, Epi::Plain, seed, false);
+fn float_case(gpu: &Arc<GpuBackend>, case: &Case) {
+    let (k, _, init) = matmul(case);
+    let (dt, dims, seed) = (case.dt, case.dims, case.seed);
     let lens: Vec<usize> = k.inputs.iter().map(|i| i.buffer_len).collect();
     let mut x = seed;
     let mut rnd = |n: usize| -> Vec<f64> {
@@ -678,11 +646,11 @@ proptest! {
     ) {
         let Some(gpu) = gpu() else { return Ok(()) };
         let dt = if f64_ && gpu.info().dtypes.contains(&DType::F64) { DType::F64 } else { DType::F32 };
-        let sa = Store { t: ta, rev: ra, pad, bcast: ba };
-        let sb = Store { t: tb, rev: rb, pad: pad / 2, bcast: bb };
-        float_case(&gpu, dt, &batch, (m, k, n), sa, sb, seed);
+        let layouts = (store(ta, ra, pad, ba), store(tb, rb, pad / 2, bb));
+        let case = Case { layouts, seed, ..Case::of(dt, &batch, (m, k, n)) };
+        float_case(&gpu, &case);
         // And exactly, on small integers.
-        case(&gpu, "random ints", matmul(DType::I32, &batch, (m, k, n), sa, sb, Epi::BiasRelu, seed, false));
+        run_cases(&gpu, "random ints", [Case { dt: DType::I32, epi: Epi::BiasRelu, ..case }]);
     }
 }
 
@@ -692,18 +660,8 @@ proptest! {
 #[test]
 fn a_products_estimate_counts_its_flops() {
     let Some(gpu) = gpu() else { return };
-    let (sa, sb) = LAYOUTS[0];
-    let (deep, _, _) = matmul(
-        DType::F32,
-        &[],
-        (512, 512, 512),
-        sa,
-        sb,
-        Epi::Plain,
-        0,
-        false,
-    );
-    let (flat, _, _) = matmul(DType::F32, &[], (512, 1, 512), sa, sb, Epi::Plain, 0, false);
+    let (deep, _, _) = matmul(&Case::of(DType::F32, &[], (512, 512, 512)));
+    let (flat, _, _) = matmul(&Case::of(DType::F32, &[], (512, 1, 512)));
     let (d, f) = (gpu.estimate_seconds(&deep), gpu.estimate_seconds(&flat));
     assert!(d > 10.0 * f, "{d} vs {f}");
 }
@@ -721,13 +679,15 @@ fn float64_products_without_the_feature_are_refused_with_the_reason() {
     let Some(g) = tandem_gpu::backends_with(&opts).into_iter().next() else {
         return;
     };
-    let (sa, sb) = LAYOUTS[0];
-    let (k, _, _) = matmul(DType::F64, &[], (20, 30, 40), sa, sb, Epi::Plain, 1, false);
+    let (k, _, _) = matmul(&Case {
+        seed: 1,
+        ..Case::of(DType::F64, &[], (20, 30, 40))
+    });
     let e = g.check(&k).expect_err("no f64 on this adapter");
     assert!(e.to_string().contains("float64"), "{e}");
-    case(
-        &g,
-        "f32 without f64",
-        matmul(DType::F32, &[], (20, 30, 40), sa, sb, Epi::Plain, 1, false),
-    );
+    let f32 = Case {
+        seed: 1,
+        ..Case::of(DType::F32, &[], (20, 30, 40))
+    };
+    run_cases(&g, "f32 without f64", [f32]);
 }
