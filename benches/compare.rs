@@ -9,9 +9,10 @@
 //! `cargo bench --bench compare` runs everything; `cargo bench --bench
 //! compare -- concat` runs the workloads whose name contains `concat`.
 
-use std::process::Command;
 use std::time::Instant;
 use tandem::prelude::*;
+
+mod common;
 
 // The workloads `tandem bench` runs, defined once.
 #[allow(dead_code)]
@@ -30,7 +31,7 @@ fn median_seconds(w: &Workload, repeat: usize) -> f64 {
     } else {
         1
     };
-    let mut times: Vec<f64> = (0..repeat)
+    let times = (0..repeat)
         .map(|_| {
             let t = Instant::now();
             for _ in 0..calls {
@@ -39,8 +40,7 @@ fn median_seconds(w: &Workload, repeat: usize) -> f64 {
             t.elapsed().as_secs_f64() / calls as f64
         })
         .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    common::median(times)
 }
 
 /// Every workload of the comparison, on the CPU, as `(kind, size, dtype)`:
@@ -87,20 +87,8 @@ fn specs() -> Vec<(&'static str, usize, DType)> {
     w
 }
 
-/// Seconds as milliseconds, with the digits a microsecond workload needs.
-fn ms(s: f64) -> String {
-    if s < 1e-4 {
-        format!("{:.4}", s * 1e3)
-    } else {
-        format!("{:.2}", s * 1e3)
-    }
-}
-
 fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let wanted = common::wanted();
     let repeat: usize = std::env::var("TANDEM_BENCH_REPEAT")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -108,10 +96,7 @@ fn main() {
     // Only the chosen workloads build their inputs.
     let chosen: Vec<Workload> = specs()
         .into_iter()
-        .filter(|&(k, n, d)| {
-            let name = workloads::name(k, n, d);
-            filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str()))
-        })
+        .filter(|&(k, n, d)| wanted(&workloads::name(k, n, d)))
         .map(|(k, n, d)| workloads::build(k, n, d, Device::Cpu).expect("workload"))
         .collect();
     let (read_bw, triad_bw) = tandem_cpu::bandwidth::stream(10_000_000, repeat);
@@ -123,35 +108,22 @@ fn main() {
     );
     let ours: Vec<f64> = chosen.iter().map(|w| median_seconds(w, repeat)).collect();
     let names: Vec<String> = chosen.iter().map(Workload::name).collect();
-    let peers = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers.py"))
-        .args(&names)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok());
-    if peers.is_none() {
-        println!("(python3 with NumPy not found: tandem's timings only)");
-    }
+    let peers = common::peers("peers.py", &names, "tandem's timings only");
     // einsum: NumPy's other spelling of the k-means distance.
     println!("| workload | tandem ms | GB/s | % of STREAM | NumPy ms | × NumPy | numexpr ms | × numexpr | einsum ms | × einsum |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (w, t) in chosen.iter().zip(ours) {
         let name = w.name();
-        let peer = |p: &str| peers.as_ref().and_then(|v| v[&name][p].as_f64());
-        let cell = |p: Option<f64>| match p {
-            Some(s) => (ms(s), format!("{:.2}", s / t)),
-            None => ("—".into(), "—".into()),
-        };
-        let (np_ms, np_x) = cell(peer("numpy"));
-        let (ne_ms, ne_x) = cell(peer("numexpr"));
-        let (es_ms, es_x) = cell(peer("einsum"));
+        let peer = |p: &str| common::versus(peers.as_ref().and_then(|v| v[&name][p].as_f64()), t);
+        let (np_ms, np_x) = peer("numpy");
+        let (ne_ms, ne_x) = peer("numexpr");
+        let (es_ms, es_x) = peer("einsum");
         // Reductions only read; everything else reads and writes (the triad's mix).
         let ceiling = if w.reads_only { read_bw } else { triad_bw };
         println!(
             "| {} | {} | {:.1} | {:.0}% | {np_ms} | {np_x} | {ne_ms} | {ne_x} | {es_ms} | {es_x} |",
             name,
-            ms(t),
+            common::ms(t),
             w.bytes / t / 1e9,
             100.0 * w.bytes / t / ceiling
         );

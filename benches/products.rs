@@ -11,9 +11,10 @@
 //! peer (at least 3 samples; the median is reported).
 
 use ndarray::{Array2, Array3};
-use std::process::Command;
 use std::time::Instant;
 use tandem::prelude::*;
+
+mod common;
 
 /// One product workload: `kind` (`matmul`, `bmatmul`, `relumm`), its
 /// matrix side, batch and dtype.
@@ -81,8 +82,7 @@ fn median(mut f: impl FnMut()) -> f64 {
         f();
         times.push(t.elapsed().as_secs_f64());
     }
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    common::median(times)
 }
 
 /// `batch × side × side` values in [lo, hi), as products.py makes them.
@@ -155,19 +155,9 @@ where
     }
 }
 
-fn ms(s: f64) -> String {
-    format!("{:.2}", s * 1e3)
-}
-
 fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let chosen: Vec<Spec> = specs()
-        .into_iter()
-        .filter(|s| filter.is_empty() || filter.iter().any(|f| s.name().contains(f.as_str())))
-        .collect();
+    let wanted = common::wanted();
+    let chosen: Vec<Spec> = specs().into_iter().filter(|s| wanted(&s.name())).collect();
     let ours: Vec<(f64, f64)> = chosen
         .iter()
         .map(|s| {
@@ -180,16 +170,7 @@ fn main() {
         })
         .collect();
     let names: Vec<String> = chosen.iter().map(Spec::name).collect();
-    let peers = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/products.py"))
-        .args(&names)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok());
-    if peers.is_none() {
-        println!("(python3 with NumPy not found: no NumPy column)");
-    }
+    let peers = common::peers("products.py", &names, "no NumPy column");
     println!(
         "Matrix products, {} threads (× > 1: tandem is faster; relumm is relu(a @ b + bias), NumPy's three ops)\n",
         rayon::current_num_threads()
@@ -197,17 +178,12 @@ fn main() {
     println!("| workload | tandem ms | GFLOP/s | NumPy ms | × NumPy | ndarray ms | × ndarray |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for ((s, name), (t, nd)) in chosen.iter().zip(&names).zip(ours) {
-        let np = peers.as_ref().and_then(|v| v[name].as_f64());
-        let (np_ms, np_x) = match np {
-            Some(p) => (ms(p), format!("{:.2}", p / t)),
-            None => ("—".into(), "—".into()),
-        };
+        let (np_ms, np_x) = common::versus(peers.as_ref().and_then(|v| v[name].as_f64()), t);
+        let (nd_ms, nd_x) = common::versus(Some(nd), t);
         println!(
-            "| {name} | {} | {:.1} | {np_ms} | {np_x} | {} | {:.2} |",
-            ms(t),
+            "| {name} | {} | {:.1} | {np_ms} | {np_x} | {nd_ms} | {nd_x} |",
+            common::ms(t),
             s.flops() / t / 1e9,
-            ms(nd),
-            nd / t
         );
     }
 }
