@@ -1,7 +1,7 @@
 // tandem-gpu: the matrix-product template. `codegen/gemm/` fills in the
-// {{PLACEHOLDERS}}: the uniform block's size, one storage binding per kernel
-// input and output (an operand read four elements at a time is an array of
-// `vec4`s), the helper functions the epilogue calls, the epilogue (a
+// {{PLACEHOLDERS}}: the uniform block (`params.wgsl`), one storage binding
+// per kernel input and output (an operand read four elements at a time is
+// an array of `vec4`s), the helper functions the epilogue calls, the epilogue (a
 // function computing the kernel's body with the product's value given, and
 // storing every output at one index), the workgroup tiles, and `main`:
 // either a tiled GEMM (`codegen/gemm/tiled.rs`: each workgroup a block of
@@ -10,16 +10,8 @@
 // (`codegen/gemm/naive.rs`: an invocation per output element). Dispatches
 // are 2-D so more than 65,535 workgroups fit: both forms linearise the grid.
 
-struct Params {
-    w: array<vec4<u32>, {{PARAM_VEC4S}}>,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+{{PARAMS}}
 {{BINDINGS}}
-fn pw(i: u32) -> u32 {
-    return params.w[i >> 2u][i & 3u];
-}
-
 {{HELPERS}}
 {{EPILOGUE}}
 {{SHARED}}

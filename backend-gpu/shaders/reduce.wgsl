@@ -9,20 +9,12 @@
 // short rows or rows cut into short parts. The result is the final value
 // through the output's layout (when C == 1) or a partial that the next pass
 // reduces (multi-pass for large rows). `codegen/reduce.rs` fills in the
-// {{PLACEHOLDERS}}: bindings, the accumulator type, identity/combine for the
-// op, how an element is read (the fused kernel body, or a partial), and how
-// a result is stored.
+// {{PLACEHOLDERS}}: the uniform block (`params.wgsl`), bindings, the
+// accumulator type, identity/combine for the op, how an element is read
+// (the fused kernel body, or a partial), and how a result is stored.
 
-struct Params {
-    w: array<vec4<u32>, {{PARAM_VEC4S}}>,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
+{{PARAMS}}
 {{BINDINGS}}
-fn pw(i: u32) -> u32 {
-    return params.w[i >> 2u][i & 3u];
-}
-
 const WG: u32 = {{WORKGROUP}}u;
 // The index of an accumulator that has seen no element (yet).
 const EMPTY: u32 = 0xffffffffu;

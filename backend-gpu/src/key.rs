@@ -131,6 +131,18 @@ pub(crate) struct BodyKey {
     pub instrs: Vec<(KOp, DType)>,
 }
 
+impl BodyKey {
+    /// The dtypes of the body's constants, in instruction order: the
+    /// constant words of every shader's uniform layout.
+    pub(crate) fn const_dtypes(&self) -> Vec<DType> {
+        self.instrs
+            .iter()
+            .filter(|(op, _)| *op == KOp::Const)
+            .map(|(_, d)| *d)
+            .collect()
+    }
+}
+
 /// The pipeline-cache key of an elementwise kernel.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct ElementwiseKey {

@@ -102,6 +102,13 @@ impl ParamLayout {
         self.words.div_ceil(4).max(1)
     }
 
+    /// The WGSL of the block and of `pw`, which every template takes as
+    /// `{{PARAMS}}` (one declaration, `shaders/params.wgsl`, for every
+    /// shader kind).
+    pub fn wgsl(&self) -> String {
+        include_str!("../shaders/params.wgsl").replace("{{PARAM_VEC4S}}", &self.vec4s().to_string())
+    }
+
     /// A zeroed block of the right size.
     pub fn block(&self) -> Vec<u32> {
         vec![0; self.vec4s() * 4]

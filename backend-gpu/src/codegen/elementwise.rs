@@ -5,7 +5,7 @@
 //! written concurrently by other invocations, and bytes outside the kernel's
 //! region are left untouched); at `vec4` width an invocation owns whole words.
 
-use super::bindings::{bindings_header, fill};
+use super::bindings::{bindings_header, fill, output_bindings};
 use super::body::{self, position};
 use super::helpers::Helpers;
 use super::types::{storage_elem, Width};
@@ -26,14 +26,7 @@ pub(crate) fn layout(key: &ElementwiseKey) -> ParamLayout {
         .map(|&(_, a)| (a, rank))
         .chain(key.outputs.iter().map(|&(_, _, a)| (a, rank)))
         .collect();
-    let consts: Vec<DType> = key
-        .body
-        .instrs
-        .iter()
-        .filter(|(op, _)| *op == crate::key::KOp::Const)
-        .map(|(_, d)| *d)
-        .collect();
-    ParamLayout::new(rank, &ops, &consts)
+    ParamLayout::new(rank, &ops, &key.body.const_dtypes())
 }
 
 /// The WGSL source of `key` with workgroups of `wg` invocations.
@@ -45,18 +38,12 @@ pub(crate) fn generate(key: &ElementwiseKey, wg: u32) -> Result<String, String> 
     let mut h = Helpers::default();
 
     let mut bindings = bindings_header(&key.body, w);
-    for (j, &(_, dt, access)) in key.outputs.iter().enumerate() {
-        let elem = match (dt, w) {
-            (DType::Bool, Width::Scalar) => "atomic<u32>".to_string(),
-            _ if access == Access::Contig => storage_elem(dt, w),
-            _ => storage_elem(dt, Width::Scalar),
-        };
-        let _ = writeln!(
-            bindings,
-            "@group(0) @binding({}) var<storage, read_write> out{j}: array<{elem}>;",
-            1 + ni + j
-        );
-    }
+    let out_elems = key.outputs.iter().map(|&(_, dt, access)| match (dt, w) {
+        (DType::Bool, Width::Scalar) => "atomic<u32>".to_string(),
+        _ if access == Access::Contig => storage_elem(dt, w),
+        _ => storage_elem(dt, Width::Scalar),
+    });
+    bindings.push_str(&output_bindings(ni, out_elems));
 
     let mut b = String::new();
     match w {
@@ -120,7 +107,7 @@ pub(crate) fn generate(key: &ElementwiseKey, wg: u32) -> Result<String, String> 
     Ok(fill(
         TEMPLATE,
         &[
-            ("{{PARAM_VEC4S}}", pl.vec4s().to_string()),
+            ("{{PARAMS}}", pl.wgsl()),
             ("{{BINDINGS}}", bindings),
             ("{{HELPERS}}", h.source()),
             ("{{WORKGROUP}}", wg.to_string()),

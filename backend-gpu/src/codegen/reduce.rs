@@ -18,7 +18,7 @@ use super::body::{self, unravel, unravel_axes};
 use super::helpers::Helpers;
 use super::ops;
 use super::types::{lit, scalar_ty, Width};
-use crate::key::{Access, KOp, PartialsKey, ReduceKey};
+use crate::key::{Access, PartialsKey, ReduceKey};
 use crate::params::{pw, ParamLayout, Slot, CHUNKS, FLAT_BASE, IN_BASE, OUT_BASE, ROW};
 use std::fmt::Write;
 use tandem_core::ops::{Accumulate, ReduceOp};
@@ -294,14 +294,7 @@ pub(crate) fn first_layout(key: &ReduceKey) -> ParamLayout {
     if key.last {
         ops.push((key.out.1, key.out_rank));
     }
-    let consts: Vec<DType> = key
-        .body
-        .instrs
-        .iter()
-        .filter(|(op, _)| *op == KOp::Const)
-        .map(|(_, d)| *d)
-        .collect();
-    ParamLayout::new(rank, &ops, &consts)
+    ParamLayout::new(rank, &ops, &key.body.const_dtypes())
 }
 
 /// The uniform layout of a partials pass.
@@ -445,7 +438,7 @@ fn assemble(
     fill(
         TEMPLATE,
         &[
-            ("{{PARAM_VEC4S}}", pl.vec4s().to_string()),
+            ("{{PARAMS}}", pl.wgsl()),
             ("{{BINDINGS}}", bindings),
             ("{{HELPERS}}", h.source()),
             ("{{REDUCE_FNS}}", fns.join("\n")),

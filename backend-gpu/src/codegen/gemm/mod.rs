@@ -27,7 +27,7 @@ mod tiled;
 
 pub(crate) use parts::{layout, FIRST, LEN, TILES_M, TILES_N, UNITS};
 
-use crate::codegen::bindings::fill;
+use crate::codegen::bindings::{fill, input_bindings, output_bindings};
 use crate::codegen::body::{emit, position};
 use crate::codegen::helpers::Helpers;
 use crate::codegen::types::{storage_elem, Width};
@@ -49,22 +49,12 @@ pub(crate) fn generate(key: &GemmKey, wg: u32) -> Result<String, String> {
         GemmForm::Tiled { a: fa, b: fb, .. } => (i == a && fa.vec4) || (i == b && fb.vec4),
         GemmForm::Naive => false,
     };
-    let mut bindings = String::new();
-    for (i, &(idt, _)) in key.body.inputs.iter().enumerate() {
-        let elem = if vec4(i) {
-            if idt == DType::Bool {
-                return Err("a Bool operand cannot be read as vec4".into());
-            }
-            storage_elem(idt, Width::Vec4)
-        } else {
-            storage_elem(idt, Width::Scalar)
-        };
-        let _ = writeln!(
-            bindings,
-            "@group(0) @binding({}) var<storage, read> in{i}: array<{elem}>;",
-            1 + i
-        );
+    let inputs = &key.body.inputs;
+    if (0..inputs.len()).any(|i| vec4(i) && inputs[i].0 == DType::Bool) {
+        return Err("a Bool operand cannot be read as vec4".into());
     }
+    let width = |i| if vec4(i) { Width::Vec4 } else { Width::Scalar };
+    let mut bindings = input_bindings(&key.body, width);
     if let Some(KOp::Load(k)) = key
         .body
         .instrs
@@ -76,18 +66,11 @@ pub(crate) fn generate(key: &GemmKey, wg: u32) -> Result<String, String> {
             "input {k} is read as vec4 by the product and loaded by the epilogue"
         ));
     }
-    let ni = key.body.inputs.len();
-    for (j, &(_, odt)) in key.outputs.iter().enumerate() {
-        let elem = match odt {
-            DType::Bool => "atomic<u32>".to_string(),
-            _ => storage_elem(odt, Width::Scalar),
-        };
-        let _ = writeln!(
-            bindings,
-            "@group(0) @binding({}) var<storage, read_write> out{j}: array<{elem}>;",
-            1 + ni + j
-        );
-    }
+    let out_elems = key.outputs.iter().map(|&(_, odt)| match odt {
+        DType::Bool => "atomic<u32>".to_string(),
+        _ => storage_elem(odt, Width::Scalar),
+    });
+    bindings.push_str(&output_bindings(inputs.len(), out_elems));
     let epi = epilogue(key, &pl, dt, &mut h)?;
     let (shared, main, size) = match key.form {
         GemmForm::Tiled { tile, a: fa, b: fb } => {
@@ -108,7 +91,7 @@ pub(crate) fn generate(key: &GemmKey, wg: u32) -> Result<String, String> {
     Ok(fill(
         TEMPLATE,
         &[
-            ("{{PARAM_VEC4S}}", pl.vec4s().to_string()),
+            ("{{PARAMS}}", pl.wgsl()),
             ("{{BINDINGS}}", bindings),
             ("{{HELPERS}}", h.source()),
             ("{{EPILOGUE}}", epi),

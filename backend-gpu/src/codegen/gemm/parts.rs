@@ -70,14 +70,7 @@ pub(crate) fn layout(key: &GemmKey) -> ParamLayout {
         })
         .chain(key.outputs.iter().map(|_| (Access::Strided, rank)))
         .collect();
-    let consts: Vec<DType> = key
-        .body
-        .instrs
-        .iter()
-        .filter(|(op, _)| *op == KOp::Const)
-        .map(|(_, d)| *d)
-        .collect();
-    ParamLayout::new(rank, &ops, &consts)
+    ParamLayout::new(rank, &ops, &key.body.const_dtypes())
 }
 
 /// The WGSL type a product of `dt` is staged and accumulated in.
